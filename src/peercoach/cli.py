@@ -1,0 +1,108 @@
+"""The ``peercoach`` command: one verb per job, and the help reads as a map of the system.
+
+Heavy imports (Sphinx, nbgrader, pydantic) stay inside the handlers, so ``peercoach --help``
+answers at once. Each handler lives in the part of the package that does the work and returns an
+exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+MAP = """\
+How the parts fit:
+  scenarios/*.yaml --validate--> engine --> notebook player | book pages | grader --> report
+
+For staff who edit pages and scenarios:   check, validate, play, schema
+For building the course:                  build
+For coaches practising feedback:          code
+For trainers:                             grade, export, report, certificate
+"""
+
+
+def _commands(sub) -> None:
+    cmd = sub.add_parser("build", help="build the course site and the student versions of exercises")
+    cmd.add_argument("--book-only", action="store_true", help="skip releasing the exercises")
+    cmd.set_defaults(handler="peercoach.build:build_command")
+
+    cmd = sub.add_parser(
+        "check", help="check everything before publishing: scenarios, exercises, strict book build"
+    )
+    cmd.add_argument("--no-book", action="store_true", help="skip the (slower) strict book build")
+    cmd.set_defaults(handler="peercoach.build:check_command")
+
+    cmd = sub.add_parser("validate", help="check scenario files and explain each problem")
+    cmd.add_argument("paths", nargs="*", default=["scenarios"], help="files or folders")
+    cmd.set_defaults(handler="peercoach.scenario:validate_command")
+
+    cmd = sub.add_parser("play", help="play a role-play scenario in the terminal")
+    cmd.add_argument("scenario", help="scenario id or path to its YAML file")
+    cmd.set_defaults(handler="peercoach.engine:play_command")
+
+    cmd = sub.add_parser("schema", help="write the scenario JSON Schema for editors")
+    cmd.add_argument("--check", action="store_true", help="only report whether it is current")
+    cmd.set_defaults(handler="peercoach.scenario:schema_command")
+
+    cmd = sub.add_parser("code", help="code coach utterances in MI terms, with reasons")
+    cmd.add_argument("text", nargs="?", help="one coach utterance")
+    cmd.add_argument("--file", help="one utterance a line; 'participant:'/'coach:' prefixes allowed")
+    cmd.add_argument("--json", action="store_true", help="print JSON for machines")
+    cmd.set_defaults(handler="peercoach.mi.cli:code_command")
+
+    cmd = sub.add_parser("grade", help="autograde an assignment's submissions in parallel, isolated")
+    cmd.add_argument("assignment")
+    cmd.add_argument("--workers", type=int, default=None, help="default: one per core")
+    cmd.add_argument("--student", action="append", default=[], help="only these students")
+    cmd.add_argument("--force", action="store_true", help="grade again what is already graded")
+    cmd.add_argument("--db", default=None, help="gradebook URL (default: the course's own)")
+    cmd.set_defaults(handler="peercoach.grading.cli:grade_command")
+
+    cmd = sub.add_parser("export", help="write grades per student and per item to CSV")
+    cmd.add_argument("--out", default="grades.csv")
+    cmd.add_argument("--db", default=None, help="gradebook URL (default: the course's own)")
+    cmd.set_defaults(handler="peercoach.grading.cli:export_command")
+
+    cmd = sub.add_parser("report", help="write the cohort progress and readiness report (HTML, CSV)")
+    cmd.add_argument("--out", default="report")
+    cmd.add_argument("--db", default=None, help="gradebook URL (default: the course's own)")
+    cmd.set_defaults(handler="peercoach.report.cli:report_command")
+
+    cmd = sub.add_parser("certificate", help="write a completion certificate for a ready coach")
+    cmd.add_argument("student")
+    cmd.add_argument("--out", default="certificates")
+    cmd.add_argument("--db", default=None, help="gradebook URL (default: the course's own)")
+    cmd.set_defaults(handler="peercoach.report.cli:certificate_command")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser for ``peercoach``."""
+    top = argparse.ArgumentParser(
+        prog="peercoach",
+        description="Peer Coach Course: build, check, practise, grade and report.",
+        epilog=MAP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    top.add_argument("--version", action="version", version="peercoach 0.1.0")
+    _commands(top.add_subparsers(title="commands", metavar="COMMAND"))
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``peercoach``; returns the exit status."""
+    args = parser().parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser().print_help()
+        return 2
+    module, _, name = args.handler.partition(":")
+    handler = getattr(importlib.import_module(module), name)
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

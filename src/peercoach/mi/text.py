@@ -1,0 +1,98 @@
+"""Turning raw coach text into clean sentences and word sets the rules can read.
+
+Everything here is defensive: any ``str`` comes back as a (possibly empty) list of sentences, and
+very long text is cut to a length a phone turn could plausibly have.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+MAX_CHARS = 2000
+MAX_SENTENCES = 12
+
+_TAG = re.compile(r"<[^>]{0,200}>")
+_SPACE = re.compile(r"\s+")
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_LATIN = re.compile(r"[A-Za-z]")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "."})
+_FILLER = re.compile(
+    r"^(?:ok(?:ay)?|alright|all right|well|now|right|yeah|yes|yep|um+|uh+|er+|hmm+|mm+-?hmm+|"
+    r"uh-huh|oh|and|but|or|i see|gotcha|sure|got it|mm+)\b[,.!]?\s*",
+)
+
+STOPWORDS = frozenset(
+    """a an the and or but so if then than that this these those it its it's is are was were be
+    been being am do does did doing have has had having i i'm i've i'd i'll me my mine myself you
+    you're you've you'd you'll your yours yourself we we're our us he she they them their his her
+    to of in on at for with about from by as into just really very too also not no yes yeah okay ok
+    well um uh like kind sort know mean guess think thing things get got go going gonna want wanna
+    can could would should will shall may might must what how why when where who which there here
+    some any all more much many lot lots bit little one ever still even now then again back out up
+    down over off something anything everything nothing feel feels feeling felt sounds sound seems
+    say said saying tell told week day time""".split()
+)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The cleaned utterance: its sentences, and notes about what cleaning had to do."""
+
+    sentences: tuple[str, ...]
+    truncated: bool
+    had_markup: bool
+    has_latin: bool
+
+
+def clean(text: str) -> Cleaned:
+    """Strip markup and odd quotes, squash whitespace, cut overlong text, split into sentences."""
+    had_markup = bool(_TAG.search(text[: MAX_CHARS * 4]))
+    text = html.unescape(_TAG.sub(" ", text[: MAX_CHARS * 4])).translate(_QUOTES)
+    text = _SPACE.sub(" ", text).strip()
+    truncated = len(text) > MAX_CHARS
+    text = text[:MAX_CHARS]
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if _LATIN.search(s)]
+    truncated = truncated or len(sentences) > MAX_SENTENCES
+    return Cleaned(
+        sentences=tuple(sentences[:MAX_SENTENCES]),
+        truncated=truncated,
+        had_markup=had_markup,
+        has_latin=bool(_LATIN.search(text)),
+    )
+
+
+def strip_fillers(sentence: str) -> tuple[str, bool]:
+    """Lower-case a sentence and drop leading fillers ("Okay, so..."); report a leading "so"."""
+    s = sentence.lower().strip(" ,;:-\"'")
+    led_by_so = False
+    for _ in range(6):
+        if re.match(r"^so\b[,]?\s*", s) and not re.match(r"^so (?:much|many|far)\b", s):
+            led_by_so = True
+            s = re.sub(r"^so\b[,]?\s*", "", s)
+            continue
+        new = _FILLER.sub("", s, count=1)
+        if new == s or not new.strip(" .!?"):
+            break
+        s = new
+    return s.strip(), led_by_so
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words, apostrophes kept ("you're")."""
+    return _WORD.findall(text.lower())
+
+
+def stem(word: str) -> str:
+    """A crude stem so "walking", "walked" and "walks" match."""
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_stems(text: str) -> set[str]:
+    """Stems of the words that carry content (stopwords and pronouns dropped)."""
+    return {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2}
