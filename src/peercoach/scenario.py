@@ -1,0 +1,696 @@
+"""Role-play scenarios: the typed models, the one loader, and the checks staff run.
+
+A scenario is pure data in ``scenarios/<id>.yaml``. The models below are the single definition of
+the format: the JSON Schema for editors (``scenarios/scenario.schema.json``) and the staff
+reference page are generated from them. Everything that reads a scenario goes through
+:func:`load_scenario`, which either returns a valid :class:`Scenario` or raises
+:class:`ScenarioError` listing every problem as ``PATH:LINE:COL: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+SCHEMA_VERSION = 1
+MAX_BYTES = 1_000_000
+SCHEMA_FILE = "scenario.schema.json"
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+CONDITION = re.compile(r"^\s*(rapport|readiness|confidence)\s*(>=|<=|==|!=|>|<)\s*(\d+)\s*$")
+
+Id = Annotated[
+    str,
+    Field(pattern=ID_PATTERN, description="Lower-case words joined by hyphens, e.g. `fish-story`."),
+]
+
+
+class Code(str, Enum):
+    """What kind of move a coach response is, in motivational-interviewing terms."""
+
+    open_question = "open_question"
+    closed_question = "closed_question"
+    simple_reflection = "simple_reflection"
+    complex_reflection = "complex_reflection"
+    summary = "summary"
+    affirmation = "affirmation"
+    asking_permission = "asking_permission"
+    emphasising_autonomy = "emphasising_autonomy"
+    giving_information = "giving_information"
+    advice_with_permission = "advice_with_permission"
+    advice_without_permission = "advice_without_permission"
+    confronting = "confronting"
+    self_disclosure = "self_disclosure"
+    structuring = "structuring"
+    small_talk = "small_talk"
+
+
+class Style(str, Enum):
+    """How the participant tends to talk on the phone."""
+
+    socialiser = "socialiser"
+    sceptic = "sceptic"
+    reluctant = "reluctant"
+    hard_to_reach = "hard_to_reach"
+    apologetic = "apologetic"
+    distracted = "distracted"
+    catastrophising = "catastrophising"
+    worried = "worried"
+    in_crisis = "in_crisis"
+    boundary_testing = "boundary_testing"
+
+
+class Outcome(str, Enum):
+    """How a call ended. Passing outcomes are listed in :data:`PASSING`."""
+
+    action_plan = "action_plan"
+    next_call_booked = "next_call_booked"
+    boundary_kept = "boundary_kept"
+    escalated_crisis_line = "escalated_crisis_line"
+    escalated_911 = "escalated_911"
+    escalated_staff = "escalated_staff"
+    disengaged = "disengaged"
+    missed_red_flag = "missed_red_flag"
+
+
+class Escalation(str, Enum):
+    """Where a red flag must be passed on."""
+
+    crisis_line = "crisis_line"
+    emergency_911 = "911"
+    staff = "staff"
+
+
+PASSING = {
+    Outcome.action_plan,
+    Outcome.next_call_booked,
+    Outcome.boundary_kept,
+    Outcome.escalated_crisis_line,
+    Outcome.escalated_911,
+    Outcome.escalated_staff,
+}
+ESCALATION_OUTCOME = {
+    Escalation.crisis_line: Outcome.escalated_crisis_line,
+    Escalation.emergency_911: Outcome.escalated_911,
+    Escalation.staff: Outcome.escalated_staff,
+}
+PLAN_CONFIDENCE = 7
+
+
+class Model(BaseModel):
+    """Base for every part of a scenario: unknown keys are refused, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
+
+
+class Persona(Model):
+    """The veteran the learner is coaching."""
+
+    name: str = Field(description="First name, as the coach would use it.", min_length=1)
+    age: int = Field(ge=18, le=110, description="Age in years.")
+    service: str = Field(description="Branch and era of service, e.g. `Army, Gulf War`.")
+    condition: str = Field(description="Pain condition and its history, in plain words.")
+    life: str = Field(description="Life context: home, work, family, daily routine.")
+    values: str = Field(description="What matters to them; where motivation can come from.")
+    style: Style = Field(description="Communication style on the phone.")
+
+
+class State(Model):
+    """Where the conversation stands. Each value runs from 0 (none) to 10 (full)."""
+
+    rapport: int = Field(ge=0, le=10, description="How connected the participant feels.")
+    readiness: int = Field(ge=0, le=10, description="How ready they are to work on a change.")
+    confidence: int | None = Field(
+        default=None,
+        ge=0,
+        le=10,
+        description="Confidence (0-10) in an action plan, once a plan is in play; empty before.",
+    )
+
+
+class Effect(Model):
+    """How a coach response moves the state (added, then kept within 0-10)."""
+
+    rapport: int = Field(default=0, ge=-5, le=5, description="Change in rapport, -5 to 5.")
+    readiness: int = Field(default=0, ge=-5, le=5, description="Change in readiness, -5 to 5.")
+    confidence: int = Field(default=0, ge=-5, le=5, description="Change in confidence, -5 to 5.")
+
+
+class Branch(Model):
+    """One way on from a response. Branches are tried in order; the last has no condition."""
+
+    when: str | None = Field(
+        default=None,
+        alias="if",
+        description="A condition on the state, e.g. `rapport >= 6` or "
+        "`readiness >= 5 and confidence >= 7`. Leave out on the last branch.",
+    )
+    goto: Id = Field(description="The id of the next turn or ending.")
+
+    @field_validator("when")
+    @classmethod
+    def _condition(cls, value: str | None) -> str | None:
+        if value is not None:
+            for clause in value.split(" and "):
+                if not CONDITION.match(clause):
+                    raise ValueError(
+                        f"a condition like `rapport >= 6` (rapport, readiness or confidence, "
+                        f"a comparison, a whole number), joined by `and`; found {value!r}"
+                    )
+        return value
+
+
+class Option(Model):
+    """One response the coach can give, what it does, and what the learner is told."""
+
+    say: str = Field(min_length=1, description="The coach's words.")
+    code: Code = Field(description="The motivational-interviewing code of the response.")
+    effect: Effect = Field(default_factory=Effect, description="How the response moves the state.")
+    confidence: int | None = Field(
+        default=None,
+        ge=0,
+        le=10,
+        description="Sets confidence to this value (the participant gives a 0-10 rating).",
+    )
+    feedback: str = Field(min_length=1, description="What the learner is told about this choice.")
+    next: Id | list[Branch] = Field(
+        description="The next turn or ending: an id, or a list of branches on the state."
+    )
+
+
+class RedFlag(Model):
+    """Marks a turn where safety comes first: passing paths from it must escalate."""
+
+    reason: str = Field(min_length=1, description="What makes this a red flag.")
+    escalate_to: list[Escalation] = Field(
+        min_length=1, description="Where it must be passed on: `crisis_line`, `911`, `staff`."
+    )
+
+
+class Turn(Model):
+    """Something the participant says, and the coach's possible responses."""
+
+    id: Id
+    say: str = Field(
+        min_length=1,
+        description="The participant's words, with phone cues in brackets, e.g. `[long pause]`.",
+    )
+    red_flag: RedFlag | None = Field(default=None, description="Set when this turn is a red flag.")
+    options: list[Option] = Field(default_factory=list, description="The coach's responses.")
+
+
+class Ending(Model):
+    """How a call can end, with the debrief the learner reads."""
+
+    id: Id
+    outcome: Outcome = Field(description="What the call achieved.")
+    say: str | None = Field(default=None, description="The participant's last words, if any.")
+    debrief: str = Field(min_length=1, description="What the learner should take from this end.")
+
+
+class Scenario(Model):
+    """A phone role-play: who the participant is, where the call starts, and how it can go."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"title": "Peer coach role-play scenario"}
+    )
+
+    schema_version: Literal[1] = Field(description="Format version. This code reads version 1.")
+    id: Id
+    title: str = Field(min_length=1, description="Short title shown to learners.")
+    summary: str = Field(min_length=1, description="One or two sentences: the situation.")
+    goal: str = Field(min_length=1, description="The coaching goal of the call.")
+    objectives: list[str] = Field(
+        default_factory=list, description="Ids of the learning objectives this role-play practises."
+    )
+    persona: Persona
+    state: State = Field(description="The state at the start of the call.")
+    start: Id = Field(description="The id of the first turn.")
+    turns: list[Turn] = Field(min_length=1, description="What the participant says, and replies.")
+    endings: list[Ending] = Field(min_length=1, description="How the call can end.")
+
+    def node(self, node_id: str) -> Turn | Ending | None:
+        """The turn or ending with this id, or ``None``."""
+        return self._index().get(node_id)
+
+    def _index(self) -> dict[str, Turn | Ending]:
+        index = getattr(self, "_nodes", None)
+        if index is None:
+            index = {n.id: n for n in [*self.endings, *self.turns]}
+            object.__setattr__(self, "_nodes", index)
+        return index
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a scenario file, located for an editor."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario could not be loaded; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def scenarios_dir() -> Path:
+    """The folder that holds the course's scenarios.
+
+    ``PEERCOACH_SCENARIOS`` wins; then ``scenarios/`` beside the installed source tree; then the
+    first ``scenarios/`` folder in the working directory or above it.
+    """
+    if os.environ.get("PEERCOACH_SCENARIOS"):
+        return Path(os.environ["PEERCOACH_SCENARIOS"])
+    candidates = [Path(__file__).resolve().parents[2] / "scenarios"]
+    here = Path.cwd().resolve()
+    candidates += [p / "scenarios" for p in [here, *here.parents]]
+    for candidate in candidates:
+        if (candidate / SCHEMA_FILE).is_file():
+            return candidate
+    raise ScenarioError(
+        [Problem("scenarios", 0, 0, "cannot find the scenarios folder; set PEERCOACH_SCENARIOS")]
+    )
+
+
+def scenario_path(ref: str | os.PathLike) -> Path:
+    """The file for a scenario id or path."""
+    text = str(ref)
+    if text.endswith((".yaml", ".yml")) or os.sep in text:
+        return Path(text)
+    return scenarios_dir() / f"{text}.yaml"
+
+
+def load_scenario(ref: str | os.PathLike) -> Scenario:
+    """Load and check one scenario by id (``"the-socialiser"``) or path.
+
+    Raises :class:`ScenarioError` with every problem found; never another exception for bad data.
+    """
+    scenario, problems = check_file(scenario_path(ref))
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def load_all(folder: str | os.PathLike | None = None) -> list[Scenario]:
+    """Load every scenario in a folder (default: the course's), sorted by id."""
+    folder = Path(folder) if folder else scenarios_dir()
+    problems = validate_paths([folder])
+    if problems:
+        raise ScenarioError(problems)
+    return sorted((load_scenario(p) for p in scenario_files([folder])), key=lambda s: s.id)
+
+
+def scenario_files(paths) -> list[Path]:
+    """The scenario files named by ``paths``: files as given, folders searched for ``*.yaml``."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+        else:
+            files.append(path)
+    return files
+
+
+def check_file(path: Path) -> tuple[Scenario | None, list[Problem]]:
+    """Read one file and return the scenario (if valid) and every problem found in it."""
+    name = str(path)
+    data, problems = _read_yaml(path)
+    if problems:
+        return None, problems
+    if not isinstance(data, dict):
+        found = "nothing" if data is None else _kind(data)
+        return None, [Problem(name, 1, 1, f"expected a scenario (keys and values); found {found}")]
+    version = data.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        line, col = _position(data, ("schema_version",))
+        return None, [
+            Problem(
+                name,
+                line,
+                col,
+                f"schema_version {version} is newer than this version of peercoach understands "
+                f"(up to {SCHEMA_VERSION}); update peercoach before using this file",
+            )
+        ]
+    try:
+        scenario = Scenario.model_validate(_plain(data))
+    except ValidationError as error:
+        return None, [_problem(name, data, e) for e in error.errors()]
+    problems = [Problem(name, *_position(data, loc), msg) for loc, msg in graph_problems(scenario)]
+    return (None if problems else scenario), problems
+
+
+def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            mb = size / 1_000_000
+            msg = f"the file is {mb:.1f} MB; a scenario file must be under 1 MB"
+            return None, [Problem(name, 1, 1, msg)]
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(name, 0, 0, f"cannot read the file: {error.strerror}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        msg = "the file is not UTF-8 text (is it a binary file?); save it as UTF-8 text"
+        return None, [Problem(name, line, 1, msg)]
+    if "\x00" in text:
+        return None, [Problem(name, 1, 1, "the file contains binary data, not YAML text")]
+    if not text.strip():
+        return None, [Problem(name, 1, 1, "the file is empty; expected a scenario")]
+    try:
+        return YAML(typ="rt").load(text), []
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Problem(name, line, col, _yaml_message(error, text, line))]
+    except (YAMLError, ValueError, RecursionError) as error:
+        return None, [Problem(name, 1, 1, f"this is not valid YAML: {error}")]
+
+
+def _yaml_message(error, text: str, line: int) -> str:
+    problem = str(getattr(error, "problem", "") or "")
+    lines = text.splitlines()
+    current = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in current or "'\\t'" in problem:
+        return "a tab character is used for indenting; YAML needs spaces (use two spaces a level)"
+    if "duplicate key" in problem or type(error).__name__ == "DuplicateKeyError":
+        key = re.search(r'"([^"]+)"', problem)
+        return f"the key `{key.group(1) if key else '?'}` appears twice here; keep only one"
+    return f"this is not valid YAML ({problem or error}); check indentation, colons and quotes"
+
+
+def _plain(data: Any) -> Any:
+    """Turn ruamel's commented containers into plain dicts and lists."""
+    if isinstance(data, dict):
+        return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_plain(v) for v in data]
+    return data
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"yes/no ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        short = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {short!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of keys"
+    return "an empty value" if value is None else type(value).__name__
+
+
+def _position(data: Any, loc) -> tuple[int, int]:
+    """Line and column (1-based) of the deepest part of ``loc`` that exists in the YAML."""
+    line, col = 1, 1
+    node = data
+    for key in loc:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(node, dict) and key in node:
+                pos = lc.key(key) if lc else None
+                child = node[key]
+            elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+                pos = lc.item(key) if lc else None
+                child = node[key]
+            else:
+                break
+        except (AttributeError, KeyError, TypeError):
+            break
+        if pos:
+            line, col = pos[0] + 1, pos[1] + 1
+        node = child
+    return line, col
+
+
+def _key_path(loc) -> str:
+    parts: list[str] = []
+    for key in loc:
+        if isinstance(key, int):
+            parts.append(f"[{key + 1}]")
+        elif key in ("str", "list[Branch]", "function-after[_condition(), str]"):
+            continue
+        else:
+            parts.append(("." if parts else "") + str(key))
+    return "".join(parts) or "(top level)"
+
+
+def _allowed_keys(loc) -> list[str]:
+    model: Any = Scenario
+    for key in loc[:-1]:
+        if isinstance(key, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(key)
+        if field is None:
+            return []
+        annotation = field.annotation
+        for arg in (annotation, *getattr(annotation, "__args__", ())):
+            inner = getattr(arg, "__args__", (arg,))
+            candidates = [a for a in (arg, *inner) if isinstance(a, type) and issubclass(a, Model)]
+            if candidates:
+                model = candidates[0]
+                break
+        else:
+            return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _problem(name: str, data: Any, error: dict) -> Problem:
+    loc = tuple(k for k in error["loc"] if k not in ("str", "list[Branch]"))
+    line, col = _position(data, loc)
+    key = _key_path(loc)
+    kind = error["type"]
+    found = _kind(error.get("input"))
+    if kind == "missing":
+        message = f"`{key}` is missing; {_describe(loc)}"
+    elif kind == "extra_forbidden":
+        allowed = _allowed_keys(loc)
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        message = f"unknown key `{key}`{hint}; expected one of: {', '.join(allowed)}"
+    elif kind in ("enum", "literal_error"):
+        expected = error.get("ctx", {}).get("expected", "")
+        message = f"`{key}` must be one of {expected}; found {found}"
+    elif kind.startswith("int_") or kind.startswith("float_"):
+        message = f"`{key}` must be a whole number; found {found}"
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        message = f"`{key}` is out of range: {error['msg'].lower()}; found {found}"
+    elif kind in ("string_type",):
+        message = f"`{key}` must be text; found {found}"
+    elif kind in ("string_too_short", "too_short"):
+        message = f"`{key}` must not be empty; {_describe(loc)}"
+    elif kind == "string_pattern_mismatch":
+        message = f"`{key}` must be lower-case words joined by hyphens, e.g. `fish-story`; found {found}"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f"`{key}` must be a group of keys; found {found}"
+    elif kind == "list_type":
+        message = f"`{key}` must be a list (lines starting with `- `); found {found}"
+    elif kind == "value_error":
+        message = f"`{key}` must be {error['msg'].removeprefix('Value error, ')}"
+    else:
+        message = f"`{key}`: {error['msg']}; found {found}"
+    return Problem(name, line, col, message)
+
+
+def _describe(loc) -> str:
+    model: Any = Scenario
+    field = None
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(key)
+        if field is None:
+            break
+        annotation = field.annotation
+        inner = [a for a in (annotation, *getattr(annotation, "__args__", ())) if isinstance(a, type)]
+        model = next((a for a in inner if issubclass(a, BaseModel)), None)
+    if field is not None and field.description:
+        return f"expected: {field.description[0].lower()}{field.description[1:]}"
+    return "expected a value"
+
+
+def _targets(option: Option) -> list[str]:
+    return [option.next] if isinstance(option.next, str) else [b.goto for b in option.next]
+
+
+def graph_problems(scenario: Scenario) -> list[tuple[tuple, str]]:
+    """Structural problems in a well-typed scenario, each with its key path in the file."""
+    problems: list[tuple[tuple, str]] = []
+    seen: dict[str, tuple] = {}
+    for kind, nodes in (("turns", scenario.turns), ("endings", scenario.endings)):
+        for i, node in enumerate(nodes):
+            if node.id in seen:
+                problems.append(((kind, i, "id"), f"the id `{node.id}` is used twice; ids must be unique"))
+            seen.setdefault(node.id, (kind, i))
+    if scenario.start not in seen or seen[scenario.start][0] != "turns":
+        problems.append((("start",), f"`start` names `{scenario.start}`, which is not a turn"))
+    for t, turn in enumerate(scenario.turns):
+        problems += _turn_problems(scenario, t, turn, seen)
+    reachable = _reachable(scenario, scenario.start)
+    for kind, nodes in (("turns", scenario.turns), ("endings", scenario.endings)):
+        for i, node in enumerate(nodes):
+            if node.id not in reachable:
+                problems.append(((kind, i, "id"), f"`{node.id}` cannot be reached from `start`"))
+    if not any(e.outcome in PASSING for e in scenario.endings if e.id in reachable):
+        problems.append((("endings",), "no path leads to a good ending (a passing outcome)"))
+    problems += _red_flag_problems(scenario)
+    return problems
+
+
+def _turn_problems(scenario: Scenario, t: int, turn: Turn, seen: dict) -> list[tuple[tuple, str]]:
+    problems: list[tuple[tuple, str]] = []
+    if not turn.options:
+        problems.append(
+            (("turns", t, "id"), f"turn `{turn.id}` has no options, so the call cannot go on")
+        )
+    for o, option in enumerate(turn.options):
+        where = ("turns", t, "options", o, "next")
+        if isinstance(option.next, list):
+            if not option.next:
+                problems.append((where, "`next` lists no branches; the call cannot go on"))
+            elif option.next[-1].when is not None:
+                problems.append(
+                    (where, "the last branch has an `if`; give a last branch with only `goto`")
+                )
+        for target in _targets(option):
+            if target not in seen:
+                problems.append((where, f"`next` names `{target}`, which is not a turn or ending"))
+    return problems
+
+
+def _reachable(scenario: Scenario, start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        node = scenario.node(todo.pop())
+        if node is None or node.id in seen:
+            continue
+        seen.add(node.id)
+        if isinstance(node, Turn):
+            todo += [t for o in node.options for t in _targets(o)]
+    return seen
+
+
+def _red_flag_problems(scenario: Scenario) -> list[tuple[tuple, str]]:
+    problems: list[tuple[tuple, str]] = []
+    for t, turn in enumerate(scenario.turns):
+        if turn.red_flag is None:
+            continue
+        allowed = {ESCALATION_OUTCOME[e] for e in turn.red_flag.escalate_to}
+        endings = [e for e in scenario.endings if e.id in _reachable(scenario, turn.id)]
+        wrong = [e.id for e in endings if e.outcome in PASSING and e.outcome not in allowed]
+        if wrong:
+            problems.append(
+                (
+                    ("turns", t, "red_flag"),
+                    f"red flag `{turn.id}` leads to passing endings that do not escalate as "
+                    f"required ({', '.join(wrong)}); give them outcome "
+                    f"{' or '.join(o.value for o in allowed)}, or `missed_red_flag`",
+                )
+            )
+        if not any(e.outcome in allowed for e in endings):
+            problems.append(
+                (("turns", t, "red_flag"), f"red flag `{turn.id}` has no path that escalates")
+            )
+    return problems
+
+
+def validate_paths(paths) -> list[Problem]:
+    """Check every scenario file under ``paths``; also ids repeated across files."""
+    problems: list[Problem] = []
+    owners: dict[str, Path] = {}
+    files = scenario_files(paths)
+    for path in files:
+        if not path.exists():
+            problems.append(Problem(str(path), 0, 0, "no such file or folder"))
+            continue
+        scenario, found = check_file(path)
+        problems += found
+        if scenario is None:
+            continue
+        if scenario.id in owners:
+            line, col = 1, 1
+            msg = f"the id `{scenario.id}` is already used by {owners[scenario.id]}"
+            problems.append(Problem(str(path), line, col, msg))
+        owners.setdefault(scenario.id, path)
+        if path.stem != scenario.id:
+            msg = f"the file name should match the id: rename it to {scenario.id}.yaml"
+            problems.append(Problem(str(path), 1, 1, msg))
+        problems += _dynamic_problems(path, scenario)
+    return problems
+
+
+def _dynamic_problems(path: Path, scenario: Scenario) -> list[Problem]:
+    from peercoach.engine import explore
+
+    result = explore(scenario)
+    problems = []
+    if not any(t.passed for t in result.transcripts):
+        msg = "no way of playing this scenario passes (check conditions and plan confidence >= 7)"
+        problems.append(Problem(str(path), 1, 1, msg))
+    return problems
+
+
+def schema() -> dict:
+    """The JSON Schema of a scenario file, generated from the models."""
+    data = Scenario.model_json_schema(by_alias=True)
+    data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return data
+
+
+def schema_text() -> str:
+    """The JSON Schema as it is written to ``scenarios/scenario.schema.json``."""
+    return json.dumps(schema(), indent=2, sort_keys=True) + "\n"
+
+
+def validate_command(args) -> int:
+    """``peercoach validate``: print every problem, exit 1 if any."""
+    problems = validate_paths(args.paths or ["scenarios"])
+    for problem in problems:
+        print(problem)
+    count = len(scenario_files(args.paths or ["scenarios"]))
+    if problems:
+        print(f"{len(problems)} problem(s) in {count} file(s).")
+        return 1
+    print(f"{count} scenario file(s) checked: no problems.")
+    return 0
+
+
+def schema_command(args) -> int:
+    """``peercoach schema``: write (or with ``--check`` compare) the editors' JSON Schema."""
+    target = scenarios_dir() / SCHEMA_FILE
+    current = target.read_text() if target.exists() else ""
+    if args.check:
+        if current != schema_text():
+            print(f"{target} is out of date; run `peercoach schema` to rewrite it.")
+            return 1
+        print(f"{target} is current.")
+        return 0
+    target.write_text(schema_text())
+    print(f"wrote {target}")
+    return 0
