@@ -351,7 +351,7 @@ def check_file(path: Path) -> tuple[Scenario | None, list[Problem]]:
     try:
         scenario = Scenario.model_validate(_plain(data))
     except ValidationError as error:
-        return None, [_problem(name, data, e) for e in error.errors()]
+        return None, [_problem(name, data, e) for e in _relevant(error.errors())]
     problems = [Problem(name, *_position(data, loc), msg) for loc, msg in graph_problems(scenario)]
     return (None if problems else scenario), problems
 
@@ -426,15 +426,19 @@ def _kind(value: Any) -> str:
     return "an empty value" if value is None else type(value).__name__
 
 
-def _position(data: Any, loc) -> tuple[int, int]:
-    """Line and column (1-based) of the deepest part of ``loc`` that exists in the YAML."""
+def _position(data: Any, loc, at_value: bool = False) -> tuple[int, int]:
+    """Line and column (1-based) of the deepest part of ``loc`` that exists in the YAML.
+
+    With ``at_value``, a key's value is located rather than the key itself.
+    """
     line, col = 1, 1
     node = data
-    for key in loc:
+    for depth, key in enumerate(loc, start=1):
         lc = getattr(node, "lc", None)
         try:
             if isinstance(node, dict) and key in node:
-                pos = lc.key(key) if lc else None
+                last = at_value and depth == len(loc) and not isinstance(node[key], dict | list)
+                pos = (lc.value(key) if last else lc.key(key)) if lc else None
                 child = node[key]
             elif isinstance(node, list) and isinstance(key, int) and key < len(node):
                 pos = lc.item(key) if lc else None
@@ -454,8 +458,6 @@ def _key_path(loc) -> str:
     for key in loc:
         if isinstance(key, int):
             parts.append(f"[{key + 1}]")
-        elif key in ("str", "list[Branch]", "function-after[_condition(), str]"):
-            continue
         else:
             parts.append(("." if parts else "") + str(key))
     return "".join(parts) or "(top level)"
@@ -481,11 +483,27 @@ def _allowed_keys(loc) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
+UNION_TAGS = ("constrained-str", "list[Branch]", "str")
+
+
+def _relevant(errors: list[dict]) -> list[dict]:
+    """Drop the noise of a union (``next`` is an id or a list): keep the member that fits."""
+    kept = []
+    for error in errors:
+        loc = error["loc"]
+        if "constrained-str" in loc and isinstance(error.get("input"), list):
+            continue
+        if "list[Branch]" in loc and error["type"] == "list_type":
+            continue
+        kept.append(error)
+    return kept
+
+
 def _problem(name: str, data: Any, error: dict) -> Problem:
-    loc = tuple(k for k in error["loc"] if k not in ("str", "list[Branch]"))
-    line, col = _position(data, loc)
-    key = _key_path(loc)
+    loc = tuple(k for k in error["loc"] if k not in UNION_TAGS)
     kind = error["type"]
+    line, col = _position(data, loc, at_value=kind not in ("missing", "extra_forbidden"))
+    key = _key_path(loc)
     found = _kind(error.get("input"))
     if kind == "missing":
         message = f"`{key}` is missing; {_describe(loc)}"

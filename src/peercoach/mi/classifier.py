@@ -1,8 +1,363 @@
-"""Placeholder until the rule-based classifier lands (issue: Automatic MI feedback)."""
+"""Rule-based MI coding of one coach utterance, with reasons a learner can act on.
 
+Each sentence is coded on its own (question, reflection, input or other, plus flags), then the
+utterance gets one main code: a turn that ends on a question is a question; otherwise advice or
+information wins over a reflection, and a reflection over anything else. Reflections are complex
+when they add meaning the participant did not state: a feeling, both sides, an overstatement, a
+metaphor, what matters to them, or a summary. The participant's previous line, when given, tells
+which words were theirs and whether they asked for advice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from peercoach.mi import patterns as p
+from peercoach.mi.reasons import reason
 from peercoach.mi.summary import Coding
+from peercoach.mi.text import clean, content_stems, stem, strip_fillers, words
+
+FLAGS = ("affirmation", "permission", "autonomy", "persuade", "confront", "self_disclosure")
+MAX_REASONS = 5
+_LEAD_WORDS = 3
+_STRONG_REFLECT = re.compile(
+    r"^(?:you\b|you're|you've|you'd|your\b|(?:it |that )?(?:sounds|seems|feels|looks) (?:like|as|"
+    r"that)|what i'm hearing|i'm hearing|what i hear|i hear (?:that|you)|if i (?:understand|hear)|"
+    r"in other words|i get the|i'm getting|i sense|my sense|i imagine|i'm guessing|i wonder "
+    r"(?:if|whether) you|part of you|on (?:the )?one hand|for you\b)"
+)
+_YOU_KNOW = re.compile(r"^you know,\s*")
+_INFO_OPTION = re.compile(
+    r"^you (?:can|could) (?:always |also |just )?(?:call|reach|find|get|sign up|pick up|ask for|"
+    r"come|join|go online|email|text|contact|drop in|use the)\b"
+)
+_ADVICE_ACCEPTED = re.compile(
+    r"^(?:yes|yeah|yep|sure|okay|ok|please|go ahead|of course|i guess|why not)"
+    r"[\s,.!]*(?:go ahead|please|sure|tell me|i'm listening|i'd like that|that'd help|"
+    r"that would help|okay|ok|yes|shoot|go on)?[\s.!]*$"
+)
+_COMMA_LEAD = re.compile(r"^[^,]{1,40},\s*(.+)$")
+
+
+@dataclass
+class _Sentence:
+    """The code of one sentence before sentences are combined."""
+
+    behaviour: str
+    subtype: str | None = None
+    flags: set[str] = field(default_factory=set)
+    reasons: list[str] = field(default_factory=list)
+    substantive: bool = True
+    advice: bool = False
 
 
 def code_utterance(text: str, previous: str | None = None) -> Coding:
-    """Code one coach utterance. Not implemented yet."""
-    raise NotImplementedError("the MI classifier is being written")
+    """Code one coach utterance in MI terms; ``previous`` is the participant's line before it.
+
+    Never raises for a ``str``: empty, foreign-language or odd input gets ``other`` with a reason.
+    """
+    if not isinstance(text, str):
+        raise TypeError(
+            f"code_utterance expects the coach's words as a str, got {type(text).__name__}"
+        )
+    if previous is not None and not isinstance(previous, str):
+        raise TypeError(
+            f"code_utterance expects previous as a str or None, got {type(previous).__name__}"
+        )
+    cleaned = clean(text)
+    notes = _cleaning_notes(cleaned)
+    if not cleaned.sentences:
+        key = "not_english" if text.strip() and not cleaned.has_latin else "empty"
+        return Coding(behaviour="other", reasons=(*notes, reason(key)), text=text)
+    context = _Context.of(previous or "")
+    sentences = [_code_sentence(s, context) for s in cleaned.sentences]
+    return _combine(sentences, context, notes, text)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the participant's previous line tells the rules."""
+
+    text: str
+    stems: frozenset[str]
+    asked_for_advice: bool
+
+    @classmethod
+    def of(cls, previous: str) -> _Context:
+        lowered = previous.lower()[:2000]
+        asked = bool(p.ASKED_FOR_ADVICE.search(lowered) and "?" in lowered) or bool(
+            _ADVICE_ACCEPTED.match(lowered.strip())
+        )
+        return cls(text=lowered, stems=frozenset(content_stems(lowered)), asked_for_advice=asked)
+
+
+def _cleaning_notes(cleaned) -> tuple[str, ...]:
+    notes = []
+    if cleaned.had_markup:
+        notes.append(reason("markup"))
+    if cleaned.truncated:
+        notes.append(reason("truncated"))
+    return tuple(notes)
+
+
+def _lead(sentence: str) -> str:
+    lead = " ".join(sentence.strip(" .!?,").split()[:_LEAD_WORDS])
+    return lead[:1].upper() + lead[1:]
+
+
+def _code_sentence(raw: str, context: _Context) -> _Sentence:
+    body, led_by_so = strip_fillers(raw)
+    body = _YOU_KNOW.sub("", body)
+    asks = raw.rstrip().endswith("?")
+    if not body.strip(" .!?,") or p.BACKCHANNEL.match(body):
+        return _Sentence("other", reasons=[reason("backchannel", _lead(raw))], substantive=False)
+    opener = _code_opener(body, asks, context)
+    if opener is not None:
+        return opener
+    if asks or _question_form(body):
+        coded = _code_question(body, raw, asks, led_by_so, context)
+        if coded is not None:
+            return coded
+    return _code_statement(body, raw, led_by_so, context)
+
+
+def _code_opener(body: str, asks: bool, context: _Context) -> _Sentence | None:
+    """Greetings and generic praise; a longer sentence after them is coded on its remainder."""
+    for pattern, key, flags in ((p.GREETING, "greeting", ()), (p.PRAISE_GENERIC, "praise", ())):
+        if not pattern.match(body):
+            continue
+        rest = _COMMA_LEAD.match(body)
+        if rest and len(words(rest.group(1))) >= 3:
+            return _code_sentence(rest.group(1) + ("?" if asks else "."), context)
+        if asks and not key == "praise":
+            return None
+        if key == "praise" and p.AFFIRM_SPECIFIC.search(body):
+            return None
+        text = reason("greeting") if key == "greeting" else reason("praise_generic", _lead(body))
+        return _Sentence("other", flags=set(flags), reasons=[text], substantive=key != "greeting")
+    return None
+
+
+def _question_form(body: str) -> bool:
+    return bool(
+        p.WH_ASKING.match(body)
+        or p.AUX_START.match(body)
+        or p.INVITATION.search(body)
+        or p.ELABORATION.match(body)
+    )
+
+
+def _code_question(
+    body: str, raw: str, asks: bool, led_by_so: bool, context: _Context
+) -> _Sentence | None:
+    """Code a question; None when it is really a statement (a reflection said with rising tone)."""
+    lead = _lead(body)
+    flags = _flags(body)
+    if p.PERMISSION.search(body):
+        flags.add("permission")
+        return _Sentence("question", "closed", flags, [reason("closed_aux", lead)])
+    if p.ADVICE.match(body) and re.match(r"^(?:why don't you|how about|what about)", body):
+        return _input(body, flags, context, advice_question=True)
+    if p.INVITATION.search(body) or p.ELABORATION.match(body):
+        return _Sentence("question", "open", flags, [reason("open_invite", lead)])
+    if p.WH_ASKING.match(body) or (asks and p.WH_START.match(body)):
+        return _code_wh(body, flags, lead)
+    if p.AUX_START.match(body):
+        key = "closed_either" if p.EITHER_OR.search(body) else "closed_aux"
+        return _Sentence("question", "closed", flags, [reason(key, lead)])
+    if _STRONG_REFLECT.match(body) or led_by_so or p.TAG_QUESTION.search(body):
+        return None
+    if p.REFLECT_START.match(body) and len(words(body)) >= 4:
+        return None
+    key = "closed_scale" if p.CLOSED_WH.search(body) else "closed_fragment"
+    if re.match(r"^(?:and |or )?(?:what|how)\b", body) or body.startswith("anything else"):
+        return _Sentence("question", "open", flags, [reason("open_wh", lead)])
+    return _Sentence("question", "closed", flags, [reason(key, lead)])
+
+
+def _code_wh(body: str, flags: set[str], lead: str) -> _Sentence:
+    if p.WHY_BLAME.match(body) and "confront" in flags:
+        return _Sentence("question", "open", flags, [reason("confront_why")])
+    if p.CLOSED_WH.search(body):
+        key = "closed_scale" if re.search(r"scale|to (?:ten|10)\b", body) else "closed_fact"
+        return _Sentence("question", "closed", flags, [reason(key, lead)])
+    if p.EITHER_OR.search(body) and not body.startswith(("how", "what", "why")):
+        return _Sentence("question", "closed", flags, [reason("closed_either")])
+    key = "open_why" if body.startswith("why") else "open_wh"
+    return _Sentence("question", "open", flags, [reason(key, lead)])
+
+
+def _flags(body: str) -> set[str]:
+    flags = set()
+    if p.CONFRONT.search(body):
+        flags.add("confront")
+    if p.AUTONOMY.search(body):
+        flags.add("autonomy")
+    if p.PERMISSION.search(body):
+        flags.add("permission")
+    if p.SELF_DISCLOSURE.search(body) and not _STRONG_REFLECT.match(body):
+        flags.add("self_disclosure")
+    return flags
+
+
+def _code_statement(body: str, raw: str, led_by_so: bool, context: _Context) -> _Sentence:
+    flags = _flags(body)
+    if p.SUMMARY.match(body):
+        return _reflection(body, raw, flags, context, summary=True)
+    if p.ADVICE.search(body) and not _INFO_OPTION.match(body):
+        return _input(body, flags, context)
+    if "confront" in flags:
+        behaviour = "input" if re.search(r"\bif you\b|\bgoing to\b|\bgonna\b", body) else "other"
+        return _Sentence(behaviour, flags=flags, reasons=[reason("confront")])
+    if p.STRUCTURING.search(body):
+        return _Sentence("other", flags=flags, reasons=[reason("structuring")])
+    other = _code_other_statement(body, flags)
+    if other is not None:
+        return other
+    return _code_reflection_or_info(body, raw, led_by_so, flags, context)
+
+
+def _code_other_statement(body: str, flags: set[str]) -> _Sentence | None:
+    """Affirmations, autonomy statements and self-disclosure, which are coded as other."""
+    starts_reflective = re.match(r"^(?:it |that )?(?:sounds|seems) ", body)
+    if p.AFFIRM_SPECIFIC.search(body) and not starts_reflective:
+        flags.add("affirmation")
+        return _Sentence("other", flags=flags, reasons=[reason("affirmation")])
+    if "autonomy" in flags and not p.FEELING.search(body):
+        return _Sentence("other", flags=flags, reasons=[reason("autonomy")])
+    if "self_disclosure" in flags:
+        return _Sentence("other", flags=flags, reasons=[reason("self_disclosure")])
+    return None
+
+
+def _code_reflection_or_info(
+    body: str, raw: str, led_by_so: bool, flags: set[str], context: _Context
+) -> _Sentence:
+    if _INFO_OPTION.match(body):
+        return _Sentence("input", flags=flags, reasons=[reason("information")])
+    if _STRONG_REFLECT.match(body) or (led_by_so and p.YOU_ANYWHERE.search(body)):
+        return _reflection(body, raw, flags, context)
+    if p.INFORMATION.search(body):
+        return _Sentence("input", flags=flags, reasons=[reason("information")])
+    if p.REFLECT_START.match(body) or led_by_so or _echoes(body, context):
+        return _reflection(body, raw, flags, context)
+    if p.YOU_ANYWHERE.search(body):
+        return _reflection(body, raw, flags, context)
+    return _Sentence("other", flags=flags, reasons=[reason("other")])
+
+
+def _echoes(body: str, context: _Context) -> bool:
+    mine = content_stems(body)
+    return len(mine) >= 2 and len(mine & context.stems) / len(mine) >= 0.5
+
+
+def _input(
+    body: str, flags: set[str], context: _Context, advice_question: bool = False
+) -> _Sentence:
+    lead = _lead(body)
+    reasons = [reason("advice_question" if advice_question else "advice", lead)]
+    return _Sentence("input", flags=flags, reasons=reasons, advice=True)
+
+
+def _reflection(
+    body: str, raw: str, flags: set[str], context: _Context, summary: bool = False
+) -> _Sentence:
+    if p.AFFIRM_SPECIFIC.search(body):
+        flags.add("affirmation")
+    reasons = [reason("reflection_question")] if raw.rstrip().endswith("?") else []
+    key = "complex_summary" if summary else _complexity(body, context)
+    subtype = "simple" if key is None else "complex"
+    reasons.append(reason(key or "simple"))
+    if "affirmation" in flags:
+        reasons.append(reason("affirmation"))
+    return _Sentence("reflection", subtype, flags, reasons)
+
+
+def _complexity(body: str, context: _Context) -> str | None:
+    """The reason key that makes a reflection complex, or None for a simple one."""
+    if p.DOUBLE_SIDED.search(body):
+        return "complex_double"
+    if _new_match(p.AMPLIFIED, body, context):
+        return "complex_amplified"
+    if _new_match(p.FEELING, body, context):
+        return "complex_feeling"
+    if _new_match(p.METAPHOR, body, context):
+        return "complex_metaphor"
+    if _new_match(p.MEANING, body, context):
+        return "complex_meaning"
+    if context.stems:
+        novel = content_stems(body) - context.stems
+        if len(novel) >= 4 and len(novel) / max(1, len(content_stems(body))) >= 0.75:
+            return "complex_new"
+    return None
+
+
+def _new_match(pattern: re.Pattern[str], body: str, context: _Context) -> bool:
+    """True when the pattern matches words the participant did not use themselves."""
+    for match in pattern.finditer(body):
+        found = match.group(0)
+        if found not in context.text and stem(found.split()[0]) not in context.stems:
+            return True
+    return False
+
+
+def _combine(sentences: list[_Sentence], context: _Context, notes, text: str) -> Coding:
+    flags = set().union(*(s.flags for s in sentences))
+    main = _main_sentence(sentences)
+    reasons = list(notes)
+    if main.behaviour == "question" and any(s.behaviour == "reflection" for s in sentences):
+        reasons.append(reason("mixed_question_last"))
+    reasons.extend(main.reasons)
+    subtype = main.subtype
+    reflections = [s for s in sentences if s.behaviour == "reflection"]
+    if main.behaviour == "reflection" and len(reflections) >= 3 and subtype == "simple":
+        subtype = "complex"
+        reasons = [r for r in reasons if r != reason("simple")] + [reason("complex_summary")]
+    flags |= _persuasion(sentences, flags, context, reasons)
+    for s in sentences:
+        if s is not main:
+            reasons.extend(r for r in s.reasons if _is_flag_reason(r))
+    return Coding(
+        behaviour=main.behaviour,
+        subtype=subtype,
+        reasons=tuple(dict.fromkeys(reasons))[: MAX_REASONS + len(notes)],
+        text=text,
+        **{name: name in flags for name in FLAGS},
+    )
+
+
+def _main_sentence(sentences: list[_Sentence]) -> _Sentence:
+    substantive = [s for s in sentences if s.substantive] or sentences
+    if substantive[-1].behaviour == "question":
+        return substantive[-1]
+    for behaviour in ("input", "reflection", "question"):
+        found = [s for s in substantive if s.behaviour == behaviour]
+        if found:
+            return found[-1] if behaviour == "question" else found[0]
+    return substantive[0]
+
+
+def _persuasion(
+    sentences: list[_Sentence], flags: set[str], context: _Context, reasons: list[str]
+) -> set[str]:
+    """Advice counts as persuading unless permission, a request or an autonomy cue came with it."""
+    if not any(s.advice for s in sentences):
+        return set()
+    if "autonomy" in flags:
+        reasons.append(reason("advice_autonomy"))
+        return set()
+    if "permission" in flags or context.asked_for_advice:
+        reasons.append(reason("advice_asked"))
+        return set()
+    reasons.append(reason("persuade"))
+    return {"persuade"}
+
+
+_FLAG_REASONS = {
+    reason(k) for k in ("affirmation", "autonomy", "self_disclosure", "confront", "confront_why")
+}
+
+
+def _is_flag_reason(text: str) -> bool:
+    return text in _FLAG_REASONS

@@ -1,0 +1,40 @@
+# Two commands for a fresh machine: `make course` builds everything, `make test` runs every test.
+# Each installs what it needs: the Python environment in .venv/, and Debian or npm packages
+# that only the tests need (Chromium, PostgreSQL, bubblewrap, axe-core).
+
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := chromium postgresql bubblewrap
+
+.PHONY: course test setup test-setup lint
+
+course: setup
+	$(BIN)/peercoach build
+
+test: test-setup
+	$(BIN)/pytest
+
+setup: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+test-setup: setup node_modules/.installed
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+node_modules/.installed: package.json
+	npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: setup
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks

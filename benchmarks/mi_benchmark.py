@@ -1,0 +1,76 @@
+"""Print how well the MI coder agrees with the hand-labelled development set, and how fast it is.
+
+    .venv/bin/python benchmarks/mi_benchmark.py            # dev, test and all
+    .venv/bin/python benchmarks/mi_benchmark.py --errors   # also list disagreements (dev only)
+
+Rules were tuned on the ``dev`` split only; ``test`` was written before any measuring and held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from peercoach.mi.evaluate import BEHAVIOURS, Agreement, evaluate, load_devset, time_per_utterance
+
+DEVSET = Path(__file__).parent / "mi" / "devset.tsv"
+TARGETS = {"behaviour": 0.70, "open/closed": 0.75, "simple/complex": 0.45}
+
+
+def _line(agreement: Agreement, note: str = "") -> str:
+    target = TARGETS.get(agreement.name)
+    verdict = "" if target is None else (" ok" if agreement.kappa >= target else " BELOW TARGET")
+    return (
+        f"  {agreement.name + note:<28} n={agreement.n:<4} accuracy={agreement.accuracy:.3f}  "
+        f"kappa={agreement.kappa:.3f} (target {target}){verdict}"
+    )
+
+
+def _matrix(agreement: Agreement) -> list[str]:
+    labels = [b for b in BEHAVIOURS if b in agreement.labels]
+    head = "  gold \\ coded " + "".join(f"{label:>12}" for label in labels)
+    rows = [head]
+    for gold in labels:
+        cells = "".join(f"{agreement.matrix.get((gold, p), 0):>12}" for p in labels)
+        rows.append(f"  {gold:<13}" + cells)
+    return rows
+
+
+def _print_report(report, show_errors: bool) -> None:
+    print(f"\n== split: {report.split} ==")
+    print(_line(report.behaviour))
+    print(_line(report.open_closed, " (strict)"))
+    print(_line(report.open_closed_given, " (both say Q)"))
+    print(_line(report.simple_complex, " (strict)"))
+    print(_line(report.simple_complex_given, " (both say R)"))
+    print("  behaviour confusion matrix:")
+    print("\n".join(_matrix(report.behaviour)))
+    print("  flags (true pos / false pos / false neg):")
+    for name, (tp, fp, fn) in report.flags.items():
+        print(f"    {name:<16} {tp:>3} / {fp:>3} / {fn:>3}")
+    if show_errors:
+        for item, coding in report.errors:
+            print(
+                f"  {item.id}: gold {item.behaviour}/{item.subtype} coded "
+                f"{coding.behaviour}/{coding.subtype}: {item.text}"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the figures."""
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--devset", default=str(DEVSET))
+    args.add_argument("--errors", action="store_true", help="list dev-split disagreements")
+    options = args.parse_args(argv)
+    items = load_devset(options.devset)
+    print(f"{len(items)} labelled utterances from {options.devset}")
+    for split in ("dev", "test", "all"):
+        _print_report(evaluate(items, split), options.errors and split == "dev")
+    median, p95 = time_per_utterance(items)
+    print(f"\ntime per utterance: median {median:.3f} ms, 95th percentile {p95:.3f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

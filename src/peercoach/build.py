@@ -1,0 +1,142 @@
+"""Build the course (``peercoach build``) and check everything before publishing (``peercoach check``).
+
+The book is built strictly: warnings, broken references and failing cells are errors. Exercises
+are released with nbgrader's own ``generate_assignment``, so what students get is exactly what
+nbgrader would produce.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WARNING = re.compile(r"^(?P<where>[^\s].*?):(?P<line>\d+)?:? ?(?P<level>WARNING|ERROR|CRITICAL): (?P<msg>.*)$")
+
+
+def course_root(start: Path | None = None) -> Path:
+    """The course's top folder: the nearest folder at or above ``start`` holding ``_config.yml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in [here, *here.parents]:
+        if (folder / "_config.yml").is_file() and (folder / "_toc.yml").is_file():
+            return folder
+    raise SystemExit("peercoach: no _config.yml and _toc.yml here or above; run it in the course")
+
+
+def _tool(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else name
+
+
+def build_book(root: Path, strict_all: bool) -> tuple[int, list[str]]:
+    """Build the Jupyter Book into ``_build/html``; returns the exit status and problem lines."""
+    command = [_tool("jupyter-book"), "build", str(root), "-W", "-n", "--keep-going"]
+    if strict_all:
+        command.append("--all")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
+    output = result.stdout + result.stderr
+    problems = [_plain_warning(line, root) for line in output.splitlines() if WARNING.match(line)]
+    if result.returncode and not problems:
+        problems = [line for line in output.splitlines()[-15:] if line.strip()]
+    return result.returncode, problems
+
+
+def _plain_warning(line: str, root: Path) -> str:
+    match = WARNING.match(line)
+    where = match["where"].replace(str(root) + os.sep, "")
+    where = re.sub(r"\x1b\[[0-9;]*m", "", where)
+    message = re.sub(r"\x1b\[[0-9;]*m", "", match["msg"])
+    location = f"{where}:{match['line']}" if match["line"] else where
+    return f"{location}: {message}"
+
+
+def assignments(course: Path) -> list[str]:
+    """The assignment names in an nbgrader course directory's ``source/``."""
+    source = course / "source"
+    if not source.is_dir():
+        return []
+    return sorted(p.name for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def release_exercises(course: Path, into: Path | None = None) -> list[str]:
+    """Generate the student version of every assignment with nbgrader; returns problem lines.
+
+    With ``into``, the course is copied there first so the real course folder is untouched
+    (used by ``peercoach check``).
+    """
+    if into is not None:
+        shutil.copytree(course, into, ignore=shutil.ignore_patterns("gradebook.db", "release"))
+        course = into
+    problems: list[str] = []
+    for name in assignments(course):
+        result = subprocess.run(
+            [_tool("nbgrader"), "generate_assignment", name, "--force", "--log-level=ERROR"],
+            cwd=course,
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"),
+        )
+        if result.returncode:
+            detail = [x for x in (result.stdout + result.stderr).splitlines() if x.strip()][-3:]
+            problems.append(f"exercises/source/{name}: nbgrader could not release it: " + " ".join(detail))
+    return problems
+
+
+def build_command(args) -> int:
+    """``peercoach build``: the course site, then the student versions of the exercises."""
+    root = course_root()
+    started = time.monotonic()
+    status, problems = build_book(root, strict_all=False)
+    for problem in problems:
+        print(problem)
+    if status:
+        print("The book did not build; fix the problems above (file:line: message).")
+        return 1
+    print(f"Course site built in {time.monotonic() - started:.0f} s: open {root / '_build/html/index.html'}")
+    if args.book_only:
+        return 0
+    course = root / "exercises"
+    problems = release_exercises(course)
+    for problem in problems:
+        print(problem)
+    if problems:
+        return 1
+    print(f"Student versions of {len(assignments(course))} exercises are in {course / 'release'}")
+    return 0
+
+
+def check_command(args) -> int:
+    """``peercoach check``: every check staff run before publishing, each problem in plain words."""
+    from peercoach.content import content_problems
+    from peercoach.scenario import SCHEMA_FILE, schema_text, scenarios_dir, validate_paths
+
+    root = course_root()
+    sections: list[tuple[str, list[str]]] = []
+    scenarios = root / "scenarios"
+    scenario_problems = [str(p) for p in validate_paths([scenarios])]
+    schema_file = scenarios_dir() / SCHEMA_FILE
+    if not schema_file.exists() or schema_file.read_text() != schema_text():
+        scenario_problems.append(f"{SCHEMA_FILE}: out of date; run `peercoach schema` to rewrite it")
+    sections.append(("Scenarios", scenario_problems))
+    sections.append(("Pages", content_problems(root)))
+    with tempfile.TemporaryDirectory() as tmp:
+        sections.append(("Exercises", release_exercises(root / "exercises", Path(tmp) / "course")))
+    if not args.no_book:
+        status, problems = build_book(root, strict_all=True)
+        if status and not problems:
+            problems = ["the book did not build"]
+        sections.append(("Book build", problems))
+    total = 0
+    for title, problems in sections:
+        print(f"{title}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+        for problem in problems:
+            print(f"  {problem}")
+        total += len(problems)
+    print("Everything checks out." if not total else f"{total} problem(s) to fix before publishing.")
+    return 1 if total else 0

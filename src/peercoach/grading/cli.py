@@ -1,0 +1,57 @@
+"""Handlers for ``peercoach grade`` and ``peercoach export``; both run in a course directory."""
+
+from __future__ import annotations
+
+import csv
+import sys
+
+from .runner import GradingError, grade_assignment
+
+EXPORT_FIELDS = ["student", "assignment", "notebook", "item", "score", "max_score", "needs_manual_grade"]
+
+
+def grade_command(args) -> int:
+    """Autograde every submission of ``args.assignment``; exit 1 if any failed, 2 on set-up errors."""
+    try:
+        return grade_assignment(
+            args.assignment,
+            workers=args.workers,
+            students=args.student,
+            force=args.force,
+            db_url=args.db,
+        )
+    except GradingError as error:
+        print(f"peercoach grade: {error}", file=sys.stderr)
+        return 2
+
+
+def export_command(args) -> int:
+    """Write one CSV row per student and graded item, plus a total row per submission."""
+    from nbgrader.coursedir import CourseDirectory
+
+    from .gradebook import item_grades
+    from .worker import load_course_config
+
+    coursedir = CourseDirectory(config=load_course_config(args.db))
+    rows = list(item_grades(coursedir.db_url, coursedir.course_id))
+    with open(args.out, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(EXPORT_FIELDS)
+        for r in rows:
+            writer.writerow(
+                [r.student, r.assignment, r.notebook, r.item, f"{r.score:g}", f"{r.max_score:g}",
+                 "yes" if r.needs_manual_grade else "no"]
+            )
+        for (student, assignment), (score, max_score) in totals(rows).items():
+            writer.writerow([student, assignment, "", "TOTAL", f"{score:g}", f"{max_score:g}", ""])
+    print(f"Wrote {len(rows)} grades to {args.out}.")
+    return 0
+
+
+def totals(rows) -> dict[tuple[str, str], tuple[float, float]]:
+    """Total score and maximum per (student, assignment)."""
+    sums: dict[tuple[str, str], tuple[float, float]] = {}
+    for r in rows:
+        score, max_score = sums.get((r.student, r.assignment), (0.0, 0.0))
+        sums[(r.student, r.assignment)] = (score + r.score, max_score + r.max_score)
+    return dict(sorted(sums.items()))

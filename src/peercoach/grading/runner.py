@@ -1,0 +1,152 @@
+"""Grade an assignment's submissions with a pool of workers and report each one as it finishes."""
+
+from __future__ import annotations
+
+import glob
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+
+from nbgrader import api
+from nbgrader.coursedir import CourseDirectory
+
+from . import worker
+from .gradebook import ensure_bin_on_path, serialise_gradebook
+from .ledger import Ledger, Outcome
+
+
+class GradingError(Exception):
+    """A problem a trainer must fix before grading can start; the message says what and where."""
+
+
+def submitted_students(coursedir: CourseDirectory, assignment: str) -> list[str]:
+    """Students who have a submitted folder for ``assignment``, sorted."""
+    pattern = coursedir.format_path(coursedir.submitted_directory, "*", assignment)
+    found = []
+    for path in glob.glob(pattern):
+        if os.path.isdir(path):
+            found.append(os.path.basename(os.path.dirname(path)))
+    return sorted(found)
+
+
+def check_ready(coursedir: CourseDirectory, assignment: str, sandbox_enabled: bool, bwrap: str):
+    """Refuse clearly when the gradebook lacks the assignment or bubblewrap is missing."""
+    config_file = os.path.join(coursedir.root, "nbgrader_config.py")
+    if not os.path.exists(config_file):
+        raise GradingError(f"{config_file}: expected an nbgrader course directory; not found.")
+    with api.Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        try:
+            gb.find_assignment(assignment)
+        except api.MissingEntry:
+            raise GradingError(
+                f"{coursedir.db_url}: expected assignment '{assignment}' in the gradebook; not "
+                f"found. Run 'nbgrader generate_assignment {assignment}' first."
+            ) from None
+    if sandbox_enabled and not shutil.which(bwrap):
+        raise GradingError(
+            f"{bwrap}: expected bubblewrap to isolate learner code; not found. Install it "
+            "(apt-get install bubblewrap) or set c.Sandbox.enabled = False in nbgrader_config.py."
+        )
+
+
+def to_grade(coursedir, assignment, students, force) -> tuple[list[str], list[str]]:
+    """(students to grade, students skipped because they are already graded)."""
+    ledger = Ledger(coursedir.root, assignment)
+    todo, skipped = [], []
+    for student in students:
+        autograded = coursedir.format_path(coursedir.autograded_directory, student, assignment)
+        if not force and ledger.is_graded(student, autograded):
+            skipped.append(student)
+        else:
+            todo.append(student)
+    return todo, skipped
+
+
+def run_pool(assignment: str, students: list[str], workers: int, db_url: str | None, report):
+    """Grade ``students`` with ``workers`` processes; ``report(outcome, done, total)`` each."""
+    context = multiprocessing.get_context("spawn")
+    counter = context.Value("i", 0)
+    outcomes = []
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, min(workers, len(students))),
+        mp_context=context,
+        initializer=worker.start,
+        initargs=(counter, db_url),
+    )
+    with pool:
+        futures = {pool.submit(worker.grade, assignment, s): s for s in students}
+        for future in as_completed(futures):
+            outcomes.append(_result(future, futures[future]))
+            report(outcomes[-1], len(outcomes), len(students))
+    return outcomes
+
+
+def _result(future, student: str) -> Outcome:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        reason = "grading worker crashed; run 'peercoach grade' again to finish"
+    except Exception as error:  # noqa: BLE001 - reported to the trainer, batch goes on
+        reason = f"grading error: {type(error).__name__}: {error}"
+    return Outcome(student, status="failed", problems=[reason])
+
+
+def progress_line(outcome: Outcome, done: int, total: int) -> str:
+    """One line per finished submission, e.g. ``[3/16] alice  4/5  6.1 s``."""
+    mark = "ok" if outcome.ok else "FAILED"
+    return (
+        f"[{done}/{total}] {outcome.student}  {outcome.score:g}/{outcome.max_score:g}  "
+        f"{outcome.seconds:.1f} s  {mark}"
+    )
+
+
+def table(outcomes: list[Outcome]) -> str:
+    """The final table: student, score, time, problems."""
+    rows = [("student", "score", "time", "problems")]
+    for o in sorted(outcomes, key=lambda o: o.student):
+        problems = "; ".join(o.problems) if o.problems else "-"
+        if not o.ok:
+            problems = "FAILED: " + problems
+        rows.append((o.student, f"{o.score:g}/{o.max_score:g}", f"{o.seconds:.1f} s", problems))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(
+        "  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows
+    )
+
+
+def grade_assignment(assignment, workers=None, students=(), force=False, db_url=None, out=sys.stdout):
+    """Grade an assignment in the current course directory; returns the exit status."""
+    ensure_bin_on_path()
+    config = worker.load_course_config(db_url)
+    coursedir = CourseDirectory(config=config)
+    settings = worker.sandbox.Sandbox(config=config)
+    serialise_gradebook(coursedir.db_url)
+    check_ready(coursedir, assignment, settings.enabled, settings.bwrap)
+    available = submitted_students(coursedir, assignment)
+    missing = sorted(set(students) - set(available))
+    if missing:
+        raise GradingError(
+            f"{coursedir.submitted_directory}/: expected submissions of '{assignment}' from "
+            f"{', '.join(missing)}; not found."
+        )
+    todo, skipped = to_grade(coursedir, assignment, list(students) or available, force)
+    if skipped:
+        print(f"Skipping {len(skipped)} graded submission(s); --force grades them again.", file=out)
+    if not todo:
+        print("Nothing to grade.", file=out)
+        return 0
+    workers = workers or os.cpu_count() or 1
+    print(f"Grading {len(todo)} submission(s) of {assignment} with {workers} worker(s).", file=out)
+    began = time.monotonic()
+    outcomes = run_pool(
+        assignment, todo, workers, db_url, lambda *a: print(progress_line(*a), file=out, flush=True)
+    )
+    print(f"\n{table(outcomes)}\n\nGraded in {time.monotonic() - began:.1f} s.", file=out)
+    failed = [o.student for o in outcomes if not o.ok]
+    if failed:
+        print(f"{len(failed)} submission(s) failed: {', '.join(sorted(failed))}.", file=out)
+    return 1 if failed else 0

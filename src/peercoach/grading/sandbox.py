@@ -1,0 +1,291 @@
+"""Run each learner kernel in a bubblewrap sandbox, as an unprivileged user, with limits.
+
+The kernel sees a fresh root file system holding only: the system directories (read-only), the
+Python installation and the ``peercoach`` package (read-only), extra read-only folders from the
+configuration (the course's scenarios), a private copy of the submission (without notebooks, so no
+test code) and a private ``/tmp``. It has no network (its own network namespace; the kernel talks
+to the grader over Unix sockets), its own process namespace (everything dies with the kernel), and
+it runs as a numbered user with no rights, one number per worker, with limits on CPU time, address
+space, file size, open files and processes. The grader kills it when the wall-time budget is spent.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute
+from traitlets import Bool, Integer, List, Unicode
+from traitlets.config import Configurable
+
+SYSTEM_DIRS = ("/usr", "/etc")
+PROBLEMS: list[str] = []
+LIMIT_ERRORS = {"CellTimeoutError": "cell time limit reached", "MemoryError": "memory limit reached"}
+MERGED_USR_LINKS = ("bin", "sbin", "lib", "lib64", "lib32")
+UNSHARE = ("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try")
+
+
+class Sandbox(Configurable):
+    """Limits and visible folders for learner kernels; set them in ``nbgrader_config.py``."""
+
+    enabled = Bool(True, help="Run learner kernels in the sandbox.").tag(config=True)
+    bwrap = Unicode("/usr/bin/bwrap", help="Path of bubblewrap.").tag(config=True)
+    cpu_seconds = Integer(300, help="CPU time per kernel, all cells together.").tag(config=True)
+    wall_seconds = Integer(600, help="Wall time per notebook before the kernel is killed.").tag(
+        config=True
+    )
+    memory_mb = Integer(2048, help="Address space per kernel process, in MiB.").tag(config=True)
+    file_mb = Integer(64, help="Largest file the kernel may write, in MiB.").tag(config=True)
+    tmp_mb = Integer(256, help="Size of the kernel's private /tmp, in MiB.").tag(config=True)
+    processes = Integer(64, help="Processes and threads of one sandbox user.").tag(config=True)
+    open_files = Integer(256, help="Open files per kernel process.").tag(config=True)
+    output_kb = Integer(1024, help="Output the grader keeps per notebook, in KiB.").tag(config=True)
+    uid_base = Integer(61000, help="Sandbox user of worker N is uid_base + N.").tag(config=True)
+    read_only_paths = List(
+        Unicode(), help="Extra folders learner code may read (e.g. the scenarios)."
+    ).tag(config=True)
+
+
+def python_paths() -> list[str]:
+    """Folders the kernel needs to start Python and import ``peercoach``, read-only."""
+    import peercoach
+
+    paths = {sys.prefix, sys.base_prefix, str(Path(peercoach.__file__).resolve().parent)}
+    return sorted(p for p in paths if not any(p.startswith(s + "/") for s in SYSTEM_DIRS))
+
+
+def root_args(settings: Sandbox, binds: list[tuple[str, str, str]]) -> list[str]:
+    """bubblewrap arguments that build the sandbox's file system view around ``binds``.
+
+    ``binds`` holds (option, host path, sandbox path); their parent folders are created readable
+    by all, since bubblewrap would otherwise make them private to root.
+    """
+    args = ["--tmpfs", "/", "--dev", "/dev", "--proc", "/proc"]
+    for path in SYSTEM_DIRS:
+        args += ["--ro-bind", path, path]
+    for name in MERGED_USR_LINKS:
+        target = os.path.join("/", name)
+        if os.path.islink(target):
+            args += ["--symlink", os.readlink(target), target]
+        elif os.path.isdir(target):
+            args += ["--ro-bind", target, target]
+    args += ["--size", str(settings.tmp_mb * 1024 * 1024), "--perms", "1777", "--tmpfs", "/tmp"]
+    for parent in parent_dirs([inside for _, _, inside in binds]):
+        args += ["--perms", "0755", "--dir", parent]
+    for option, host, inside in binds:
+        args += [option, host, inside]
+    return args
+
+
+def parent_dirs(paths: list[str]) -> list[str]:
+    """Every ancestor folder of ``paths`` that the sandbox must create, parents first."""
+    found = set()
+    for path in paths:
+        parent = os.path.dirname(path)
+        while parent not in ("/", "") and not parent.startswith(SYSTEM_DIRS):
+            found.add(parent)
+            parent = os.path.dirname(parent)
+    return sorted(found, key=lambda p: (p.count("/"), p))
+
+
+def read_only_binds(settings: Sandbox) -> list[tuple[str, str, str]]:
+    """The Python installation, ``peercoach`` and the configured extra folders, read-only."""
+    paths = python_paths() + [p for p in settings.read_only_paths if os.path.exists(p)]
+    return [("--ro-bind", os.path.realpath(p), p) for p in paths]
+
+
+def limit_args(settings: Sandbox, uid: int) -> list[str]:
+    """Commands run inside the sandbox before the kernel: drop to ``uid``, set resource limits."""
+    drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+    drop += ["--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+    mib = 1024 * 1024
+    limits = [
+        "prlimit",
+        f"--cpu={settings.cpu_seconds}",
+        f"--as={settings.memory_mb * mib}",
+        f"--fsize={settings.file_mb * mib}",
+        f"--nproc={settings.processes}",
+        f"--nofile={settings.open_files}",
+        "--core=0",
+    ]
+    return drop + ["--"] + limits + ["--"]
+
+
+def sandbox_command(settings: Sandbox, uid: int, work: str, cwd: str, runtime: str) -> list[str]:
+    """The full command prefix: bubblewrap, then privilege drop and limits, then the kernel."""
+    args = [settings.bwrap, *UNSHARE, "--die-with-parent", "--new-session"]
+    binds = read_only_binds(settings) + [("--bind", work, cwd), ("--bind", runtime, runtime)]
+    args += root_args(settings, binds) + ["--chdir", cwd]
+    args += ["--setenv", "HOME", "/tmp", "--setenv", "IPYTHONDIR", "/tmp/.ipython"]
+    args += ["--setenv", "MPLCONFIGDIR", "/tmp/.matplotlib", "--unsetenv", "JUPYTER_RUNTIME_DIR", "--unsetenv", "JPY_PARENT_PID"]
+    return args + ["--"] + limit_args(settings, uid)
+
+
+def private_copy(submission_dir: str, destination: str, uid: int) -> None:
+    """Copy the submission folder without its notebooks (they hold the tests), owned by ``uid``."""
+    shutil.copytree(submission_dir, destination, ignore=shutil.ignore_patterns("*.ipynb"))
+    for root, dirs, files in os.walk(destination):
+        for name in [root] + [os.path.join(root, n) for n in dirs + files]:
+            os.chown(name, uid, uid, follow_symlinks=False)
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager that starts the kernel inside the sandbox and kills it at the wall limit.
+
+    The Execute preprocessor gives it ``sandbox`` (a :class:`Sandbox`), ``uid`` and ``work`` (the
+    private copy) before the kernel starts.
+    """
+
+    sandbox: Sandbox | None = None
+    uid: int = 0
+    work: str = ""
+    runtime: str = ""
+    on_wall_timeout = None
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        """The kernel's own command, behind the sandbox prefix."""
+        cmd = super().format_kernel_cmd(extra_arguments)
+        if self.sandbox is None:
+            return cmd
+        cwd = self._launch_args.get("cwd") or os.getcwd()
+        return sandbox_command(self.sandbox, self.uid, self.work, cwd, self.runtime) + cmd
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        """Hand the connection files to the sandbox user, start the kernel and its wall clock."""
+        if self.sandbox is None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        for name in [self.runtime] + [os.path.join(self.runtime, n) for n in os.listdir(self.runtime)]:
+            os.chown(name, self.uid, self.uid)
+        kw["stdout"] = subprocess.DEVNULL
+        with open(os.path.join(os.path.dirname(self.runtime), "kernel.log"), "ab") as log:
+            kw["stderr"] = log
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        timer = threading.Timer(self.sandbox.wall_seconds, self._wall_timeout)
+        timer.daemon = True
+        timer.start()
+        self._wall_timer = timer
+
+    def _wall_timeout(self) -> None:
+        if self.on_wall_timeout:
+            self.on_wall_timeout()
+        process = getattr(self.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
+    async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        timer = getattr(self, "_wall_timer", None)
+        if timer:
+            timer.cancel()
+        await super()._async_shutdown_kernel(now=now, restart=restart)
+
+
+def error_output(name: str, text: str) -> NotebookNode:
+    """An error output as nbclient writes them, so nbgrader scores the cell as failed."""
+    return NotebookNode(output_type="error", ename=name, evalue=text, traceback=[f"{name}: {text}"])
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's Execute preprocessor with the kernel in the sandbox and an output budget.
+
+    When the kernel dies (wall time, memory, ``os._exit``, killed), the cell and every later code
+    cell get an error output, so their tests score zero; the reason goes to ``problems``.
+    """
+
+    worker_slot = Integer(0).tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        super().__init__(*args, **kwargs)
+        self.settings = Sandbox(parent=self)
+        self.problems = PROBLEMS
+
+    def preprocess(self, nb, resources=None, km=None):
+        """Execute the notebook in a fresh private copy of the submission folder."""
+        self._dead = ""
+        self._output_bytes = 0
+        self._output_cut = False
+        self._wall_hit = False
+        path = resources["metadata"]["path"]
+        with tempfile.TemporaryDirectory(prefix="peercoach-kernel-") as scratch:
+            os.chmod(scratch, 0o711)
+            self._work = os.path.join(scratch, "work")
+            self._runtime = os.path.join(scratch, "runtime")
+            private_copy(path, self._work, self.uid)
+            os.mkdir(self._runtime, 0o700)
+            return super().preprocess(nb, resources, km)
+
+    @property
+    def uid(self) -> int:
+        """The sandbox user of this worker."""
+        return self.settings.uid_base + self.worker_slot
+
+    def create_kernel_manager(self):
+        """A sandboxed kernel manager talking over Unix sockets in the private runtime folder."""
+        km = super().create_kernel_manager()
+        if self.settings.enabled and isinstance(km, SandboxedKernelManager):
+            km.sandbox, km.uid, km.work, km.runtime = self.settings, self.uid, self._work, self._runtime
+            km.transport = "ipc"
+            km.connection_file = os.path.join(self._runtime, "kernel.json")
+            km.ip = os.path.join(self._runtime, "kernel-ipc")
+            km.kernel_spec.interrupt_mode = "message"
+            km.on_wall_timeout = self._note_wall_timeout
+        return km
+
+    def _note_wall_timeout(self) -> None:
+        self._wall_hit = True
+
+    def preprocess_cell(self, cell, resources, index):
+        """Run one cell; after the kernel has died, mark the cell failed instead."""
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._dead:
+            cell.outputs = [error_output("KernelDied", self._dead)]
+            return cell, resources
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+            self._note_limits(cell, index)
+            return cell, resources
+        except DeadKernelError:
+            self._dead = self._death_reason()
+            self.problems.append(self._dead)
+            cell.outputs = list(cell.get("outputs", [])) + [error_output("KernelDied", self._dead)]
+            return cell, resources
+
+    def _note_limits(self, cell, index: int) -> None:
+        """Record a cell that hit the time or memory limit (it is scored by its error already)."""
+        name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
+        for output in cell.get("outputs", []):
+            reason = LIMIT_ERRORS.get(output.get("ename"))
+            if output.get("output_type") == "error" and reason:
+                self.problems.append(f"{name}: {reason}")
+
+    def _death_reason(self) -> str:
+        if self._wall_hit:
+            return f"wall time limit of {self.settings.wall_seconds} s reached; kernel killed"
+        return "kernel died (out of memory, killed, or exited); later cells scored zero"
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep output until the notebook's budget is spent, then drop it with one notice."""
+        content = msg.get("content", {})
+        size = len(str(content.get("text", ""))) + len(str(content.get("data", "")))
+        self._output_bytes += size
+        limit = self.settings.output_kb * 1024
+        if self._output_bytes <= limit:
+            return super().output(outs, msg, display_id, cell_index)
+        if not self._output_cut:
+            self._output_cut = True
+            self.problems.append(f"output limit of {self.settings.output_kb} KiB exceeded; cut")
+            notice = NotebookNode(
+                output_type="stream", name="stderr", text="[output cut by the grader]\n"
+            )
+            outs.append(notice)
+        return None

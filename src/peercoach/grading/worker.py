@@ -1,0 +1,157 @@
+"""One grading worker: loads nbgrader and the course configuration once, then grades submissions.
+
+Each submission goes through nbgrader's own :class:`nbgrader.converters.Autograde`, in this
+process, with the Execute step replaced by :class:`~peercoach.grading.sandbox.SandboxedExecute`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import warnings
+
+from nbgrader import api
+from nbgrader.converters import Autograde
+from nbgrader.converters.base import NbGraderException
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute
+from sqlalchemy.exc import SAWarning
+from traitlets.config import Config
+
+from . import sandbox
+from .gradebook import ensure_bin_on_path, serialise_gradebook
+from .ledger import Ledger, Outcome
+
+EXECUTE_NAMES = {"Execute", "nbgrader.preprocessors.Execute", "nbgrader.preprocessors.execute.Execute"}
+
+_config: Config | None = None
+
+
+def load_course_config(db_url: str | None = None) -> Config:
+    """The course's nbgrader configuration, read as ``nbgrader autograde`` reads it (from cwd)."""
+    from nbgrader.apps.baseapp import NbGrader
+
+    app = NbGrader()
+    app.log.setLevel(logging.ERROR)
+    app.initialize([])
+    config = Config(app.config)
+    if db_url:
+        config.CourseDirectory.db_url = db_url
+    return config
+
+
+def autograde_steps(config: Config) -> list:
+    """The course's autograde preprocessors with nbgrader's Execute replaced by the sandboxed one."""
+    steps = config.Autograde.get("autograde_preprocessors", None)
+    if steps is None:
+        steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
+    replaced = []
+    for step in steps:
+        is_execute = step is Execute or (isinstance(step, str) and step in EXECUTE_NAMES)
+        replaced.append(sandbox.SandboxedExecute if is_execute else step)
+    return replaced
+
+
+def start(slot_counter, db_url: str | None) -> None:
+    """Pool initialiser: read the configuration once and take a worker slot (sandbox user)."""
+    global _config
+    with slot_counter.get_lock():
+        slot = slot_counter.value
+        slot_counter.value += 1
+    ensure_bin_on_path()
+    warnings.filterwarnings("ignore", category=SAWarning)
+    _config = load_course_config(db_url)
+    _config.SandboxedExecute.worker_slot = slot
+    _config.Autograde.autograde_preprocessors = autograde_steps(_config)
+    serialise_gradebook(CourseDirectory(config=_config).db_url)
+
+
+class _Collector(logging.Handler):
+    """Keeps nbgrader's warnings and errors about one submission."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        first_line = record.getMessage().strip().splitlines()[:1]
+        if first_line and first_line[0] not in self.messages:
+            self.messages.append(first_line[0])
+
+
+def grade(assignment: str, student: str) -> Outcome:
+    """Autograde one submission with nbgrader and record the outcome in the ledger."""
+    coursedir = CourseDirectory(config=_config)
+    coursedir.assignment_id, coursedir.student_id = assignment, student
+    ledger = Ledger(coursedir.root, assignment)
+    outcome = Outcome(student)
+    ledger.write(outcome)
+    began = time.monotonic()
+    collector = _Collector()
+    log = logging.getLogger(f"peercoach.grading.{os.getpid()}")
+    log.propagate, log.handlers = False, [collector]
+    sandbox.PROBLEMS.clear()
+    failed = _run_autograde(coursedir, log)
+    outcome.problems = sandbox.PROBLEMS + [_short(m) for m in collector.messages if _worth_showing(m)]
+    if failed:
+        _zero_submission(coursedir, assignment, student)
+    outcome.score, outcome.max_score = submission_score(coursedir, assignment, student)
+    outcome.status = "failed" if failed else "done"
+    outcome.seconds = round(time.monotonic() - began, 2)
+    ledger.write(outcome)
+    return outcome
+
+
+def _run_autograde(coursedir: CourseDirectory, log: logging.Logger) -> bool:
+    """Run nbgrader's Autograde for the one submission; True when nbgrader reported a failure."""
+    converter = Autograde(coursedir=coursedir, config=_config, log=log)
+    converter.force = True
+    try:
+        converter.start()
+    except NbGraderException:
+        return True
+    return False
+
+
+NOISE = (
+    "Removing existing assignment",
+    "Removing failed assignment",
+    "Please see the",
+    "There was an error processing assignment '",
+)
+
+
+def _worth_showing(message: str) -> bool:
+    """Drop nbgrader's bookkeeping and its false 'checksum changed' alarm on hidden tests."""
+    if message.startswith(NOISE) or message.startswith("Traceback"):
+        return False
+    return not (message.startswith("Attribute 'checksum'") and "has changed" in message)
+
+
+def _short(message: str) -> str:
+    return message.split(" (should be:", 1)[0]
+
+
+def _zero_submission(coursedir: CourseDirectory, assignment: str, student: str) -> None:
+    """After a failure, no earlier pass may survive: every item scores zero and needs a look."""
+    with api.Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except api.MissingEntry:
+            return
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = True
+        gb.db.commit()
+
+
+def submission_score(coursedir: CourseDirectory, assignment: str, student: str):
+    """(score, max score) of a submission in the gradebook; (0, 0) when it is not there."""
+    with api.Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except api.MissingEntry:
+            return 0.0, 0.0
+        return float(submission.score), float(submission.max_score)

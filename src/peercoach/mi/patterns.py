@@ -1,0 +1,339 @@
+"""The cue phrases behind each MI code, written from MI coding principles.
+
+Each pattern runs on one lower-cased sentence with leading fillers removed (see
+:func:`peercoach.mi.text.strip_fillers`). Principles paraphrased from Miller & Rollnick (2013) and
+the MITI 4.2.1 behaviour definitions (Moyers et al. 2016): questions ask; reflections state back the
+person's meaning; giving information and advice is input; specific praise of strengths or efforts
+is an affirmation; asking before advising is seeking collaboration; labelling, warning and
+moralising are confronting; a coach's own story is self-disclosure and earns no MI credit.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _any(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+AUX = (
+    r"do|does|did|are|is|was|were|have|has|had|can|could|will|would|should|may|might|shall|am|"
+    r"don't|doesn't|didn't|aren't|isn't|wasn't|weren't|haven't|hasn't|won't|wouldn't|can't|"
+    r"couldn't|shouldn't"
+)
+SUBJECT = (
+    r"you|i|we|they|he|she|it|that|this|there|your|my|the|a|an|any|anything|anyone|anybody|"
+    r"someone|somebody|something|people|things|those|these|walking|pacing|sleep|pain"
+)
+WH = r"what|what's|how|how's|why|where|where's|when|who|who's|whom|whose|which"
+
+WH_START = re.compile(rf"^(?:{WH})\b")
+WH_ASKING = re.compile(rf"^(?:what's|how's|where's|who's|(?:{WH})\s+(?:{AUX}|'s|else|about|kind|sort|"
+    r"part|would|makes|made|keeps|kept|happens|happened|helps|helped|gets|got|worries|brings|"
+    r"stands|comes|goes|sort|type|many|much|long|often|else|other|exactly|specifically)\b)")
+AUX_START = re.compile(rf"^(?:{AUX})\s+(?:not\s+)?(?:{SUBJECT})\b")
+INVITATION = _any(
+    r"^(?:please\s+)?(?:tell|talk to|walk|describe|explain|say|share|help)\b",
+    r"^(?:i'm|i am) (?:curious|wondering) (?:about|what|how|why|where)\b",
+    r"^i (?:wonder|'d like to know|would like to know|want to hear|'d like to hear) "
+    r"(?:what|how|why|about|more)\b",
+    r"^(?:i'd|i would) (?:like|love) to (?:hear|know|understand) (?:more|what|how|why|about)\b",
+)
+ELABORATION = re.compile(
+    r"^(?:can|could|would|will|do) you (?:want to |like to |mind )?(?:please )?"
+    r"(?:tell|say (?:more|a bit|a little|what|how)|describe|talk (?:to me |more |a bit |a little )?"
+    r"about|share (?:more|a bit|a little|what|how|about)|walk me|explain|help me understand|"
+    r"give me an example|think of|remember (?:a time|what|how))"
+)
+CLOSED_WH = _any(
+    r"^how (?:many|much|long|often|old|far|soon|big|bad|severe|high|low|frequently)\b",
+    r"^what (?:time|day|days|dose|number|year|month|date|kind of (?:med|pill|drug)|medications?|"
+    r"meds|pills|level)\b",
+    r"^(?:what's|what is) (?:your|the) (?:pain )?(?:level|number|score|dose|date|time)\b",
+    r"^(?:where|when|who|who's|whom|whose|which|where's)\b",
+    r"\bon a scale\b",
+    r"\bfrom (?:zero|0|one|1) to (?:ten|10)\b",
+)
+EITHER_OR = re.compile(r"\bor (?:not|no|is it|are you|do you|would you|was it)\b|\bor\b.*\?$")
+TAG_QUESTION = re.compile(
+    r",?\s*(?:right|is that right|is that it|correct|yeah|yes|no|huh|is that so|am i right|"
+    r"did i get that right|have i got that right|isn't it|aren't you|don't you|didn't you|"
+    r"haven't you|wasn't it|is that fair|does that sound right|does that fit)\s*\?$"
+)
+WHY_BLAME = re.compile(r"^why (?:didn't|haven't|don't|won't|can't|aren't|wouldn't|did you|do you)")
+
+PERMISSION = _any(
+    r"\b(?:would|will|is|would it be|is it) (?:it )?(?:be )?(?:ok|okay|alright|all right|fine) "
+    r"(?:with you )?(?:if i|to|for me)\b",
+    r"^(?:can|could|may|might) i (?:share|tell|offer|suggest|give|mention|ask|make|add|bring|"
+    r"pass|run)\b",
+    r"^(?:would|do) you mind if i\b",
+    r"^(?:would|do) you (?:like|want) (?:me to|to hear|some|a few|any|an idea|a suggestion|"
+    r"information|info|to know)\b",
+    r"^(?:would|are) you (?:be )?(?:interested|open|willing) (?:in|to) (?:hearing|hear|some|me)\b",
+    r"\bwould you like to hear\b",
+    r"\b(?:is it|would it be) (?:ok|okay|alright|all right) (?:if|to)\b",
+    r"\bwith your permission\b",
+    r"\bif you(?:'d| would)? (?:like|want),? i (?:could|can|might)\b",
+)
+ASKED_FOR_ADVICE = _any(
+    r"\bwhat (?:should|do|can|could) i (?:do|try)\b",
+    r"\bshould i\b",
+    r"\bany (?:ideas|suggestions|tips|advice)\b",
+    r"\bwhat would you (?:do|suggest|recommend|try)\b",
+    r"\bwhat do you (?:suggest|recommend|think i should)\b",
+    r"\b(?:can|could) you (?:give|tell|suggest|help|recommend)\b",
+    r"\bdo you (?:have|know) (?:any|some|of)\b",
+    r"\bwhat (?:works|worked|helps|helped) for you\b",
+    r"\btell me what to do\b",
+    r"\b(?:yes|yeah|sure|okay|ok|go ahead|please)\b.*\b(?:share|tell|go ahead|please|sure)\b",
+    r"^(?:yes|yeah|sure|okay|ok|go ahead|please)\b",
+)
+
+AUTONOMY = _any(
+    r"\b(?:it's|it is|that's|that is) (?:really |totally |entirely |completely )?"
+    r"(?:your|up to you|your own)\b(?: (?:call|choice|decision))?",
+    r"\bup to you\b",
+    r"\byour (?:call|choice|decision)\b",
+    r"\byou(?:'re| are) the (?:one|expert|best judge|boss|person) (?:who|on|here|of|to)?",
+    r"\byou(?:'re| are) in (?:charge|control|the driver's seat)\b",
+    r"\byou (?:get to )?(?:decide|choose)\b",
+    r"\byou know (?:yourself|your (?:body|life|situation)|best|what (?:works|fits|is right))\b",
+    r"\bwhatever you (?:decide|choose|think|want)\b",
+    r"\bonly you (?:can|know)\b",
+    r"\byou don't have to\b",
+    r"\bno pressure\b",
+    r"\bif (?:that|it|any of (?:that|this|these)) (?:fits|suits|works for|makes sense)\b",
+    r"\b(?:see|take) what (?:fits|works|suits|makes sense)\b",
+    r"\btake (?:it|what you like) or leave it\b",
+    r"\bmay or may not\b|\bmight or might not\b",
+    r"\byou(?:'re| are) (?:free|welcome) to\b",
+    r"\bwhat(?:ever)? (?:works|feels right) for you\b",
+)
+
+ADVICE = _any(
+    r"\byou (?:really |probably |definitely |just |still )?(?:should|need to|have to|must|"
+    r"ought to|had better|'d better|gotta|got to)\b",
+    r"\byou(?:'ll| will) (?:need|have) to\b",
+    r"\byou (?:could|might|may) (?:want to|wish to|need to|consider|try|think about|start|"
+    r"use|ask|call|look|keep|set|take|break|write|put|talk)\b",
+    r"^(?:you can|you could) (?:always |also |just )?(?:try|call|ask|use|sign|start|set|take|go|"
+    r"get|do)\b",
+    r"\bi (?:would |'d |really |strongly )?(?:suggest|recommend|encourage|advise|urge)\b",
+    r"\bi (?:want|need) you to\b",
+    r"\bi think you (?:should|need|ought|could|might want)\b",
+    r"\bmy (?:advice|suggestion|recommendation)\b",
+    r"\bthe (?:best|right|smart) (?:thing|way|move|plan)\b.*\b(?:is|would be|to)\b",
+    r"\b(?:it's|it is|it'd be|it would be) (?:important|best|better|wise|smart|a good idea) "
+    r"(?:to|that you|for you)\b",
+    r"^(?:why don't you|how about (?:you|trying|we|if you)|what about (?:trying|using|taking|"
+    r"doing|calling|if you))\b",
+    r"^(?:just )?(?:try|take|go|call|start|stop|keep|use|make|remember|write|put|set|ask|pace|"
+    r"don't|do|be sure|get|walk|stretch|book|see|drink|cut|avoid|aim|give|break|plan|sign)\b"
+    r"(?! you\b)",
+    r"^let's (?:try|do|aim|set|plan|make|add|cut|schedule|get you|put|pick|write)\b",
+    r"\bmake sure (?:you|to)\b",
+)
+STRUCTURING = _any(
+    r"^let's (?:start|begin|move|turn|go|come|get started|look|talk|spend|take|focus|review|"
+    r"check|recap|summar|wrap|pick up|go over|switch|pause|park|save|return|see)\b",
+    r"^let me (?:tell you (?:how|what|about (?:today|the call|the program))|explain (?:how|what) "
+    r"(?:today|this|the call|we)|summar|sum|recap|check|see if|make sure|just|pull up|read|"
+    r"note|grab|write)",
+    r"^(?:today|this call|in this call|on this call|this week|next week|next time|before we|"
+    r"for the next|for today|we have about|we've got about)\b",
+    r"^(?:i'd|i would|i want to|i wanted to) (?:like to )?(?:spend|take|start|begin|check in|"
+    r"go over|talk about|touch base|follow up|remind|mention that|let you know)\b",
+    r"^(?:we|we'll|we will|we can|we could) (?:talk|spend|go over|look|come back|pick|start|"
+    r"finish|wrap|cover|get to|check|review|set up|schedule|meet|speak)\b",
+    r"^(?:i'll|i will) (?:call|ring|talk to|check|send|mail|email|see|follow|put|write|make)\b",
+    r"\b(?:moving|switching|turning) (?:on|gears|to)\b",
+    r"^(?:the|this|our) (?:plan|agenda|goal) (?:for|today)\b",
+)
+GREETING = _any(
+    r"^(?:hi|hello|hey|good (?:morning|afternoon|evening|night)|howdy|greetings)\b",
+    r"^(?:bye|goodbye|take care|have a (?:good|great|nice)|talk (?:to you )?(?:soon|next|then|"
+    r"later)|see you|until next|enjoy (?:your|the))\b",
+    r"^(?:thanks|thank you|thank|i appreciate (?:you|your|it))\b",
+    r"^(?:this is|it's|my name is|i'm) [a-z]+ (?:from|with|calling|here)\b",
+    r"^(?:nice|good|great|lovely) to (?:talk|hear|speak|meet|catch up)\b",
+    r"^(?:you're|you are) welcome\b|^no problem\b|^my pleasure\b",
+)
+BACKCHANNEL = re.compile(
+    r"^(?:ok(?:ay)?|alright|all right|right|yeah|yes|yep|sure|mm+-?hmm+|uh-huh|hmm+|mm+|oh|i see|"
+    r"got it|gotcha|i understand|that makes sense|makes sense|fair enough|absolutely|exactly|"
+    r"of course|no|nope|true|indeed|wow|great|good|cool|fine|perfect|sounds good|understood|"
+    r"i hear you|ah|aha|huh|well|so)(?:[\s,.!]+(?:ok(?:ay)?|alright|right|yeah|yes|sure|mm+-?hmm+|"
+    r"uh-huh|i see|got it|that makes sense|makes sense|good|great|sounds good|i hear you|"
+    r"understood|then|so|well))*[\s.!,]*$"
+)
+
+AFFIRM_SPECIFIC = _any(
+    r"^(?:you've|you have|you) (?:really |clearly |obviously |already |certainly |definitely )?"
+    r"(?:done|worked|made|shown|put in|stuck|kept|handled|managed|pushed|followed|got through|"
+    r"taken|took|stepped|reached|showed|come a long way|been (?:so |really |very )?(?:consistent|"
+    r"persistent|committed|dedicated|determined|brave|honest|working|open|patient|creative|"
+    r"thoughtful))\b",
+    r"\b(?:that|it) (?:took|takes) (?:real |a lot of |some )?(?:courage|guts|strength|effort|"
+    r"commitment|grit|honesty|determination|work|discipline|a lot)\b",
+    r"\byou(?:'re| are) (?:clearly |really |obviously )?(?:someone|a person|the kind of person|"
+    r"a man|a woman) who\b",
+    r"\byou(?:'re| are) (?:clearly |really |very |obviously |so )?(?:determined|resourceful|"
+    r"resilient|strong|persistent|committed|dedicated|creative|brave|courageous|thoughtful|"
+    r"hard-working|hardworking|good at|a fighter|a survivor|organi[sz]ed|disciplined|honest)\b",
+    r"\b(?:good|great|nice|well done|impressive|excellent) (?:job|work|thinking|idea|effort|"
+    r"plan)\b.*\byou\b|\byou\b.*\b(?:good|great|nice|impressive) (?:job|work|thinking|idea)\b",
+    r"\b(?:i|i'm|i am) (?:really )?(?:impressed|struck) (?:by|with|that|how)\b",
+    r"\bthat's (?:a |an )?(?:great|good|real|huge|big|important|impressive) "
+    r"(?:step|strength|achievement|accomplishment|insight|effort|change|start)\b",
+    r"\b(?:your|the) (?:effort|commitment|persistence|determination|courage|honesty|hard work)\b",
+    r"\bgood for you\b.*\byou\b",
+)
+PRAISE_GENERIC = re.compile(
+    r"^(?:great|good|nice|excellent|awesome|fantastic|wonderful|brilliant|amazing|super|"
+    r"perfect|well done|good job|great job|nice job|nice work|good work|great work|way to go|"
+    r"good for you|congratulations|congrats|i'm (?:so |really )?proud of you|that's "
+    r"(?:great|good|awesome|fantastic|wonderful|amazing|excellent|brilliant|terrific)|"
+    r"that is (?:great|good|wonderful)|love it|love that|i love (?:that|it|hearing))\b"
+)
+
+CONFRONT = _any(
+    r"\byou(?:'re| are) (?:just |only |clearly |obviously |really |simply )?(?:in denial|"
+    r"making excuses|being (?:lazy|stubborn|difficult|dramatic|negative|unreasonable|"
+    r"ridiculous|silly|childish|resistant|defensive)|lazy|non-?compliant|not (?:trying|listening|"
+    r"serious|committed|taking (?:this|it|me))|resistant|an addict|addicted|hurting yourself|"
+    r"sabotaging|kidding yourself|fooling yourself|exaggerating|overreacting|wasting)\b",
+    r"\b(?:that's|that is|this is|it's) (?:just )?(?:an excuse|excuses|not true|ridiculous|"
+    r"irresponsible|selfish|lazy|careless|foolish|stupid|crazy|nonsense|wrong|silly|"
+    r"not (?:going to|gonna) work|a bad idea|on you|your (?:own )?(?:fault|problem))\b",
+    r"\byou (?:never|always) (?:follow|do what|listen|stick|finish|try|bother|complain|make|"
+    r"find|have an excuse|say that)\b",
+    r"\bno wonder (?:you|your)\b",
+    r"\b(?:what were you thinking|how many times|i told you|i've told you|face (?:it|the fact|"
+    r"facts|reality)|admit (?:it|that)|be honest with yourself|get over it|man up|toughen up|"
+    r"suck it up|quit (?:complaining|whining|making)|stop (?:complaining|whining|making excuses|"
+    r"feeling sorry|being))\b",
+    r"\byou (?:should|ought to) (?:be (?:ashamed|grateful|thankful)|know better)\b",
+    r"\bif you (?:keep|don't|won't|continue|carry on|refuse)\b.*\b(?:you'll|you will|you're going "
+    r"to|you are going to|you'll end up|it'll|it will)\b",
+    r"\byou(?:'re| are) (?:going to|gonna) (?:end up|regret|make (?:it|things) worse|hurt)\b",
+    r"\bthe (?:real )?problem is (?:that )?you\b",
+    r"\b(?:real|a real|true) (?:men|man|veterans?|soldiers?|marines?)\b",
+    r"\byou can't (?:keep|just|expect)\b",
+    r"\bthere's no excuse\b|\bno excuses\b",
+    r"\bwhy (?:didn't|haven't|don't|won't|can't|aren't) you (?:just )?(?:do|done|follow|stick|"
+    r"listen|finish|bother|try|tried|take|call|called|walk|walked|stop|quit|get|been|start|"
+    r"started|use|used)\b",
+)
+
+SELF_DISCLOSURE = _any(
+    r"^(?:when|after|before|while|back when) i (?:had|was|got|came|hurt|broke|did|went|left|"
+    r"injured|served|deployed|first|started)\b",
+    r"\bi (?:had|have had|went through|lived with|dealt with|struggled with|used to|was in|"
+    r"served|deployed|injured|hurt|broke|remember when i|still have)\b",
+    r"\bi've (?:had|been through|lived with|dealt with|struggled|got|been there|been in)\b",
+    r"\bmy (?:own|back|knee|knees|shoulder|neck|hip|surgery|pain|experience|unit|deployment|"
+    r"tour|doctor|wife|husband|son|daughter|time in|years in)\b",
+    r"\bi know (?:what|how) (?:it's|it is|that's|that is|that feels|it feels)\b",
+    r"\b(?:me too|same here|same with me|i'm a veteran|i am a veteran|speaking for myself|"
+    r"in my experience|for me,|for me personally|what helped me|what worked for me|i've been there)\b",
+)
+
+INFORMATION = _any(
+    r"\b(?:many|most|some|a lot of|lots of|other) (?:people|veterans|folks|participants|"
+    r"patients|of the veterans|of the people|guys)\b",
+    r"\b(?:research|studies|evidence|science|the data|the program|the class|the group|the clinic|"
+    r"the va|the pharmacy|the crisis line|the workbook|the handout|the booklet|the website|the app)"
+    r"\b.*\b(?:shows?|suggests?|says?|finds?|found|is|are|has|have|offers?|meets?|runs?|opens?|"
+    r"closes?)\b",
+    r"\b(?:pacing|stretching|walking|exercise|movement|heat|ice|sleep|relaxation|breathing|"
+    r"activity|rest|a flare plan|an action plan|a routine|gentle movement|it) (?:can|may|might|"
+    r"often|usually|tends? to|helps?|is (?:known|one|a|an|often|usually)|means|works?)\b",
+    r"\b(?:it's|it is) (?:common|normal|usual|typical|known|possible|natural|okay|ok) (?:for|to|"
+    r"that)\b",
+    r"\bthere (?:is|are|'s) (?:a|an|some|several|two|three|lots of|plenty of) (?:class|classes|group|"
+    r"groups|program|programs|line|number|app|apps|option|options|ways|things|resources|"
+    r"workshop|evidence|research)\b",
+    r"\b(?:one|another|a few|some|other) (?:option|options|idea|ideas|thing people|way|ways|"
+    r"choices|possibilit(?:y|ies)) (?:is|are|would be|might be|could be|include|people)\b",
+    r"\b(?:the number|the phone number|the line|the hours|the address) (?:is|for)\b",
+    r"\b(?:is|are) (?:open|available|free|covered) (?:on|from|at|to|until|every|for)\b",
+    r"\bchronic pain (?:is|can|often|means|works)\b|\bthe brain\b|\bnervous system\b|"
+    r"\bhurt doesn't (?:always )?mean harm\b",
+    r"\bthe (?:idea|point|goal|aim|way it works) (?:is|of)\b",
+    r"\b(?:you can|you could) (?:reach|find|get|call|sign up|pick up|ask for)\b",
+    r"\b(?:helps?|can help|may help|might help|tends to help|works for)\b",
+)
+
+REFLECT_START = _any(
+    r"^(?:it|that) (?:sounds|seems|feels|looks) (?:like|as if|as though|that|to me)\b",
+    r"^(?:sounds|seems|feels|looks) (?:like|as if|as though|that)\b",
+    r"^(?:it|that) (?:sounds|seems|must be|must have been|must feel|can be|has been|'s been|"
+    r"was|is|'s) (?:really |so |pretty |very |quite |a |an )?(?:hard|tough|difficult|"
+    r"frustrating|exhausting|scary|frightening|lonely|overwhelming|discouraging|painful|"
+    r"confusing|upsetting|draining|a lot|rough|heavy|a relief|a big|a real|a struggle|"
+    r"tiring|disappointing|hopeful|encouraging|important)",
+    r"^(?:that's|that is|it's|it is) (?:been )?(?:really |so |pretty |very |quite )?(?:hard|tough|"
+    r"difficult|frustrating|exhausting|scary|lonely|overwhelming|discouraging|rough|a lot)\b",
+    r"^(?:you|you're|you've|you'd|you'll|your|yourself)\b",
+    r"^for you\b",
+    r"^(?:what i'm hearing|what i hear|i'm hearing|i hear (?:that|you (?:say|saying)|how)|"
+    r"if i (?:understand|hear|'ve got)|in other words|let me see if i|it's like|i get the sense|"
+    r"i'm getting the sense|i get the feeling|i can (?:hear|see|tell) (?:that|how|why|you)|"
+    r"i sense|my sense is|i imagine|i'm guessing|i guess you|i wonder if you|i wonder whether you)",
+    r"^(?:on the one hand|on one hand|part of you|some of you|a part of you|one part)\b",
+    r"^(?:both|neither|either)\b.*\b(?:you|your)\b",
+    r"^(?:the|your|that) (?:pain|back|knee|hip|shoulder|neck|leg|walk|walking|plan|sleep|flare|"
+    r"wife|husband|doctor|family|kids|daughter|son|job|work|meds|medication|weekend|week|"
+    r"appointment|class|hardest part|main thing|biggest|worst|best|real)\b",
+    r"^(?:not|no|never|nothing|none|only|just|still|even|mostly|mainly|especially|always|too|"
+    r"really|more|less|some days|on bad days|on good days|most days|lately|these days|since)\b",
+    r"^(?:a lot|lots|plenty|quite a|such a)\b",
+)
+YOU_ANYWHERE = re.compile(r"\b(?:you|you're|you've|you'd|your)\b")
+SUMMARY = re.compile(
+    r"^(?:let me (?:sum|summar|pull|recap|see if i)|to (?:sum|summar)|so far|so,? to recap|"
+    r"putting (?:it|that|this) together|what i've heard|here's what i've heard|let me make sure)"
+)
+
+DOUBLE_SIDED = _any(
+    r"\bon (?:the )?one hand\b",
+    r"\bon the other(?: hand)?\b",
+    r"\bpart of you\b",
+    r"\banother part\b|\bother part\b",
+    r"\b(?:and|but) (?:at the same time|yet|also|still)\b",
+    r"\bat the same time\b",
+    r"\beven though\b|\balthough\b|\bthough\b|\bwhile\b|\beven if\b",
+    r"\bmixed feelings\b|\btorn\b|\bpulled\b|\bboth\b",
+)
+AMPLIFIED = re.compile(
+    r"\b(?:never|always|nothing|no one|nobody|everything|everyone|completely|totally|absolutely|"
+    r"at all|ever|no way|entirely|whatsoever|the only|every single|forever|impossible|pointless|"
+    r"hopeless|no point|no reason)\b"
+)
+METAPHOR = re.compile(
+    r"\b(?:like a|like an|like you're|like you are|as if|as though|it's like|feels like|"
+    r"like being|like carrying|like you've|like your|like the)\b"
+)
+MEANING = _any(
+    r"\b(?:matters?|important|means? (?:a lot|so much|everything)|care about|value|values|"
+    r"proud|dignity|identity|purpose|who you are|the kind of|someone who|kind of person)\b",
+    r"\b(?:because|so that|which is why|that's why|the reason|underneath|deep down|really want|"
+    r"what you want|more than anything|the real|what you're (?:really )?(?:afraid|worried|"
+    r"hoping|looking)|bottom line|at heart|above all|hoping|hope|wish|longing|miss(?:ing)?)\b",
+    r"\b(?:wondering|not sure|unsure|doubt|ready|willing|tempted|thinking about|considering|"
+    r"hard to imagine|can't imagine|no longer|used to be|anymore)\b",
+    r"\b(?:the hardest|the worst|the biggest|the toughest|the scariest)\b",
+)
+FEELING = re.compile(
+    r"\b(?:frustrat\w*|scar\w*|afraid|fear\w*|worr\w*|anxious|nervous|alone|lonely|isolat\w*|"
+    r"angry|anger|mad|furious|irritat\w*|annoy\w*|upset|sad|sadness|down|low|depress\w*|"
+    r"hopeless|helpless|powerless|stuck|trapped|tired of|fed up|sick of|exhaust\w*|drained|"
+    r"worn out|worn down|overwhelm\w*|discourag\w*|disappoint\w*|guilt\w*|asham\w*|embarrass\w*|"
+    r"burden|useless|weak|defeated|beaten|let down|relie\w*|hopeful|proud|excit\w*|"
+    r"encourag\w*|confident|determined|motivated|grateful|torn|confus\w*|uncertain|unsure|"
+    r"hurt|grief|griev\w*|lost|loss|pressur\w*|stress\w*|tense|on edge|restless|resent\w*|"
+    r"betray\w*|dismiss\w*|ignored|unheard|judged|doubt\w*|hesitant|reluctant|ambivalent|"
+    r"demoraliz\w*|demoralis\w*|vulnerable|ready|willing|determined|desperate)\b"
+)

@@ -1,0 +1,185 @@
+"""Build a small nbgrader course in a folder: config, two assignments, released and submitted.
+
+Used by the grading tests and by ``benchmarks/grading_benchmark.py``. Assignment ``ps1`` has four
+graded items (4 points) including hidden tests and a test that reads a role-play record beside
+the notebook and a scenario file from a read-only folder; ``ps2`` has one item that sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+VENV_BIN = os.path.dirname(sys.executable)
+
+CONFIG = """\
+c = get_config()
+c.CourseDirectory.course_id = "peercoach-test"
+c.CourseDirectory.db_url = {db_url!r}
+c.Execute.timeout = {cell_timeout}
+c.Sandbox.wall_seconds = {wall_seconds}
+c.Sandbox.memory_mb = 1024
+c.Sandbox.cpu_seconds = 60
+c.Sandbox.processes = 48
+c.Sandbox.output_kb = 256
+c.Sandbox.read_only_paths = [{scenarios!r}]
+"""
+
+
+def _cell(source: str, grade_id: str, kind: str, points: int = 0):
+    cell = new_code_cell(source)
+    meta = {"grade_id": grade_id, "locked": kind == "test", "schema_version": 3}
+    meta.update(solution=kind == "solution", grade=kind == "test", task=False)
+    if kind == "test":
+        meta["points"] = points
+    cell.metadata["nbgrader"] = meta
+    return cell
+
+
+def ps1_notebook(scenario_file: str):
+    """The source notebook of ps1: two answers, hidden tests, a role-play and a scenario check."""
+    cells = [
+        new_markdown_cell("# Practice set 1"),
+        _cell(
+            "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
+            "square",
+            "solution",
+        ),
+        _cell(
+            "assert square(3) == 9\n### BEGIN HIDDEN TESTS\nassert square(-4) == 16\n"
+            "### END HIDDEN TESTS",
+            "test_square",
+            "test",
+            2,
+        ),
+        _cell(
+            'def greet(name):\n    ### BEGIN SOLUTION\n    return f"Hello, {name}"\n'
+            "    ### END SOLUTION",
+            "greet",
+            "solution",
+        ),
+        _cell('assert greet("Ann") == "Hello, Ann"', "test_greet", "test", 1),
+        _cell(
+            "import json\nimport peercoach\n"
+            'record = json.load(open("roleplay-demo.json"))\n'
+            f'assert open({scenario_file!r}).read().startswith("id: demo")\n'
+            'assert len(record["turns"]) >= 2',
+            "test_roleplay",
+            "test",
+            1,
+        ),
+    ]
+    return new_notebook(cells=cells, metadata=_python_metadata())
+
+
+def ps2_notebook():
+    """The source notebook of ps2: one answer that takes a little time."""
+    cells = [
+        _cell(
+            "import time\nanswer = None\n### BEGIN SOLUTION\ntime.sleep(1)\nanswer = 42\n"
+            "### END SOLUTION",
+            "answer",
+            "solution",
+        ),
+        _cell("assert answer == 42", "test_answer", "test", 1),
+    ]
+    return new_notebook(cells=cells, metadata=_python_metadata())
+
+
+def _python_metadata() -> dict:
+    return {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run an ``nbgrader`` command in the course directory, like a trainer would."""
+    env = dict(os.environ, PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
+    return subprocess.run(
+        [os.path.join(VENV_BIN, "nbgrader"), *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def make_course(course: Path, db_url: str | None = None, cell_timeout=4, wall_seconds=12) -> Path:
+    """Write config, scenario and source notebooks, and release both assignments."""
+    course.mkdir(parents=True, exist_ok=True)
+    scenarios = course.parent / "scenarios"
+    scenarios.mkdir(exist_ok=True)
+    (scenarios / "demo.yaml").write_text("id: demo\n")
+    db_url = db_url or f"sqlite:///{course / 'gradebook.db'}"
+    (course / "nbgrader_config.py").write_text(
+        CONFIG.format(
+            db_url=db_url,
+            cell_timeout=cell_timeout,
+            wall_seconds=wall_seconds,
+            scenarios=str(scenarios),
+        )
+    )
+    for name, nb in [("ps1", ps1_notebook(str(scenarios / "demo.yaml"))), ("ps2", ps2_notebook())]:
+        folder = course / "source" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / "answers.ipynb")
+    for name in ("ps1", "ps2"):
+        done = nbgrader(course, "generate_assignment", name, "--force")
+        if done.returncode != 0:
+            raise RuntimeError(f"generate_assignment {name} failed:\n{done.stderr[-3000:]}")
+    return course
+
+
+def submit(course: Path, assignment: str, student: str, answers: dict[str, str], raw=None):
+    """Submit the released notebook with ``answers`` (grade_id -> source) filled in.
+
+    ``raw`` replaces the whole notebook file with that text (for broken JSON). Every submission
+    gets a role-play record beside the notebook and a timestamp, as ``nbgrader collect`` leaves.
+    """
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "answers.ipynb"
+    if raw is not None:
+        target.write_text(raw)
+    else:
+        nb = nbformat.read(course / "release" / assignment / "answers.ipynb", as_version=4)
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in answers:
+                cell.source = answers[grade_id]
+        nbformat.write(nb, target)
+    record = {"scenario": "demo", "turns": ["Hello", "How is your pain today?"]}
+    (folder / "roleplay-demo.json").write_text(json.dumps(record))
+    (folder / "timestamp.txt").write_text("2026-01-10 12:00:00.000000 UTC")
+    return folder
+
+
+GOOD = {
+    "square": "def square(x):\n    return x * x",
+    "greet": 'def greet(name):\n    return f"Hello, {name}"',
+}
+PARTIAL = {
+    "square": "def square(x):\n    return x + x",
+    "greet": 'def greet(name):\n    return f"Hello, {name}"',
+}
+
+
+def peercoach(course, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``peercoach`` in a course directory as a trainer would; returns the finished process."""
+    env = dict(os.environ, PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
+    began = time.monotonic()
+    done = subprocess.run(
+        [os.path.join(VENV_BIN, "peercoach"), *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    done.seconds = time.monotonic() - began
+    return done
