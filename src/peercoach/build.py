@@ -53,6 +53,9 @@ def _plain_warning(line: str, root: Path) -> str:
     where = re.sub(r"\x1b\[[0-9;]*m", "", where)
     message = re.sub(r"\x1b\[[0-9;]*m", "", match["msg"])
     location = f"{where}:{match['line']}" if match["line"] else where
+    missing = re.search(r"toctree contains reference to nonexisting document '([^']+)'", message)
+    if missing:
+        return f"_toc.yml: lists '{missing[1]}', but there is no page {missing[1]}.md or .ipynb"
     return f"{location}: {message}"
 
 

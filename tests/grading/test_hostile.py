@@ -47,7 +47,8 @@ def hostile_answers(course: Path, port: int) -> dict[str, dict]:
             + SQUARE,
             "greet": GREET,
         },
-        "huge_output": {"square": "while True:\n    print('x' * 10000)", "greet": GREET},
+        "huge_output": {"square": "for _ in range(4000):\n    print('x' * 5000)\n" + SQUARE,
+                        "greet": GREET},
         "os_exit": {"square": SQUARE, "greet": "import os\nos._exit(1)"},
         "sys_exit": {"square": "import sys\nsys.exit(3)", "greet": GREET},
         "kill_kernel": {"square": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"},
@@ -222,10 +223,10 @@ def test_gradebook_intact(cohort):
     [
         ("infinite_loop", 2, "square: cell time limit reached"),
         ("memory_bomb", 2, "square: memory limit reached"),
-        ("huge_output", 2, "output limit of 256 KiB exceeded"),
+        ("huge_output", 4, "output limit of 256 KiB exceeded"),
         ("os_exit", 2, "kernel died"),
         ("kill_kernel", 0, "kernel died"),
-        ("block_interrupt", 0, "wall time limit of 12 s reached"),
+        ("block_interrupt", 0, "kernel ignored the interrupt"),
     ],
 )
 def test_limits_score_zero_with_reason(cohort, student, score, reason):

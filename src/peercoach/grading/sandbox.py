@@ -177,6 +177,10 @@ class SandboxedKernelManager(AsyncKernelManager):
     def _wall_timeout(self) -> None:
         if self.on_wall_timeout:
             self.on_wall_timeout()
+        self.kill_now()
+
+    def kill_now(self) -> None:
+        """Kill the sandbox (and so every process in it) at once."""
         process = getattr(self.provisioner, "process", None)
         if process is not None and process.poll() is None:
             process.kill()
@@ -253,6 +257,15 @@ class SandboxedExecute(Execute):
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
             self._note_limits(cell, index)
+            return cell, resources
+        except TimeoutError:
+            self.km.kill_now()
+            self._dead = (
+                f"kernel ignored the interrupt after the cell time limit of {self.timeout} s; "
+                "killed, later cells scored zero"
+            )
+            self.problems.append(self._dead)
+            cell.outputs = list(cell.get("outputs", [])) + [error_output("KernelDied", self._dead)]
             return cell, resources
         except DeadKernelError:
             self._dead = self._death_reason()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import nodes, objectives, quiz, roleplay
+from . import nodes, objectives, quiz, roleplay, theme
 
 STATIC = Path(__file__).parent / "static"
 
@@ -21,12 +21,14 @@ def setup(app):
     app.connect("env-purge-doc", objectives.purge_doc)
     app.connect("env-merge-info", objectives.merge_envs)
     app.connect("env-check-consistency", objectives.check_consistency)
-    app.connect("builder-inited", _add_static_path)
+    app.connect("config-inited", _add_static_path)
+    app.connect("config-inited", theme.add_templates)
+    app.connect("html-page-context", theme.page_context, priority=900)
     app.add_css_file("peercoach.css")
     app.add_js_file("quiz.js", defer="defer")
     app.add_js_file("roleplay.js", defer="defer")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
-def _add_static_path(app) -> None:
-    app.config.html_static_path.append(str(STATIC))
+def _add_static_path(app, config) -> None:
+    config.html_static_path.append(str(STATIC))

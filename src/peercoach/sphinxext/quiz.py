@@ -70,7 +70,9 @@ class QuizDirective(SphinxDirective):
         if objective:
             record_use(self.env, objective, self.lineno)
         else:
-            warn("quiz: missing ':objective:' (the id of a learning objective)", self.get_location())
+            warn(
+                "quiz: missing ':objective:' (the id of a learning objective)", self.get_location()
+            )
         choices = self._parse_choices()
         if not self._choices_usable(choices):
             return []
@@ -119,8 +121,12 @@ class QuizDirective(SphinxDirective):
         for index, choice in enumerate(choices):
             fieldset += self._choice_node(quiz_id, index, choice, multiple)
         fieldset += element(
-            "button", nodes.Text("Check answer"), html_only=True,
-            type="button", class_="pc-quiz-check", hidden=True,
+            "button",
+            nodes.Text("Check answer"),
+            html_only=True,
+            type="button",
+            class_="pc-quiz-check",
+            hidden=True,
         )
         fieldset += element("div", html_only=True, class_="pc-quiz-result", aria_live="polite")
         classes = " ".join(["pc-quiz", *self.options.get("class", [])])
@@ -131,8 +137,13 @@ class QuizDirective(SphinxDirective):
     def _choice_node(self, quiz_id: str, index: int, choice: Choice, multiple: bool):
         input_id = f"{quiz_id}-{index}"
         box = element(
-            "input", html_only=True, type="checkbox" if multiple else "radio", name=quiz_id,
-            id=input_id, value=str(index), data_correct="true" if choice.correct else "false",
+            "input",
+            html_only=True,
+            type="checkbox" if multiple else "radio",
+            name=quiz_id,
+            id=input_id,
+            value=str(index),
+            data_correct="true" if choice.correct else "false",
         )
         label = element("label", *self._inline(choice.text, choice.lineno), for_=input_id)
         node = element("div", box, label, class_="pc-quiz-choice")

@@ -74,6 +74,11 @@ class RoleplayDirective(SphinxDirective):
         player = element("div", html_only=True, class_="pc-roleplay-player", hidden=True)
         text = element("div", *text_version(scenario), class_="pc-roleplay-text")
         return element(
-            "section", payload, player, text, class_="pc-roleplay",
-            data_scenario=scenario.id, aria_label=f"Role-play: {scenario.title}",
+            "section",
+            payload,
+            player,
+            text,
+            class_="pc-roleplay",
+            data_scenario=scenario.id,
+            aria_label=f"Role-play: {scenario.title}",
         )

@@ -1,0 +1,79 @@
+"""The strict build: broken pages, references and cells fail, and say where."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from peercoach.build import build_book
+
+ROOT = Path(__file__).resolve().parents[1]
+TOC = "format: jb-book\nroot: book/intro\nchapters:\n  - file: book/second\n"
+GOOD = "# Second page\n\nSee {ref}`intro-label`.\n"
+
+
+def _book(tmp_path: Path, toc: str = TOC, second: str | None = GOOD) -> Path:
+    (tmp_path / "book").mkdir()
+    shutil.copy(ROOT / "_config.yml", tmp_path)
+    shutil.copy(ROOT / "book/references.bib", tmp_path / "book")
+    (tmp_path / "_toc.yml").write_text(toc)
+    (tmp_path / "book/intro.md").write_text("(intro-label)=\n# Intro\n\nHello.\n")
+    if second is not None:
+        (tmp_path / "book/second.md").write_text(second)
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_good_book_builds(tmp_path):
+    """A correct small book builds with no problem."""
+    status, problems = build_book(_book(tmp_path), strict_all=True)
+    assert (status, problems) == (0, [])
+    assert (tmp_path / "_build/html/index.html").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("case", "kwargs", "where"),
+    [
+        ("missing page", {"second": None}, "_toc.yml"),
+        ("bad toc entry", {"toc": TOC + "  - nonsense: [\n"}, "_toc.yml"),
+        (
+            "bad reference",
+            {"second": "# Second\n\nSee {ref}`no-such-label`.\n"},
+            "book/second.md:3",
+        ),
+        ("unknown directive", {"second": "# Second\n\n```{nosuch}\nx\n```\n"}, "book/second.md:3"),
+    ],
+)
+def test_broken_book_fails_and_names_the_place(tmp_path, case, kwargs, where):
+    """Each kind of break makes the strict build fail, naming the file (and line where known)."""
+    status, problems = build_book(_book(tmp_path, **kwargs), strict_all=True)
+    assert status != 0, case
+    assert any(where in p for p in problems), problems
+
+
+@pytest.mark.slow
+def test_failing_cell_fails_the_build(tmp_path):
+    """A notebook page whose cell raises makes the strict build fail and names the notebook."""
+    book = _book(tmp_path, toc="format: jb-book\nroot: book/intro\nchapters:\n  - file: book/nb\n")
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": "raise ValueError('boom')",
+                "outputs": [],
+                "execution_count": None,
+            }
+        ],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (book / "book/nb.ipynb").write_text(json.dumps(notebook))
+    status, problems = build_book(book, strict_all=True)
+    assert status != 0
+    assert any("book/nb" in p for p in problems), problems
