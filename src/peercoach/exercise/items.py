@@ -83,6 +83,24 @@ def close(value: object, expected: float, tolerance: float = 0.01) -> bool:
     return abs(float(value) - expected) <= tolerance
 
 
+def labelset(values: object) -> set[str] | None:
+    """A collection of labels as a set of :func:`normal` labels (``None`` if not a collection)."""
+    if type(values) not in (set, list, tuple, frozenset):
+        return None
+    return {normal(v) for v in values}
+
+
+def raises(kind: type[BaseException], function, *args) -> bool:
+    """True when ``function(*args)`` raises ``kind``."""
+    try:
+        function(*args)
+    except kind:
+        return True
+    except Exception:  # noqa: BLE001 - another error is simply not the one asked for
+        return False
+    return False
+
+
 def _truth(value: object) -> bool:
     return value is True or (type(value) in (int, float) and bool(value))
 

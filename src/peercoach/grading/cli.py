@@ -7,11 +7,19 @@ import sys
 
 from .runner import GradingError, grade_assignment
 
-EXPORT_FIELDS = ["student", "assignment", "notebook", "item", "score", "max_score", "needs_manual_grade"]
+EXPORT_FIELDS = [
+    "student",
+    "assignment",
+    "notebook",
+    "item",
+    "score",
+    "max_score",
+    "needs_manual_grade",
+]
 
 
 def grade_command(args) -> int:
-    """Autograde every submission of ``args.assignment``; exit 1 if any failed, 2 on set-up errors."""
+    """Autograde all submissions of ``args.assignment``; exit 1 if any failed, 2 if unready."""
     try:
         return grade_assignment(
             args.assignment,
@@ -39,8 +47,15 @@ def export_command(args) -> int:
         writer.writerow(EXPORT_FIELDS)
         for r in rows:
             writer.writerow(
-                [r.student, r.assignment, r.notebook, r.item, f"{r.score:g}", f"{r.max_score:g}",
-                 "yes" if r.needs_manual_grade else "no"]
+                [
+                    r.student,
+                    r.assignment,
+                    r.notebook,
+                    r.item,
+                    f"{r.score:g}",
+                    f"{r.max_score:g}",
+                    "yes" if r.needs_manual_grade else "no",
+                ]
             )
         for (student, assignment), (score, max_score) in totals(rows).items():
             writer.writerow([student, assignment, "", "TOTAL", f"{score:g}", f"{max_score:g}", ""])

@@ -113,12 +113,12 @@ def table(outcomes: list[Outcome]) -> str:
             problems = "FAILED: " + problems
         rows.append((o.student, f"{o.score:g}/{o.max_score:g}", f"{o.seconds:.1f} s", problems))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    return "\n".join(
-        "  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows
-    )
+    return "\n".join("  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows)
 
 
-def grade_assignment(assignment, workers=None, students=(), force=False, db_url=None, out=sys.stdout):
+def grade_assignment(
+    assignment, workers=None, students=(), force=False, db_url=None, out=sys.stdout
+):
     """Grade an assignment in the current course directory; returns the exit status."""
     ensure_bin_on_path()
     config = worker.load_course_config(db_url)

@@ -28,9 +28,18 @@ from traitlets.config import Configurable
 
 SYSTEM_DIRS = ("/usr", "/etc")
 PROBLEMS: list[str] = []
-LIMIT_ERRORS = {"CellTimeoutError": "cell time limit reached", "MemoryError": "memory limit reached"}
+LIMIT_ERRORS = {
+    "CellTimeoutError": "cell time limit reached",
+    "MemoryError": "memory limit reached",
+}
 MERGED_USR_LINKS = ("bin", "sbin", "lib", "lib64", "lib32")
-UNSHARE = ("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try")
+UNSHARE = (
+    "--unshare-ipc",
+    "--unshare-pid",
+    "--unshare-net",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
+)
 
 
 class Sandbox(Configurable):
@@ -125,7 +134,15 @@ def sandbox_command(settings: Sandbox, uid: int, work: str, cwd: str, runtime: s
     binds = read_only_binds(settings) + [("--bind", work, cwd), ("--bind", runtime, runtime)]
     args += root_args(settings, binds) + ["--chdir", cwd]
     args += ["--setenv", "HOME", "/tmp", "--setenv", "IPYTHONDIR", "/tmp/.ipython"]
-    args += ["--setenv", "MPLCONFIGDIR", "/tmp/.matplotlib", "--unsetenv", "JUPYTER_RUNTIME_DIR", "--unsetenv", "JPY_PARENT_PID"]
+    args += [
+        "--setenv",
+        "MPLCONFIGDIR",
+        "/tmp/.matplotlib",
+        "--unsetenv",
+        "JUPYTER_RUNTIME_DIR",
+        "--unsetenv",
+        "JPY_PARENT_PID",
+    ]
     return args + ["--"] + limit_args(settings, uid)
 
 
@@ -163,7 +180,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.sandbox is None:
             await super()._async_launch_kernel(kernel_cmd, **kw)
             return
-        for name in [self.runtime] + [os.path.join(self.runtime, n) for n in os.listdir(self.runtime)]:
+        for name in [self.runtime] + [
+            os.path.join(self.runtime, n) for n in os.listdir(self.runtime)
+        ]:
             os.chown(name, self.uid, self.uid)
         kw["stdout"] = subprocess.DEVNULL
         with open(os.path.join(os.path.dirname(self.runtime), "kernel.log"), "ab") as log:
@@ -236,7 +255,12 @@ class SandboxedExecute(Execute):
         """A sandboxed kernel manager talking over Unix sockets in the private runtime folder."""
         km = super().create_kernel_manager()
         if self.settings.enabled and isinstance(km, SandboxedKernelManager):
-            km.sandbox, km.uid, km.work, km.runtime = self.settings, self.uid, self._work, self._runtime
+            km.sandbox, km.uid, km.work, km.runtime = (
+                self.settings,
+                self.uid,
+                self._work,
+                self._runtime,
+            )
             km.transport = "ipc"
             km.connection_file = os.path.join(self._runtime, "kernel.json")
             km.ip = os.path.join(self._runtime, "kernel-ipc")

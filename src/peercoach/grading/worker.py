@@ -6,6 +6,8 @@ process, with the Execute step replaced by :class:`~peercoach.grading.sandbox.Sa
 
 from __future__ import annotations
 
+import glob
+import json
 import logging
 import os
 import time
@@ -23,7 +25,11 @@ from . import sandbox
 from .gradebook import ensure_bin_on_path, serialise_gradebook
 from .ledger import Ledger, Outcome
 
-EXECUTE_NAMES = {"Execute", "nbgrader.preprocessors.Execute", "nbgrader.preprocessors.execute.Execute"}
+EXECUTE_NAMES = {
+    "Execute",
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.execute.Execute",
+}
 
 _config: Config | None = None
 
@@ -42,7 +48,7 @@ def load_course_config(db_url: str | None = None) -> Config:
 
 
 def autograde_steps(config: Config) -> list:
-    """The course's autograde preprocessors with nbgrader's Execute replaced by the sandboxed one."""
+    """The course's autograde steps with nbgrader's Execute replaced by the sandboxed one."""
     steps = config.Autograde.get("autograde_preprocessors", None)
     if steps is None:
         steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
@@ -93,7 +99,10 @@ def grade(assignment: str, student: str) -> Outcome:
     log.propagate, log.handlers = False, [collector]
     sandbox.PROBLEMS.clear()
     failed = _run_autograde(coursedir, log)
-    outcome.problems = sandbox.PROBLEMS + [_short(m) for m in collector.messages if _worth_showing(m)]
+    noted = [_short(m) for m in collector.messages if _worth_showing(m)]
+    outcome.problems = (
+        sandbox.PROBLEMS + edited_locked_cells(coursedir, assignment, student) + noted
+    )
     if failed:
         _zero_submission(coursedir, assignment, student)
     outcome.score, outcome.max_score = submission_score(coursedir, assignment, student)
@@ -127,6 +136,39 @@ def _worth_showing(message: str) -> bool:
     if message.startswith(NOISE) or message.startswith("Traceback"):
         return False
     return not (message.startswith("Attribute 'checksum'") and "has changed" in message)
+
+
+def edited_locked_cells(coursedir: CourseDirectory, assignment: str, student: str) -> list[str]:
+    """Locked cells (tests) whose submitted source differs from the released notebook's.
+
+    nbgrader restores them and only warns that a checksum changed, which it also does for every
+    cell with hidden tests; comparing with the release tells the real edits apart.
+    """
+    submitted = coursedir.format_path(coursedir.submitted_directory, student, assignment)
+    released = coursedir.format_path(coursedir.release_directory, ".", assignment)
+    found = []
+    for path in sorted(glob.glob(os.path.join(submitted, "*.ipynb"))):
+        original = _locked_sources(os.path.join(released, os.path.basename(path)))
+        for grade_id, source in _locked_sources(path).items():
+            if grade_id in original and original[grade_id] != source:
+                found.append(f"{grade_id}: test cell was edited; nbgrader restored it")
+    return found
+
+
+def _locked_sources(path: str) -> dict[str, str]:
+    """grade_id -> source of the locked cells of a notebook; empty when unreadable."""
+    try:
+        with open(path) as handle:
+            cells = json.load(handle)["cells"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    found = {}
+    for cell in cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
+        if meta.get("locked") and meta.get("grade_id"):
+            source = cell.get("source", "")
+            found[meta["grade_id"]] = "".join(source) if isinstance(source, list) else source
+    return found
 
 
 def _short(message: str) -> str:

@@ -116,7 +116,7 @@ def _code_sentence(raw: str, context: _Context) -> _Sentence:
     if opener is not None:
         return opener
     if asks or _question_form(body):
-        coded = _code_question(body, raw, asks, led_by_so, context)
+        coded = _code_question(body, asks, led_by_so)
         if coded is not None:
             return coded
     return _code_statement(body, raw, led_by_so, context)
@@ -124,18 +124,18 @@ def _code_sentence(raw: str, context: _Context) -> _Sentence:
 
 def _code_opener(body: str, asks: bool, context: _Context) -> _Sentence | None:
     """Greetings and generic praise; a longer sentence after them is coded on its remainder."""
-    for pattern, key, flags in ((p.GREETING, "greeting", ()), (p.PRAISE_GENERIC, "praise", ())):
+    for pattern, key in ((p.GREETING, "greeting"), (p.PRAISE_GENERIC, "praise")):
         if not pattern.match(body):
             continue
         rest = _COMMA_LEAD.match(body)
         if rest and len(words(rest.group(1))) >= 3:
             return _code_sentence(rest.group(1) + ("?" if asks else "."), context)
-        if asks and not key == "praise":
+        if asks and key != "praise":
             return None
         if key == "praise" and p.AFFIRM_SPECIFIC.search(body):
             return None
         text = reason("greeting") if key == "greeting" else reason("praise_generic", _lead(body))
-        return _Sentence("other", flags=set(flags), reasons=[text], substantive=key != "greeting")
+        return _Sentence("other", reasons=[text], substantive=key != "greeting")
     return None
 
 
@@ -148,17 +148,15 @@ def _question_form(body: str) -> bool:
     )
 
 
-def _code_question(
-    body: str, raw: str, asks: bool, led_by_so: bool, context: _Context
-) -> _Sentence | None:
+def _code_question(body: str, asks: bool, led_by_so: bool) -> _Sentence | None:
     """Code a question; None when it is really a statement (a reflection said with rising tone)."""
     lead = _lead(body)
     flags = _flags(body)
     if p.PERMISSION.search(body):
         flags.add("permission")
-        return _Sentence("question", "closed", flags, [reason("closed_aux", lead)])
+        return _Sentence("question", "closed", flags, [reason("permission")])
     if p.ADVICE.match(body) and re.match(r"^(?:why don't you|how about|what about)", body):
-        return _input(body, flags, context, advice_question=True)
+        return _input(body, flags, advice_question=True)
     if p.INVITATION.search(body) or p.ELABORATION.match(body):
         return _Sentence("question", "open", flags, [reason("open_invite", lead)])
     if p.WH_ASKING.match(body) or (asks and p.WH_START.match(body)):
@@ -171,7 +169,7 @@ def _code_question(
     if p.REFLECT_START.match(body) and len(words(body)) >= 4:
         return None
     key = "closed_scale" if p.CLOSED_WH.search(body) else "closed_fragment"
-    if re.match(r"^(?:and |or )?(?:what|how)\b", body) or body.startswith("anything else"):
+    if re.match(r"^(?:and |or )?(?:what|how)\b", body) or re.search(r"\b(?:how|why)\?*$", body):
         return _Sentence("question", "open", flags, [reason("open_wh", lead)])
     return _Sentence("question", "closed", flags, [reason(key, lead)])
 
@@ -205,8 +203,8 @@ def _code_statement(body: str, raw: str, led_by_so: bool, context: _Context) -> 
     flags = _flags(body)
     if p.SUMMARY.match(body):
         return _reflection(body, raw, flags, context, summary=True)
-    if p.ADVICE.search(body) and not _INFO_OPTION.match(body):
-        return _input(body, flags, context)
+    if _advises(body):
+        return _input(body, flags)
     if "confront" in flags:
         behaviour = "input" if re.search(r"\bif you\b|\bgoing to\b|\bgonna\b", body) else "other"
         return _Sentence(behaviour, flags=flags, reasons=[reason("confront")])
@@ -216,6 +214,15 @@ def _code_statement(body: str, raw: str, led_by_so: bool, context: _Context) -> 
     if other is not None:
         return other
     return _code_reflection_or_info(body, raw, led_by_so, flags, context)
+
+
+def _advises(body: str) -> bool:
+    """Advice anywhere, or an order after a comma unless the sentence is about them."""
+    if _INFO_OPTION.match(body):
+        return False
+    if p.ADVICE.search(body):
+        return True
+    return bool(p.IMPERATIVE_CLAUSE.search(body)) and not _STRONG_REFLECT.match(body)
 
 
 def _code_other_statement(body: str, flags: set[str]) -> _Sentence | None:
@@ -242,19 +249,21 @@ def _code_reflection_or_info(
         return _Sentence("input", flags=flags, reasons=[reason("information")])
     if p.REFLECT_START.match(body) or led_by_so or _echoes(body, context):
         return _reflection(body, raw, flags, context)
-    if p.YOU_ANYWHERE.search(body):
+    if re.match(r"^(?:i|i'm|i've|i'll|i'd|we|we're|we'll|let's|let me|what an?)\b", body):
+        return _Sentence("other", flags=flags, reasons=[reason("other")])
+    if p.YOU_ANYWHERE.search(body) or (context.stems and len(words(body)) >= 2):
         return _reflection(body, raw, flags, context)
     return _Sentence("other", flags=flags, reasons=[reason("other")])
 
 
 def _echoes(body: str, context: _Context) -> bool:
+    """True when the sentence reuses the participant's words: half of them, or one in a fragment."""
     mine = content_stems(body)
-    return len(mine) >= 2 and len(mine & context.stems) / len(mine) >= 0.5
+    shared = len(mine & context.stems)
+    return bool(mine) and (shared / len(mine) >= 0.5 or (shared >= 1 and len(words(body)) <= 8))
 
 
-def _input(
-    body: str, flags: set[str], context: _Context, advice_question: bool = False
-) -> _Sentence:
+def _input(body: str, flags: set[str], advice_question: bool = False) -> _Sentence:
     lead = _lead(body)
     reasons = [reason("advice_question" if advice_question else "advice", lead)]
     return _Sentence("input", flags=flags, reasons=reasons, advice=True)
@@ -266,7 +275,7 @@ def _reflection(
     if p.AFFIRM_SPECIFIC.search(body):
         flags.add("affirmation")
     reasons = [reason("reflection_question")] if raw.rstrip().endswith("?") else []
-    key = "complex_summary" if summary else _complexity(body, context)
+    key = "complex_summary" if summary else _complexity(raw.lower(), context)
     subtype = "simple" if key is None else "complex"
     reasons.append(reason(key or "simple"))
     if "affirmation" in flags:
@@ -315,9 +324,11 @@ def _combine(sentences: list[_Sentence], context: _Context, notes, text: str) ->
         subtype = "complex"
         reasons = [r for r in reasons if r != reason("simple")] + [reason("complex_summary")]
     flags |= _persuasion(sentences, flags, context, reasons)
-    for s in sentences:
-        if s is not main:
-            reasons.extend(r for r in s.reasons if _is_flag_reason(r))
+    if reason("confront_why") in reasons:
+        flags_to_explain = [name for name in _FLAG_REASONS if name in flags and name != "confront"]
+    else:
+        flags_to_explain = [name for name in _FLAG_REASONS if name in flags]
+    reasons.extend(reason(name) for name in flags_to_explain)
     return Coding(
         behaviour=main.behaviour,
         subtype=subtype,
@@ -354,10 +365,4 @@ def _persuasion(
     return {"persuade"}
 
 
-_FLAG_REASONS = {
-    reason(k) for k in ("affirmation", "autonomy", "self_disclosure", "confront", "confront_why")
-}
-
-
-def _is_flag_reason(text: str) -> bool:
-    return text in _FLAG_REASONS
+_FLAG_REASONS = ("permission", "affirmation", "autonomy", "confront", "self_disclosure")

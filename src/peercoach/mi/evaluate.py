@@ -80,14 +80,20 @@ def load_devset(path: str | Path) -> list[Item]:
 def _item(path: Path, line: int, row: dict[str, str]) -> Item:
     behaviour, subtype = row["behaviour"], row["subtype"] or None
     if behaviour not in BEHAVIOURS:
-        raise DevsetError(f"{path}:{line}: behaviour must be one of {BEHAVIOURS}, found {behaviour!r}")
+        raise DevsetError(
+            f"{path}:{line}: behaviour must be one of {BEHAVIOURS}, found {behaviour!r}"
+        )
     if subtype not in SUBTYPES.get(behaviour, (None,)):
         expected = SUBTYPES.get(behaviour, ("empty",))
-        raise DevsetError(f"{path}:{line}: subtype for {behaviour} must be {expected}, found {subtype!r}")
+        raise DevsetError(
+            f"{path}:{line}: subtype for {behaviour} must be {expected}, found {subtype!r}"
+        )
     flags = frozenset(f for f in (row["flags"] or "").split(",") if f)
     if not flags <= set(FLAGS):
         raise DevsetError(f"{path}:{line}: unknown flags {sorted(flags - set(FLAGS))}")
-    return Item(row["id"], row["participant_line"], row["coach_utterance"], behaviour, subtype, flags)
+    return Item(
+        row["id"], row["participant_line"], row["coach_utterance"], behaviour, subtype, flags
+    )
 
 
 def cohen_kappa(pairs: list[tuple[str, str]]) -> float:

@@ -29,12 +29,15 @@ SUBJECT = (
 WH = r"what|what's|how|how's|why|where|where's|when|who|who's|whom|whose|which"
 
 WH_START = re.compile(rf"^(?:{WH})\b")
-WH_ASKING = re.compile(rf"^(?:what's|how's|where's|who's|(?:{WH})\s+(?:{AUX}|'s|else|about|kind|sort|"
+WH_ASKING = re.compile(
+    rf"^(?:what's|how's|where's|who's|(?:{WH})\s+(?:{AUX}|'s|else|about|kind|sort|"
     r"part|would|makes|made|keeps|kept|happens|happened|helps|helped|gets|got|worries|brings|"
-    r"stands|comes|goes|sort|type|many|much|long|often|else|other|exactly|specifically)\b)")
+    r"stands|comes|goes|sort|type|many|much|long|often|else|other|exactly|specifically)\b)"
+)
 AUX_START = re.compile(rf"^(?:{AUX})\s+(?:not\s+)?(?:{SUBJECT})\b")
 INVITATION = _any(
-    r"^(?:please\s+)?(?:tell|talk to|walk|describe|explain|say|share|help)\b",
+    r"^(?:please\s+)?(?:tell me|talk to me|walk me|describe|explain to me|say more|say a bit|"
+    r"say a little|share (?:more|a bit|a little|what|how)|help me (?:understand|see|get))\b",
     r"^(?:i'm|i am) (?:curious|wondering) (?:about|what|how|why|where)\b",
     r"^i (?:wonder|'d like to know|would like to know|want to hear|'d like to hear) "
     r"(?:what|how|why|about|more)\b",
@@ -52,6 +55,8 @@ CLOSED_WH = _any(
     r"meds|pills|level)\b",
     r"^(?:what's|what is) (?:your|the) (?:pain )?(?:level|number|score|dose|date|time)\b",
     r"^(?:where|when|who|who's|whom|whose|which|where's)\b",
+    r"^what(?:'s| is) (?:it|that|he|she|his|her|their|the \w+) (?:called|named)\b",
+    r"^what (?:kind|type|sort|breed|brand|size|colou?r) of \w+\W*$",
     r"\bon a scale\b",
     r"\bfrom (?:zero|0|one|1) to (?:ten|10)\b",
 )
@@ -98,7 +103,8 @@ AUTONOMY = _any(
     r"\byour (?:call|choice|decision)\b",
     r"\byou(?:'re| are) the (?:one|expert|best judge|boss|person) (?:who|on|here|of|to)?",
     r"\byou(?:'re| are) in (?:charge|control|the driver's seat)\b",
-    r"\byou (?:get to )?(?:decide|choose)\b",
+    r"(?<!made )(?<!make )(?<!makes )(?<!did )(?<!helped )(?<!why )(?<!how )(?<!when )"
+    r"\byou (?:get to |can |will |alone )?(?:decide|choose)\b",
     r"\byou know (?:yourself|your (?:body|life|situation)|best|what (?:works|fits|is right))\b",
     r"\bwhatever you (?:decide|choose|think|want)\b",
     r"\bonly you (?:can|know)\b",
@@ -112,6 +118,17 @@ AUTONOMY = _any(
     r"\bwhat(?:ever)? (?:works|feels right) for you\b",
 )
 
+IMPERATIVE = (
+    r"(?:try|take (?!your time|care)|go (?:to|for|see|ahead and)|call|start|stop|keep|use|"
+    r"make sure|remember to|write|put|set|ask|pace|don't (?!worry)|be sure|get (?!it\b)|walk|"
+    r"stretch|book|drink|cut|avoid|aim|give it|break|plan|sign up|talk to your|eat|limit|skip|"
+    r"switch|swap|lie down|sit down|rest|check with|look into|think about|make (?:a|it|time)|"
+    r"write down|keep (?:a|it|track))"
+)
+
+IMPERATIVE_CLAUSE = re.compile(
+    rf"[,;:] (?:so |and |then |just |please )*(?:just )?{IMPERATIVE}\b(?! you\b)"
+)
 ADVICE = _any(
     r"\byou (?:really |probably |definitely |just |still )?(?:should|need to|have to|must|"
     r"ought to|had better|'d better|gotta|got to)\b",
@@ -120,7 +137,15 @@ ADVICE = _any(
     r"use|ask|call|look|keep|set|take|break|write|put|talk)\b",
     r"^(?:you can|you could) (?:always |also |just )?(?:try|call|ask|use|sign|start|set|take|go|"
     r"get|do)\b",
-    r"\bi (?:would |'d |really |strongly )?(?:suggest|recommend|encourage|advise|urge)\b",
+    r"\bi(?:'d| would)?(?: really| strongly| definitely)? (?:suggest|recommend|encourage|advise|"
+    r"urge)\b",
+    r"\byou(?:'ve| have)? got to\b",
+    r"\b(?:what|one thing|something|the thing) you (?:could|can|might|should) (?:do|try) is\b",
+    r"\b(?:is|would be|'s) (?:the )?(?:right|best|a good|a great|a smart) (?:person|place|idea|way|"
+    r"thing|bet|start)\b",
+    r"\b(?:it's|it is|it'd be|it would be|would be|is) (?:really |definitely |well )?worth "
+    r"(?:a try|trying|talking|asking|checking|mentioning|a shot|looking)\b",
+    r"\byou(?:'ll| will) (?:lose|regret|undo|feel better|thank)\b",
     r"\bi (?:want|need) you to\b",
     r"\bi think you (?:should|need|ought|could|might want)\b",
     r"\bmy (?:advice|suggestion|recommendation)\b",
@@ -129,9 +154,7 @@ ADVICE = _any(
     r"(?:to|that you|for you)\b",
     r"^(?:why don't you|how about (?:you|trying|we|if you)|what about (?:trying|using|taking|"
     r"doing|calling|if you))\b",
-    r"^(?:just )?(?:try|take|go|call|start|stop|keep|use|make|remember|write|put|set|ask|pace|"
-    r"don't|do|be sure|get|walk|stretch|book|see|drink|cut|avoid|aim|give|break|plan|sign)\b"
-    r"(?! you\b)",
+    rf"^(?:just )?{IMPERATIVE}\b(?! you\b)",
     r"^let's (?:try|do|aim|set|plan|make|add|cut|schedule|get you|put|pick|write)\b",
     r"\bmake sure (?:you|to)\b",
 )
@@ -149,6 +172,9 @@ STRUCTURING = _any(
     r"finish|wrap|cover|get to|check|review|set up|schedule|meet|speak)\b",
     r"^(?:i'll|i will) (?:call|ring|talk to|check|send|mail|email|see|follow|put|write|make)\b",
     r"\b(?:moving|switching|turning) (?:on|gears|to)\b",
+    r"^(?:let's|we can|we'll|we could) (?:stop|pause|leave it|pick (?:it |this )?up|go as|"
+    r"take it)\b",
+    r"\blet me know (?:when|if)\b|^i(?:'ll| will| can) (?:hold|wait)\b",
     r"^(?:the|this|our) (?:plan|agenda|goal) (?:for|today)\b",
 )
 GREETING = _any(
@@ -158,19 +184,24 @@ GREETING = _any(
     r"^(?:thanks|thank you|thank|i appreciate (?:you|your|it))\b",
     r"^(?:this is|it's|my name is|i'm) [a-z]+ (?:from|with|calling|here)\b",
     r"^(?:nice|good|great|lovely) to (?:talk|hear|speak|meet|catch up)\b",
+    r"^i'm (?:so |really )?glad (?:you|to hear|that|we)\b",
     r"^(?:you're|you are) welcome\b|^no problem\b|^my pleasure\b",
 )
 BACKCHANNEL = re.compile(
     r"^(?:ok(?:ay)?|alright|all right|right|yeah|yes|yep|sure|mm+-?hmm+|uh-huh|hmm+|mm+|oh|i see|"
     r"got it|gotcha|i understand|that makes sense|makes sense|fair enough|absolutely|exactly|"
     r"of course|no|nope|true|indeed|wow|great|good|cool|fine|perfect|sounds good|understood|"
-    r"i hear you|ah|aha|huh|well|so)(?:[\s,.!]+(?:ok(?:ay)?|alright|right|yeah|yes|sure|mm+-?hmm+|"
+    r"i hear you|ah|aha|huh|well|so|sounds good|sounds great|sounds like a plan|no worries|"
+    r"no problem|no rush|take your time|oh no|oh good|oh man|i'm glad|glad to hear(?: it)?|"
+    r"good to hear(?: it)?|that's (?:okay|ok|alright|all right|fine))"
+    r"(?:[\s,.!]+(?:ok(?:ay)?|alright|right|yeah|yes|sure|mm+-?hmm+|"
     r"uh-huh|i see|got it|that makes sense|makes sense|good|great|sounds good|i hear you|"
-    r"understood|then|so|well))*[\s.!,]*$"
+    r"understood|then|so|well|see you then|take your time|no rush|no worries))*[\s.!,]*$"
 )
 
 AFFIRM_SPECIFIC = _any(
-    r"^(?:you've|you have|you) (?:really |clearly |obviously |already |certainly |definitely )?"
+    r"(?:^|, )(?:you've|you have|you) (?:really |clearly |obviously |already |certainly |"
+    r"definitely )?"
     r"(?:done|worked|made|shown|put in|stuck|kept|handled|managed|pushed|followed|got through|"
     r"taken|took|stepped|reached|showed|come a long way|been (?:so |really |very )?(?:consistent|"
     r"persistent|committed|dedicated|determined|brave|honest|working|open|patient|creative|"
@@ -185,8 +216,9 @@ AFFIRM_SPECIFIC = _any(
     r"\b(?:good|great|nice|well done|impressive|excellent) (?:job|work|thinking|idea|effort|"
     r"plan)\b.*\byou\b|\byou\b.*\b(?:good|great|nice|impressive) (?:job|work|thinking|idea)\b",
     r"\b(?:i|i'm|i am) (?:really )?(?:impressed|struck) (?:by|with|that|how)\b",
-    r"\bthat's (?:a |an )?(?:great|good|real|huge|big|important|impressive) "
-    r"(?:step|strength|achievement|accomplishment|insight|effort|change|start)\b",
+    r"\bthat's (?:a |an )?(?:really |very )?(?:great|good|real|huge|big|important|impressive|"
+    r"smart|wise|clever|brave) (?:step|strength|achievement|accomplishment|insight|effort|change|"
+    r"start|way|idea|move|plan|thing to do|decision|choice)\b",
     r"\b(?:your|the) (?:effort|commitment|persistence|determination|courage|honesty|hard work)\b",
     r"\bgood for you\b.*\byou\b",
 )
@@ -210,6 +242,8 @@ CONFRONT = _any(
     r"\byou (?:never|always) (?:follow|do what|listen|stick|finish|try|bother|complain|make|"
     r"find|have an excuse|say that)\b",
     r"\bno wonder (?:you|your)\b",
+    r"\byou(?:'re| are) (?:never|not) (?:going to|gonna) (?:get|be|make|change)\b",
+    r"\bwith (?:that|an) attitude\b",
     r"\b(?:what were you thinking|how many times|i told you|i've told you|face (?:it|the fact|"
     r"facts|reality)|admit (?:it|that)|be honest with yourself|get over it|man up|toughen up|"
     r"suck it up|quit (?:complaining|whining|making)|stop (?:complaining|whining|making excuses|"
@@ -237,7 +271,8 @@ SELF_DISCLOSURE = _any(
     r"tour|doctor|wife|husband|son|daughter|time in|years in)\b",
     r"\bi know (?:what|how) (?:it's|it is|that's|that is|that feels|it feels)\b",
     r"\b(?:me too|same here|same with me|i'm a veteran|i am a veteran|speaking for myself|"
-    r"in my experience|for me,|for me personally|what helped me|what worked for me|i've been there)\b",
+    r"in my experience|for me,|for me personally|what helped me|what worked for me|"
+    r"what works for me|i've been there)\b",
 )
 
 INFORMATION = _any(
@@ -252,7 +287,8 @@ INFORMATION = _any(
     r"often|usually|tends? to|helps?|is (?:known|one|a|an|often|usually)|means|works?)\b",
     r"\b(?:it's|it is) (?:common|normal|usual|typical|known|possible|natural|okay|ok) (?:for|to|"
     r"that)\b",
-    r"\bthere (?:is|are|'s) (?:a|an|some|several|two|three|lots of|plenty of) (?:class|classes|group|"
+    r"\bthere (?:is|are|'s) (?:a|an|some|several|two|three|lots of|plenty of) "
+    r"(?:class|classes|group|"
     r"groups|program|programs|line|number|app|apps|option|options|ways|things|resources|"
     r"workshop|evidence|research)\b",
     r"\b(?:one|another|a few|some|other) (?:option|options|idea|ideas|thing people|way|ways|"
@@ -263,7 +299,21 @@ INFORMATION = _any(
     r"\bhurt doesn't (?:always )?mean harm\b",
     r"\bthe (?:idea|point|goal|aim|way it works) (?:is|of)\b",
     r"\b(?:you can|you could) (?:reach|find|get|call|sign up|pick up|ask for)\b",
-    r"\b(?:helps?|can help|may help|might help|tends to help|works for)\b",
+    r"\b(?:helps|can help|may help|might help|tends to help|will help|could help|often helps|"
+    r"usually helps)\b",
+    r"^(?:[a-z]+ing|a|an|the|some|most|many|regular|gentle|deep|daily|short|good|poor) "
+    r"(?:[a-z'-]+ ){0,7}(?:can|may|might|tends? to|will|often|usually) (?!you\b)[a-z]+",
+    r"^(?!(?:you|your|i|i'm|we|it|it's|that|that's|this|he|she|they)\b)(?!.*\byou)(?:[a-z'-]+ )"
+    r"{1,7}(?:can|may|might|tends? to|often|usually) (?!you\b)[a-z]+",
+    r"^there(?:'s| is| are) (?!a lot\b|a part\b|a sense\b|something you|no way\b)(?!.*\byour?\b)"
+    r"(?:a|an|some|several|free|two|three|the|other|lots|plenty)\b",
+    r"\bjust so you know\b|\bfor your information\b|\bfyi\b",
+    r"\b(?:it's|it is) (?:very |really |pretty |quite |so |perfectly |completely )?"
+    r"(?:common|normal|"
+    r"usual|typical|natural|safe) (?:for|to|that|after|when)\b",
+    r"^(?:the|our|your) (?:next |first |last )?(?:[a-z]+ ){0,2}(?:class|call|group|session|"
+    r"meeting|program|clinic|pool|center|centre|line|pharmacy|app|workbook|appointment)s? "
+    r"(?:is|are|has|have|meets?|runs?|opens?|starts?|offers?|costs?) (?!been\b)",
 )
 
 REFLECT_START = _any(
@@ -287,9 +337,12 @@ REFLECT_START = _any(
     r"^(?:the|your|that) (?:pain|back|knee|hip|shoulder|neck|leg|walk|walking|plan|sleep|flare|"
     r"wife|husband|doctor|family|kids|daughter|son|job|work|meds|medication|weekend|week|"
     r"appointment|class|hardest part|main thing|biggest|worst|best|real)\b",
-    r"^(?:not|no|never|nothing|none|only|just|still|even|mostly|mainly|especially|always|too|"
+    r"^i hear\b",
+    r"^(?:not|no|never|nothing|none|nobody|no one|everything|everyone|every|all|only|just|still|"
+    r"even|mostly|mainly|especially|always|too|"
     r"really|more|less|some days|on bad days|on good days|most days|lately|these days|since)\b",
     r"^(?:a lot|lots|plenty|quite a|such a)\b",
+    r"^(?:she|he|they|things|life|everything|it all)\b",
 )
 YOU_ANYWHERE = re.compile(r"\b(?:you|you're|you've|you'd|your)\b")
 SUMMARY = re.compile(
@@ -303,9 +356,10 @@ DOUBLE_SIDED = _any(
     r"\bpart of you\b",
     r"\banother part\b|\bother part\b",
     r"\b(?:and|but) (?:at the same time|yet|also|still)\b",
+    r"\b(?:and|but) (?:you(?:'re| are)?|you've|part of you|at times) (?:also|still)\b",
     r"\bat the same time\b",
     r"\beven though\b|\balthough\b|\bthough\b|\bwhile\b|\beven if\b",
-    r"\bmixed feelings\b|\btorn\b|\bpulled\b|\bboth\b",
+    r"\bmixed feelings\b|\btorn\b|\bpull(?:ed|ing)\b|\bboth\b",
 )
 AMPLIFIED = re.compile(
     r"\b(?:never|always|nothing|no one|nobody|everything|everyone|completely|totally|absolutely|"
@@ -322,18 +376,22 @@ MEANING = _any(
     r"\b(?:because|so that|which is why|that's why|the reason|underneath|deep down|really want|"
     r"what you want|more than anything|the real|what you're (?:really )?(?:afraid|worried|"
     r"hoping|looking)|bottom line|at heart|above all|hoping|hope|wish|longing|miss(?:ing)?)\b",
-    r"\b(?:wondering|not sure|unsure|doubt|ready|willing|tempted|thinking about|considering|"
+    r"\byou (?:sound|seem)\b|\byou(?:'re| are) used to\b|\byou(?:'ve| have) always\b|"
+    r"\byou(?:'d| would) rather\b|\bno wonder\b|\bcarrying\b",
+    r"\b(?:sounds|must be|must have been|must feel|seems|feels) (?:like )?(?:it was |it's been )?"
+    r"(?:really |so |pretty |very )?(?:hard|tough|difficult|rough|a struggle)\b",
+    r"\b(?:wondering|ready|willing|tempted|thinking about|considering|"
     r"hard to imagine|can't imagine|no longer|used to be|anymore)\b",
     r"\b(?:the hardest|the worst|the biggest|the toughest|the scariest)\b",
 )
 FEELING = re.compile(
     r"\b(?:frustrat\w*|scar\w*|afraid|fear\w*|worr\w*|anxious|nervous|alone|lonely|isolat\w*|"
-    r"angry|anger|mad|furious|irritat\w*|annoy\w*|upset|sad|sadness|down|low|depress\w*|"
+    r"angry|anger|mad|furious|irritat\w*|annoy\w*|sad|sadness|down|low|depress\w*|"
     r"hopeless|helpless|powerless|stuck|trapped|tired of|fed up|sick of|exhaust\w*|drained|"
     r"worn out|worn down|overwhelm\w*|discourag\w*|disappoint\w*|guilt\w*|asham\w*|embarrass\w*|"
     r"burden|useless|weak|defeated|beaten|let down|relie\w*|hopeful|proud|excit\w*|"
-    r"encourag\w*|confident|determined|motivated|grateful|torn|confus\w*|uncertain|unsure|"
+    r"encourag\w*|confident|determined|motivated|grateful|torn|confus\w*|uncertain|"
     r"hurt|grief|griev\w*|lost|loss|pressur\w*|stress\w*|tense|on edge|restless|resent\w*|"
-    r"betray\w*|dismiss\w*|ignored|unheard|judged|doubt\w*|hesitant|reluctant|ambivalent|"
-    r"demoraliz\w*|demoralis\w*|vulnerable|ready|willing|determined|desperate)\b"
+    r"betray\w*|dismiss\w*|ignored|unheard|judged|hesitant|reluctant|ambivalent|"
+    r"demoraliz\w*|demoralis\w*|vulnerable|ready|willing|determined|desperate|upset\w*)\b"
 )

@@ -31,9 +31,7 @@ REASONS: dict[str, str] = {
     "open_wh": (
         "Starts with '{lead}', which invites the participant to say more in their own words."
     ),
-    "open_invite": (
-        "An invitation to tell more ('{lead}'): it works as an open question."
-    ),
+    "open_invite": ("An invitation to tell more ('{lead}'): it works as an open question."),
     "open_why": (
         "An open question. 'Why' can sound like asking them to justify themselves: 'What makes...' "
         "or 'What led to...' is gentler."
@@ -103,9 +101,7 @@ REASONS: dict[str, str] = {
         "Asks permission before offering something: this is seeking collaboration, an "
         "MI-adherent move."
     ),
-    "autonomy": (
-        "Emphasises that it is their choice: an MI-adherent move that lowers resistance."
-    ),
+    "autonomy": ("Emphasises that it is their choice: an MI-adherent move that lowers resistance."),
     "affirmation": (
         "An affirmation: it names a specific strength or effort of theirs. This counts as "
         "MI-adherent."
@@ -118,9 +114,7 @@ REASONS: dict[str, str] = {
         "This can sound like labelling, warning or blaming, which tends to make people defend "
         "the way things are. Reflect what you heard instead."
     ),
-    "confront_why": (
-        "'Why didn't you...' can sound like blame. Try 'What got in the way?'"
-    ),
+    "confront_why": ("'Why didn't you...' can sound like blame. Try 'What got in the way?'"),
     "self_disclosure": (
         "Shares your own story. It can build trust, but it is not counted as an MI skill: keep "
         "it short and turn back to them."

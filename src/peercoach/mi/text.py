@@ -21,7 +21,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "."})
 _FILLER = re.compile(
     r"^(?:ok(?:ay)?|alright|all right|well|now|right|yeah|yes|yep|um+|uh+|er+|hmm+|mm+-?hmm+|"
-    r"uh-huh|oh|and|but|or|i see|gotcha|sure|got it|mm+)\b[,.!]?\s*",
+    r"uh-huh|oh|and|but|or|i see|gotcha|sure|got it|mm+|then|look|wow|yet)\b[,.!]?\s*",
 )
 
 STOPWORDS = frozenset(

@@ -66,11 +66,8 @@ class RoleplayDirective(SphinxDirective):
         return [self._roleplay_node(scenario, page_data(scenario))]
 
     def _roleplay_node(self, scenario, data: dict) -> nodes.Node:
-        payload = nodes.raw(
-            "",
-            f'<script type="application/json" class="pc-roleplay-data">{script_json(data)}</script>',
-            format="html",
-        )
+        script = '<script type="application/json" class="pc-roleplay-data">{}</script>'
+        payload = nodes.raw("", script.format(script_json(data)), format="html")
         player = element("div", html_only=True, class_="pc-roleplay-player", hidden=True)
         text = element("div", *text_version(scenario), class_="pc-roleplay-text")
         return element(

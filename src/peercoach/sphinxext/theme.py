@@ -6,6 +6,10 @@
   declare a CDN URL and fail with a duplicate declaration.
 - Each page loads ``quiz.js`` and ``roleplay.js`` only when it has a quiz or a role-play.
 - The sidebar's collapse toggles (``<summary>`` with only an icon) get a text name.
+- Bibliography entries are list items of the citation list (``role="doc-biblioentry"`` is
+  deprecated, and a ``role="list"`` needs ``listitem`` children).
+- Sphinx's search index loads on the search page only (``templates/layout.html``); the search box
+  on other pages opens the search page.
 """
 
 from __future__ import annotations
@@ -19,14 +23,18 @@ from .nodes import html_element
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SCRIPTS = {"quiz.js": "pc-quiz", "roleplay.js": "pc-roleplay"}
 TOGGLE = re.compile(
-    r'(<a [^>]*>(?P<title>[^<]*)</a>\s*<details[^>]*>\s*<summary>)'
+    r"(<a [^>]*>(?P<title>[^<]*)</a>\s*<details[^>]*>\s*<summary>)"
     r'(?P<icon><span class="toctree-toggle"[^>]*>.*?</span>)'
 )
 
 
+PYDATA_THEMES = {"sphinx_book_theme", "pydata_sphinx_theme"}
+
+
 def add_templates(app, config) -> None:
-    """Put the extension's templates before the theme's."""
-    config.templates_path.insert(0, str(TEMPLATES))
+    """Put the extension's templates before the theme's, when the theme is pydata-based."""
+    if config.html_theme in PYDATA_THEMES:
+        config.templates_path.insert(0, str(TEMPLATES))
 
 
 def page_classes(doctree) -> set[str]:
@@ -55,7 +63,7 @@ def trim_assets(context: dict, classes: set[str]) -> None:
     context["script_files"] = [
         js
         for js in context.get("script_files", [])
-        if not _is_thebe(js) and _asset_name(js) not in unused
+        if not _is_thebe(js) and Path(_asset_name(js)).name not in unused
     ]
     context["css_files"] = [css for css in context.get("css_files", []) if not _is_thebe(css)]
 
@@ -78,8 +86,15 @@ def _named_toctree(generate):
     return generate_named
 
 
+def fix_citation_roles(body: str) -> str:
+    """Make bibliography entries ``listitem``s of their ``role="list"`` container."""
+    return body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def page_context(app, pagename, templatename, context, doctree) -> None:
     """Apply the fixes to one page's template context (runs after the theme's handlers)."""
     trim_assets(context, page_classes(doctree))
+    if isinstance(context.get("body"), str):
+        context["body"] = fix_citation_roles(context["body"])
     if callable(context.get("generate_toctree_html")):
         context["generate_toctree_html"] = _named_toctree(context["generate_toctree_html"])

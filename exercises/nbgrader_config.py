@@ -1,0 +1,27 @@
+"""nbgrader configuration for the peer coach course (run nbgrader from this folder).
+
+Shared setup lives once in ``source/header.ipynb``: nbgrader puts its cells at the top of every
+released notebook. Hidden tests never reach learners: ``HideTestCode`` strips them (and the
+tracebacks that would quote them) from the feedback.
+
+Role-play records (``roleplay-*.json``) must never be kept in ``source/<assignment>/``: autograde
+copies every file from source over each submission, so an instructor's record would replace the
+learner's. Model records live with the tests (``tests/exercises/``) instead.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it reads this file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "peer-coach"
+c.IncludeHeaderFooter.header = os.path.join(HERE, "source", "header.ipynb")
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.Execute.timeout = 60
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "peercoach.exercise.steps.HideTestCode",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

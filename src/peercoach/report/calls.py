@@ -1,0 +1,102 @@
+"""Role-play calls: find the saved inputs of each coach and replay them through the engine.
+
+A learner's role-play inputs are saved beside the notebook as ``roleplay-<scenario-id>.json``; in
+the course directory they sit under ``submitted/<student>/<assignment>/``. Replaying them with the
+deterministic engine gives the call's outcome and its MI summary, so the report never trusts a
+score written by the learner's own kernel.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from peercoach.mi import Summary
+
+PATTERN = "roleplay-*.json"
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What the engine says about one replayed call."""
+
+    outcome: str
+    passed: bool
+    summary: Summary
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One coach's role-play call in one assignment; ``error`` explains a file that failed."""
+
+    student: str
+    assignment: str
+    scenario: str
+    path: Path
+    result: Replayed | None = None
+    error: str | None = None
+
+
+Replayer = Callable[[str, list], Replayed]
+
+
+@lru_cache(maxsize=64)
+def _scenario(scenario_id: str):
+    from peercoach.scenario import load_scenario
+
+    return load_scenario(scenario_id)
+
+
+def engine_replay(scenario_id: str, inputs: list) -> Replayed:
+    """Replay ``inputs`` through the core engine for scenario ``scenario_id``."""
+    from peercoach.engine import replay
+
+    transcript = replay(_scenario(scenario_id), inputs)
+    if transcript.summary is None or transcript.outcome is None:
+        raise ValueError("expected a finished call, found a call that has not ended yet")
+    outcome = getattr(transcript.outcome, "value", transcript.outcome)
+    confidence = (transcript.state or {}).get("confidence")
+    return Replayed(str(outcome), bool(transcript.passed), transcript.summary, confidence)
+
+
+def _read_inputs(path: Path) -> tuple[str, list]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(
+            f"expected a JSON role-play record, found unreadable text ({error})"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("inputs"), list):
+        raise ValueError('expected {"scenario": ..., "inputs": [...]}, found another shape')
+    if data.get("schema_version", 1) != 1:
+        raise ValueError(f"expected schema_version 1, found {data.get('schema_version')!r}")
+    expected = path.stem.removeprefix("roleplay-")
+    scenario = data.get("scenario", expected)
+    if scenario != expected:
+        raise ValueError(f"expected scenario '{expected}' (from the file name), found {scenario!r}")
+    return scenario, data["inputs"]
+
+
+def replay_file(path: Path, student: str, assignment: str, replayer: Replayer) -> Call:
+    """Replay one saved call; problems become a readable ``error`` instead of an exception."""
+    scenario = path.stem.removeprefix("roleplay-")
+    try:
+        scenario, inputs = _read_inputs(path)
+        return Call(student, assignment, scenario, path, result=replayer(scenario, inputs))
+    except Exception as error:  # noqa: BLE001 - one coach's bad file must not stop the report
+        return Call(student, assignment, scenario, path, error=f"{path}: {error}")
+
+
+def collect_calls(submitted_dir: Path, replayer: Replayer = engine_replay) -> dict[str, list[Call]]:
+    """All calls under ``submitted/<student>/<assignment>/``, per student, in a stable order."""
+    calls: dict[str, list[Call]] = {}
+    if not submitted_dir.is_dir():
+        return calls
+    for path in sorted(submitted_dir.glob(f"*/*/**/{PATTERN}")):
+        student, assignment = path.relative_to(submitted_dir).parts[:2]
+        calls.setdefault(student, []).append(replay_file(path, student, assignment, replayer))
+    return calls

@@ -1,0 +1,160 @@
+"""The certification config (``certification.yaml``) and the trainers' sign-off file.
+
+Both are data a trainer edits. Loading them checks every key at once and reports each problem with
+the file, the key path, what was expected and what was found, so a trainer never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+CONFIG_FILE = "certification.yaml"
+
+
+class ConfigError(Exception):
+    """A trainer-facing problem with a config or data file; the message says what to fix."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CallRule(_Strict):
+    """What each recorded capstone call must show."""
+
+    assignment: str = Field(description="the assignment whose role-play files are the calls")
+    scenarios: list[str] = Field(min_length=1, description="scenario ids of the required calls")
+    min_rq: float = Field(ge=0, description="least reflections per question (1.0 is 1:1)")
+    min_pct_cr: float = Field(ge=0, le=100, description="least per cent of complex reflections")
+    max_confronts: int = Field(ge=0, description="most confrontations allowed")
+    permission_before_advice: bool = Field(description="advice only after asking permission")
+    outcomes: list[str] = Field(min_length=1, description="call endings that count as success")
+    plan_min_confidence: float = Field(
+        ge=0, le=10, description="an action_plan ending needs at least this confidence (0-10)"
+    )
+
+
+class Rule(_Strict):
+    """The certification rule: every line must be met."""
+
+    all_submitted: bool = Field(description="every assignment must be submitted")
+    min_scores: dict[str, float] = Field(description="assignment -> least per cent of its points")
+    calls: CallRule
+    signoff: bool = Field(description="a trainer's sign-off is required")
+
+
+class ItemThresholds(_Strict):
+    """When the item analysis flags an item."""
+
+    too_easy: float = Field(gt=0, le=1, description="facility above this is flagged too easy")
+    too_hard: float = Field(ge=0, lt=1, description="facility below this is flagged too hard")
+    min_coaches: int = Field(ge=3, description="least graded coaches for a discrimination")
+
+
+class Certification(_Strict):
+    """The whole of ``certification.yaml``."""
+
+    schema_version: int = Field(description="format version of this file; 1")
+    competencies: dict[str, str] = Field(min_length=1, description="competency id -> label")
+    assignments: dict[str, list[str]] = Field(
+        min_length=1, description="assignment -> competencies"
+    )
+    rule: Rule
+    signoffs_file: str = Field(description="sign-off file, relative to the course directory")
+    item_analysis: ItemThresholds
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> Certification:
+        problems = []
+        for assignment, competencies in self.assignments.items():
+            for competency in competencies:
+                if competency not in self.competencies:
+                    problems.append(
+                        f"assignments.{assignment}: expected one of the competencies "
+                        f"({', '.join(self.competencies)}), found '{competency}'"
+                    )
+        for assignment in [*self.rule.min_scores, self.rule.calls.assignment]:
+            if assignment not in self.assignments:
+                problems.append(
+                    f"rule: expected an assignment listed under 'assignments', found '{assignment}'"
+                )
+        if self.schema_version != 1:
+            problems.append(f"schema_version: expected 1, found {self.schema_version}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def competency_assignments(self, competency: str) -> list[str]:
+        """The assignments that give evidence for ``competency``, in course order."""
+        return [a for a, comps in self.assignments.items() if competency in comps]
+
+
+class SignOff(_Strict):
+    """One trainer's sign-off for one coach."""
+
+    trainer: str = Field(min_length=1, description="the trainer who observed the coach")
+    date: dt.date = Field(description="the day of the sign-off, YYYY-MM-DD")
+    note: str = Field(default="", description="optional remark")
+
+
+def _read_yaml(path: Path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: expected this file, found nothing there.") from None
+    try:
+        return YAML(typ="safe").load(text)
+    except YAMLError as error:
+        raise ConfigError(f"{path}: expected valid YAML, found an error: {error}") from None
+
+
+def _describe(error: ValidationError, path: Path) -> str:
+    lines = [f"{path}: {error.error_count()} problem(s):"]
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        found = item.get("input")
+        found_text = "nothing" if item["type"] == "missing" else repr(found)
+        message = item["msg"].removeprefix("Value error, ")
+        if len(found_text) > 60 or item["type"] == "value_error":
+            found_text = ""
+        suffix = f"; found {found_text}" if found_text else ""
+        lines.append(f"  - {where}: {message}{suffix}")
+    return "\n".join(lines)
+
+
+def load_certification(path: str | Path) -> Certification:
+    """Load and check ``certification.yaml``; raises :class:`ConfigError` listing all problems."""
+    path = Path(path)
+    data = _read_yaml(path)
+    try:
+        return Certification.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, path)) from None
+
+
+def load_signoffs(path: str | Path) -> dict[str, SignOff]:
+    """Load the sign-off file (coach id -> sign-off). A missing file means no sign-offs yet."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    data = _read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path}: expected a mapping of coach id to sign-off, found {type(data).__name__}."
+        )
+    signoffs, problems = {}, []
+    for student, entry in data.items():
+        try:
+            signoffs[str(student)] = SignOff.model_validate(entry)
+        except ValidationError as error:
+            for item in error.errors():
+                where = ".".join([str(student), *map(str, item["loc"])])
+                problems.append(f"  - {where}: {item['msg']}; found {item.get('input')!r}")
+    if problems:
+        raise ConfigError(f"{path}: {len(problems)} problem(s):\n" + "\n".join(problems))
+    return signoffs

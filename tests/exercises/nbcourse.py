@@ -1,0 +1,259 @@
+"""A temporary copy of the course, graded with nbgrader's own converters in-process.
+
+Simulated learners are built from the released notebook: the instructor's solution (answer cells
+taken from the source notebook, role-play records found by playing the scenario), the untouched
+release, a typical partial answer (``answers/<assignment>/partial.json``) and hostile submissions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[2]
+EXERCISES = ROOT / "exercises"
+SOURCE = EXERCISES / "source"
+ANSWERS = Path(__file__).with_name("answers")
+ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
+ROLEPLAY_CALL = re.compile(r'roleplay_score\("([\w-]+)", points=([\d.]+), rules="([\w-]+)"\)')
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+CELL_TIMEOUT = 8
+
+
+def nbgrader_meta(cell) -> dict:
+    """The nbgrader metadata of a cell (empty for ordinary cells)."""
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_test(cell) -> bool:
+    """An autograder test cell: graded, not an answer."""
+    m = nbgrader_meta(cell)
+    return bool(m.get("grade")) and not m.get("solution") and cell.cell_type == "code"
+
+
+def is_manual(cell) -> bool:
+    """A manually graded answer cell."""
+    m = nbgrader_meta(cell)
+    return bool(m.get("grade")) and bool(m.get("solution"))
+
+
+def source_notebook(assignment: str):
+    """The instructor's notebook of ``assignment``."""
+    return nbformat.read(SOURCE / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def auto_items(assignment: str) -> dict[str, float]:
+    """Auto-graded items (test cells) of an assignment: grade id -> points."""
+    nb = source_notebook(assignment)
+    return {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"]) for c in nb.cells
+            if is_test(c)}
+
+
+def roleplay_items(assignment: str) -> list[tuple[str, str, float, str]]:
+    """Role-play items: (grade id, scenario id, points, rule set), from the hidden tests."""
+    items = []
+    for cell in source_notebook(assignment).cells:
+        if is_test(cell):
+            for scenario, points, rules in ROLEPLAY_CALL.findall(cell.source):
+                items.append((nbgrader_meta(cell)["grade_id"], scenario, float(points), rules))
+    return items
+
+
+def hidden_lines(assignment: str) -> list[str]:
+    """Every non-trivial line of hidden test code in an assignment."""
+    lines = []
+    for cell in source_notebook(assignment).cells:
+        for block in HIDDEN.findall(cell.source):
+            lines += [ln.strip() for ln in block.splitlines() if len(ln.strip()) > 12]
+    return lines
+
+
+def model_record(scenario: str, points: float, rules: str, full: bool) -> list[dict]:
+    """Inputs of a finished call that earns full points (``full``) or some but not all."""
+    from peercoach.engine import explore
+    from peercoach.exercise.roleplay import score_transcript
+
+    ranked = []
+    for transcript in explore(scenario, limit=3000).transcripts:
+        earned, _ = score_transcript(transcript, points, rules)
+        ranked.append((earned, len(transcript.steps), transcript.inputs))
+    if full:
+        best = [r for r in ranked if r[0] == points]
+        assert best, f"no path through {scenario} earns full points under {rules}"
+        return min(best, key=lambda r: r[1])[2]
+    weak = sorted((r for r in ranked if r[0] < points), key=lambda r: (-r[0], r[1]))
+    return weak[0][2]
+
+
+def write_record(folder: Path, scenario: str, inputs) -> None:
+    """Save a role-play record the way the notebook player does."""
+    data = {"scenario": scenario, "schema_version": 1, "inputs": inputs}
+    (folder / f"roleplay-{scenario}.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def without_markers(source: str) -> str:
+    """An instructor's answer with the solution markers removed."""
+    keep = [ln for ln in source.splitlines() if "### BEGIN SOLUTION" not in ln
+            and "### END SOLUTION" not in ln]
+    return "\n".join(keep)
+
+
+@dataclass
+class Course:
+    """A temporary course directory with one assignment released."""
+
+    root: Path
+    assignment: str
+    students: list[str] = field(default_factory=list)
+    autograde_seconds: float = 0.0
+    failures: str = ""
+
+    @classmethod
+    def create(cls, root: Path, assignment: str) -> Course:
+        """Copy the course config and source into ``root`` and release ``assignment``."""
+        shutil.copy(EXERCISES / "nbgrader_config.py", root / "nbgrader_config.py")
+        shutil.copytree(SOURCE, root / "source")
+        course = cls(root, assignment)
+        course.run("GenerateAssignment", student="")
+        return course
+
+    def config(self):
+        """The course's nbgrader config, with the test's root, gradebook and cell timeout."""
+        from traitlets.config.loader import PyFileConfigLoader
+
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
+        config.CourseDirectory.root = str(self.root)
+        config.CourseDirectory.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
+        config.Execute.timeout = CELL_TIMEOUT
+        return config
+
+    def run(self, converter: str, student: str = "*") -> str:
+        """Run one nbgrader converter in-process; return the error text ('' when none)."""
+        import nbgrader.converters as converters
+        from nbgrader.coursedir import CourseDirectory
+
+        bindir = str(Path(sys.executable).parent)
+        if bindir not in os.environ["PATH"].split(os.pathsep):
+            os.environ["PATH"] = bindir + os.pathsep + os.environ["PATH"]
+        config = self.config()
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id = self.assignment
+        if student:
+            coursedir.student_id = student
+        app = getattr(converters, converter)(coursedir=coursedir, config=config)
+        app.force = True
+        try:
+            app.start()
+        except Exception as error:  # noqa: BLE001 - nbgrader reports a failed notebook this way
+            return f"{type(error).__name__}: {error}"
+        return ""
+
+    @property
+    def release(self) -> Path:
+        return self.root / "release" / self.assignment / f"{self.assignment}.ipynb"
+
+    def submit(self, student: str, notebook=None, raw: str | None = None,
+               records: dict | None = None) -> Path:
+        """Place a submission: a notebook (or raw text for a broken file) and role-play records."""
+        folder = self.root / "submitted" / student / self.assignment
+        folder.mkdir(parents=True)
+        path = folder / f"{self.assignment}.ipynb"
+        if raw is not None:
+            path.write_text(raw, encoding="utf-8")
+        else:
+            nbformat.write(notebook, path)
+        for scenario, inputs in (records or {}).items():
+            if isinstance(inputs, str):
+                (folder / f"roleplay-{scenario}.json").write_text(inputs, encoding="utf-8")
+            else:
+                write_record(folder, scenario, inputs)
+        self.students.append(student)
+        return path
+
+    def released(self):
+        """A fresh copy of the released notebook."""
+        return nbformat.read(self.release, as_version=4)
+
+    def with_answers(self, answers: dict[str, str]):
+        """The released notebook with the answer cells named in ``answers`` filled in."""
+        nb = self.released()
+        for cell in nb.cells:
+            gid = nbgrader_meta(cell).get("grade_id")
+            if nbgrader_meta(cell).get("solution") and gid in answers:
+                cell.source = answers[gid]
+        return nb
+
+    def solution_answers(self) -> dict[str, str]:
+        """The instructor's answers, by grade id, from the source notebook."""
+        return {nbgrader_meta(c)["grade_id"]: without_markers(c.source)
+                for c in source_notebook(self.assignment).cells
+                if nbgrader_meta(c).get("solution")}
+
+    def autograde(self) -> None:
+        """Autograde every submission in one batch, timing it."""
+        for student in self.students:
+            self._add_student(student)
+        start = time.perf_counter()
+        self.failures = self.run("Autograde")
+        self.autograde_seconds = time.perf_counter() - start
+
+    def _add_student(self, student: str) -> None:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.config().CourseDirectory.db_url) as gb:
+            gb.update_or_create_student(student)
+
+    def scores(self, student: str) -> dict[str, dict]:
+        """Per grade id: auto score, max score and whether it needs manual grading."""
+        from nbgrader.api import Gradebook, MissingEntry
+
+        result = {}
+        with Gradebook(self.config().CourseDirectory.db_url) as gb:
+            try:
+                submission = gb.find_submission(self.assignment, student)
+            except MissingEntry:
+                return {}
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    result[grade.name] = {
+                        "auto": grade.auto_score,
+                        "max": grade.max_score,
+                        "manual": grade.needs_manual_grade,
+                    }
+            result["_flagged"] = {"manual": submission.needs_manual_grade}
+        return result
+
+    def auto_total(self, student: str) -> float:
+        """Points from the auto-graded items for ``student``."""
+        scores = self.scores(student)
+        return sum((scores.get(g) or {}).get("auto") or 0.0 for g in auto_items(self.assignment))
+
+    def export_csv(self) -> Path:
+        """Export grades with nbgrader's CSV plugin."""
+        from nbgrader.api import Gradebook
+        from nbgrader.plugins import CsvExportPlugin
+
+        out = self.root / "grades.csv"
+        plugin = CsvExportPlugin()
+        plugin.to = str(out)
+        with Gradebook(self.config().CourseDirectory.db_url) as gb:
+            plugin.export(gb)
+        return out
+
+    def autograded(self, student: str):
+        """The autograded notebook of ``student``."""
+        path = self.root / "autograded" / student / self.assignment / f"{self.assignment}.ipynb"
+        return nbformat.read(path, as_version=4)
+
+    def feedback_html(self, student: str) -> str:
+        """The feedback page generated for ``student``."""
+        path = self.root / "feedback" / student / self.assignment / f"{self.assignment}.html"
+        return path.read_text(encoding="utf-8")

@@ -1,0 +1,196 @@
+"""Every assignment released, submitted by simulated learners, autograded, fed back and exported.
+
+Parametrised over ``exercises/source/*``: a new assignment is checked with no new test code. Its
+typical partial answer lives in ``answers/<assignment>/partial.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import time
+
+import pytest
+from nbcourse import (
+    ANSWERS,
+    ASSIGNMENTS,
+    Course,
+    auto_items,
+    hidden_lines,
+    is_test,
+    model_record,
+    nbgrader_meta,
+    roleplay_items,
+)
+
+pytestmark = pytest.mark.slow
+TIMINGS: dict[str, tuple[int, float]] = {}
+
+
+def _records(assignment: str, full: bool) -> dict:
+    from peercoach.scenario import ScenarioError, load_scenario
+
+    records = {}
+    for _, scenario, points, rules in roleplay_items(assignment):
+        try:
+            load_scenario(scenario)
+        except ScenarioError:
+            pytest.skip(f"scenario {scenario!r} is not written yet")
+        records[scenario] = model_record(scenario, points, rules, full=full)
+    return records
+
+
+def _partial(course: Course) -> tuple:
+    data = json.loads((ANSWERS / course.assignment / "partial.json").read_text(encoding="utf-8"))
+    records = {}
+    for scenario, kind in data.get("roleplays", {}).items():
+        _, _, points, rules = next(r for r in roleplay_items(course.assignment) if r[1] == scenario)
+        records[scenario] = model_record(scenario, points, rules, full=kind == "full")
+    return course.with_answers(data.get("answers", {})), records
+
+
+def _hostile(course: Course, solution, records: dict) -> None:
+    loop = course.with_answers(course.solution_answers())
+    loop.cells.insert(0, __import__("nbformat").v4.new_code_cell("while True:\n    pass"))
+    course.submit("loop", loop, records=records)
+
+    deleted = course.with_answers(course.solution_answers())
+    first = next(i for i, c in enumerate(deleted.cells) if is_test(c))
+    del deleted.cells[first]
+    course.submit("deleted-test", deleted, records=records)
+
+    edited = course.released()
+    for cell in edited.cells:
+        if is_test(cell):
+            cell.source = "pass  # all good here"
+    course.submit("edited-test", edited)
+
+    course.submit("invalid-json", raw='{"cells": [ this is not a notebook')
+    if records:
+        broken = {scenario: '{"inputs": [{"choice": "first"}' for scenario in records}
+        course.submit("bad-record", solution, records=broken)
+
+
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
+def graded(request, tmp_path_factory) -> Course:
+    """One assignment through the whole pipeline, with every kind of simulated learner."""
+    assignment = request.param
+    course = Course.create(tmp_path_factory.mktemp(assignment), assignment)
+    assert course.release.is_file(), "generate_assignment did not release the notebook"
+    full_records = _records(assignment, full=True)
+    solution = course.with_answers(course.solution_answers())
+    course.submit("solution", solution, records=full_records)
+    course.submit("blank", course.released())
+    partial, partial_records = _partial(course)
+    course.submit("partial", partial, records=partial_records)
+    _hostile(course, solution, full_records)
+    course.autograde()
+    start = time.perf_counter()
+    course.run("GenerateFeedback")
+    TIMINGS[assignment] = (len(course.students), course.autograde_seconds)
+    course.feedback_seconds = time.perf_counter() - start
+    return course
+
+
+def test_release_has_no_solutions_or_records(graded):
+    """The released notebook has no solution code, no hidden tests and no role-play record."""
+    text = graded.release.read_text(encoding="utf-8")
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    assert not list(graded.release.parent.glob("roleplay-*.json"))
+    assert "peercoach.exercise import" in text, "the shared header was not included"
+
+
+def test_solution_gets_every_auto_point(graded):
+    """The instructor's solution, submitted as is, earns all auto-graded points."""
+    scores = graded.scores("solution")
+    for gid, points in auto_items(graded.assignment).items():
+        assert scores[gid]["auto"] == points, f"{gid}: {scores[gid]}"
+
+
+def test_blank_release_gets_nothing(graded):
+    """The untouched release earns no points at all."""
+    scores = graded.scores("blank")
+    assert scores, "the blank submission was not graded"
+    assert all(not s.get("auto") for s in scores.values()), scores
+
+
+def test_partial_answer_gets_some_points(graded):
+    """A typical partial answer earns some auto-graded points but not all."""
+    total = graded.auto_total("partial")
+    assert 0 < total < sum(auto_items(graded.assignment).values())
+
+
+def test_infinite_loop_is_stopped_and_the_rest_graded(graded):
+    """A cell that never ends is interrupted; every answer after it is still graded."""
+    assert graded.auto_total("loop") == sum(auto_items(graded.assignment).values())
+    first = graded.autograded("loop").cells[0]
+    assert any(o.get("ename") == "CellTimeoutError" for o in first.outputs)
+
+
+def test_deleted_test_cell_is_flagged(graded):
+    """Deleting a test cell does not help: it scores zero and is flagged for a trainer."""
+    scores = graded.scores("deleted-test")
+    first = next(nbgrader_meta(c)["grade_id"] for c in graded.autograded("solution").cells
+                 if is_test(c))
+    assert not scores[first]["auto"]
+    assert scores["_flagged"]["manual"]
+
+
+def test_edited_test_cell_is_restored(graded):
+    """Replacing the tests with ``pass`` does not earn points: the real tests are restored."""
+    assert graded.auto_total("edited-test") == 0
+
+
+def test_invalid_notebook_fails_alone(graded):
+    """A notebook that is not valid JSON is reported, and the rest of the batch is graded."""
+    assert "invalid-json" not in [p.parent.parent.name for p in
+                                  (graded.root / "autograded").glob("*/*/*.ipynb")]
+    assert graded.failures, "nbgrader should report the broken notebook"
+    assert graded.scores("solution") and graded.scores("blank")
+
+
+def test_malformed_record_scores_zero_with_a_message(graded):
+    """A damaged role-play record gives zero for that item and says why; nothing crashes."""
+    items = roleplay_items(graded.assignment)
+    if not items:
+        pytest.skip("no role-play in this assignment")
+    scores = graded.scores("bad-record")
+    nb = graded.autograded("bad-record")
+    for gid, *_ in items:
+        assert scores[gid]["auto"] == 0
+        cell = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == gid)
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        assert "damaged" in text and not any(o.output_type == "error" for o in cell.outputs)
+    others = set(auto_items(graded.assignment)) - {gid for gid, *_ in items}
+    assert all(scores[g]["auto"] == auto_items(graded.assignment)[g] for g in others)
+
+
+def test_feedback_has_no_hidden_test_code(graded):
+    """Feedback pages show results and hints but never the hidden test code."""
+    for student in ("solution", "blank", "partial"):
+        page = html.unescape(graded.feedback_html(student))
+        assert "BEGIN HIDDEN TESTS" not in page
+        leaked = [ln for ln in hidden_lines(graded.assignment) if ln in page]
+        assert not leaked, f"{student}: {leaked[:3]}"
+
+
+def test_partial_feedback_says_what_to_reconsider(graded):
+    """A learner who lost points is told what to reconsider."""
+    assert "Reconsider:" in html.unescape(graded.feedback_html("partial"))
+
+
+def test_grades_export_to_csv(graded):
+    """Grades export to CSV with one row per graded learner."""
+    with graded.export_csv().open(encoding="utf-8") as fh:
+        rows = {r["student_id"]: r for r in csv.DictReader(fh)}
+    assert float(rows["solution"]["score"]) >= sum(auto_items(graded.assignment).values())
+    assert float(rows["blank"]["score"]) == 0
+
+
+def test_report_autograde_time(graded, record_property):
+    """Record the autograde time per submission (printed in the summary with -rA)."""
+    count, seconds = TIMINGS[graded.assignment]
+    record_property("autograde_seconds_per_submission", round(seconds / count, 2))
+    print(f"{graded.assignment}: {count} submissions autograded in {seconds:.1f} s "
+          f"({seconds / count:.1f} s each, one {8} s timeout included)")

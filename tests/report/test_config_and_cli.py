@@ -1,0 +1,147 @@
+"""The certification config, and the ``report`` and ``certificate`` commands end to end."""
+
+from __future__ import annotations
+
+import pytest
+from report_fixtures import (
+    CONFIG,
+    COURSE,
+    GOOD_CALL,
+    coded_replay,
+    full_items,
+    full_marks,
+    make_gradebook,
+    sign_off,
+    write_call,
+)
+
+from peercoach.cli import main
+from peercoach.report.config import ConfigError, load_certification, load_signoffs
+
+
+def test_repository_rule_has_the_issue_defaults():
+    """The shipped rule: all nine assignments, safety 100%, capstone call thresholds, sign-off."""
+    config = load_certification(CONFIG)
+    assert list(config.assignments) == COURSE
+    used = {c for comps in config.assignments.values() for c in comps}
+    assert used == set(config.competencies) and len(used) == 6
+    rule = config.rule
+    assert rule.all_submitted and rule.signoff and rule.min_scores == {"safety": 100}
+    calls = rule.calls
+    assert calls.assignment == "capstone"
+    assert calls.scenarios == ["the-socialiser", "no-homework"]
+    assert (calls.min_rq, calls.min_pct_cr, calls.max_confronts) == (1.0, 40, 0)
+    assert calls.permission_before_advice and calls.plan_min_confidence == 7
+
+
+def _broken(tmp_path, *replacements):
+    text = CONFIG.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "certification.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_certification(path)
+    assert str(path) in str(caught.value)
+    return str(caught.value)
+
+
+def test_broken_config_lists_every_problem(tmp_path):
+    """Wrong types and unknown keys are all reported at once, with their key paths."""
+    message = _broken(
+        tmp_path, ("min_rq: 1.0", "min_rq: lots"), ("signoff: true", "signoff: true\n  extra: 1")
+    )
+    assert "2 problem(s)" in message
+    assert "rule.calls.min_rq: Input should be a valid number" in message and "'lots'" in message
+    assert "rule.extra: Extra inputs are not permitted" in message
+
+
+def test_config_with_unknown_names(tmp_path):
+    """A misspelt competency or assignment is named with what was expected."""
+    message = _broken(
+        tmp_path, ("safety: [safety]", "safety: [saftey]"), ("    safety: 100", "    safty: 100")
+    )
+    assert "assignments.safety: expected one of the competencies (pain-knowledge," in message
+    assert "found 'saftey'" in message
+    assert "rule: expected an assignment listed under 'assignments', found 'safty'" in message
+
+
+def test_bad_signoff_file_names_the_coach_and_key(tmp_path):
+    """A sign-off without a valid date is reported with the coach id."""
+    path = tmp_path / "signoffs.yaml"
+    path.write_text("ann:\n  trainer: Pat\n  date: someday\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"ann\.date: .*'someday'"):
+        load_signoffs(path)
+    assert load_signoffs(tmp_path / "absent.yaml") == {}
+
+
+@pytest.fixture
+def cli_course(course_dir, monkeypatch):
+    """A course directory with a ready coach (ann) and one without safety (bob); cwd is it."""
+    bob = full_marks()
+    del bob["safety"]
+    make_gradebook(course_dir / "gradebook.db", full_items(), {"ann": full_marks(), "bob": bob})
+    for scenario in ("the-socialiser", "no-homework"):
+        write_call(course_dir, "ann", scenario, GOOD_CALL)
+    sign_off(course_dir, "ann")
+    monkeypatch.chdir(course_dir)
+    monkeypatch.setattr("peercoach.report.calls.engine_replay", coded_replay)
+    return course_dir
+
+
+def test_report_command_writes_the_report(cli_course, capsys):
+    """``peercoach report --out DIR`` writes index.html and says how many coaches are ready."""
+    assert main(["report", "--out", "weekly"]) == 0
+    assert (cli_course / "weekly" / "index.html").exists()
+    assert "2 coaches, 1 ready" in capsys.readouterr().out
+
+
+def test_certificate_for_ready_coach(cli_course, capsys):
+    """A ready coach gets an HTML and a PDF certificate carrying the verification code."""
+    assert main(["certificate", "ann", "--out", "certs"]) == 0
+    out = capsys.readouterr().out
+    code = out.split("verification code ")[1].rstrip(").\n")
+    html = (cli_course / "certs" / "ann.html").read_text(encoding="utf-8")
+    assert code in html and "Safety" in html and "Pat Lee" in html
+    pdf = (cli_course / "certs" / "ann.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 1000
+    main(["report", "--out", "r"])
+    assert code in (cli_course / "r" / "readiness.csv").read_text(encoding="utf-8")
+
+
+def test_verification_code_follows_the_gradebook(cli_course, capsys):
+    """Changing a score in the gradebook changes the code; the same record gives the same code."""
+    from nbgrader.api import Gradebook
+
+    main(["certificate", "ann", "--out", "a"])
+    first = capsys.readouterr().out
+    main(["certificate", "ann", "--out", "b"])
+    assert capsys.readouterr().out.split("code")[1] == first.split("code")[1]
+    with Gradebook(f"sqlite:///{cli_course / 'gradebook.db'}") as gb:
+        grade = gb.find_grade("q1", "pain-basics", "pain-basics", "ann")
+        grade.extra_credit = 0.5
+        gb.db.commit()
+    main(["certificate", "ann", "--out", "c"])
+    assert capsys.readouterr().out.split("code")[1] != first.split("code")[1]
+
+
+def test_certificate_refused_with_what_is_missing(cli_course, capsys):
+    """A coach short of the rule gets no certificate, a list of what is missing, exit 1."""
+    assert main(["certificate", "bob", "--out", "certs"]) == 1
+    err = capsys.readouterr().err
+    assert "bob does not meet the certification rule yet" in err
+    assert "  - Not yet submitted: safety." in err
+    assert "  - capstone call 'the-socialiser': no recorded call." in err
+    assert "  - No trainer sign-off in signoffs.yaml." in err
+    assert not (cli_course / "certs").exists()
+
+
+def test_unknown_coach_and_missing_gradebook(cli_course, capsys, tmp_path, monkeypatch):
+    """An unknown id and a missing gradebook are explained without a traceback (exit 2)."""
+    assert main(["certificate", "zed"]) == 2
+    assert "No coach 'zed' in the gradebook. Coaches found: ann, bob." in capsys.readouterr().err
+    assert main(["report", "--db", f"sqlite:///{tmp_path / 'nope.db'}"]) == 2
+    err = capsys.readouterr().err
+    assert "nope.db: expected an nbgrader gradebook, found no file" in err
+    assert not (tmp_path / "nope.db").exists()

@@ -1,0 +1,209 @@
+"""Tests for the MI coder: agreement with the labelled set, specific codes, reasons, bad input."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from peercoach.mi import Coding, code_utterance, summarise
+from peercoach.mi.evaluate import DevsetError, cohen_kappa, evaluate, load_devset
+
+DEVSET = Path(__file__).resolve().parents[1] / "benchmarks" / "mi" / "devset.tsv"
+TARGETS = {"behaviour": 0.70, "open_closed": 0.75, "simple_complex": 0.45}
+
+
+@pytest.fixture(scope="module")
+def items():
+    return load_devset(DEVSET)
+
+
+def test_devset_is_large_and_balanced(items):
+    """The labelled set has 500+ utterances, unique ids, context lines and all four behaviours."""
+    assert len(items) >= 500
+    assert len({i.id for i in items}) == len(items)
+    assert all(i.previous.strip() and i.text.strip() for i in items)
+    for behaviour in ("question", "reflection", "input", "other"):
+        share = sum(i.behaviour == behaviour for i in items) / len(items)
+        assert share >= 0.15, f"{behaviour} is only {share:.0%} of the set"
+    assert {i.split for i in items} == {"dev", "test"}
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_agreement_meets_targets(items, split):
+    """Cohen's kappa meets the targets on the tuning split and on the held-out split."""
+    report = evaluate(items, split)
+    assert report.behaviour.kappa >= TARGETS["behaviour"], report.behaviour
+    assert report.open_closed.kappa >= TARGETS["open_closed"], report.open_closed
+    assert report.simple_complex.kappa >= TARGETS["simple_complex"], report.simple_complex
+
+
+def test_cohen_kappa_matches_hand_calculation():
+    """Kappa: observed 0.75, chance 0.5, so kappa 0.5; perfect agreement gives 1."""
+    pairs = [("a", "a"), ("a", "b"), ("b", "b"), ("b", "b")]
+    assert cohen_kappa(pairs) == pytest.approx(0.5)
+    assert cohen_kappa([("a", "a"), ("b", "b")]) == pytest.approx(1.0)
+
+
+def test_broken_devset_names_file_line_and_value(tmp_path):
+    """A bad label in the TSV file is reported with the file, the line and what was found."""
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(
+        "id\tparticipant_line\tcoach_utterance\tbehaviour\tsubtype\tflags\n"
+        "dev-1\tHi\tHello\tgreeting\t\t\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DevsetError, match=r"bad\.tsv:2: behaviour must be one of .* 'greeting'"):
+        load_devset(bad)
+
+
+CASES = [
+    ("Do you ever walk in the evenings?", None, "question", "closed", None),
+    ("What gets in the way of the evening walks?", None, "question", "open", None),
+    ("Could you tell me a bit more about your mornings?", None, "question", "open", None),
+    ("How many pills do you take a day?", None, "question", "closed", None),
+    ("Tell me about the last time you felt good.", None, "question", "open", None),
+    ("You're not sure it's worth it?", "I don't know if it's worth it.", "reflection", None, None),
+    ("So you skipped the class this week.", "I skipped the class.", "reflection", "simple", None),
+    (
+        "It sounds like you're really frustrated with the clinic.",
+        "The clinic never calls back.",
+        "reflection",
+        "complex",
+        None,
+    ),
+    (
+        "On one hand you want the surgery, and on the other you dread the recovery.",
+        None,
+        "reflection",
+        "complex",
+        None,
+    ),
+    (
+        "So there's nothing at all that could ever help you.",
+        "Nothing helps.",
+        "reflection",
+        "complex",
+        None,
+    ),
+    (
+        "Would it be OK if I shared what other veterans have tried?",
+        None,
+        "question",
+        "closed",
+        "permission",
+    ),
+    ("It's your call.", None, "other", None, "autonomy"),
+    ("You should take the stairs more.", None, "input", None, "persuade"),
+    ("You're in denial about the drinking.", None, "other", None, "confront"),
+    (
+        "When I had my back surgery I couldn't drive for weeks.",
+        None,
+        "other",
+        None,
+        "self_disclosure",
+    ),
+    ("You kept your walking plan going through a hard week.", None, "other", None, "affirmation"),
+    ("The pain class meets every Monday at the library.", None, "input", None, None),
+    ("Hi Joe, this is Ann from the peer coaching program.", None, "other", None, None),
+    ("Let's spend a few minutes on your plan for next week.", None, "other", None, None),
+    ("Uh-huh.", None, "other", None, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "behaviour", "subtype", "flag"), CASES, ids=[c[0][:40] for c in CASES]
+)
+def test_codes_typical_coach_moves(text, previous, behaviour, subtype, flag):
+    """Typical and tricky coach moves get the code an MI coder would give."""
+    coding = code_utterance(text, previous)
+    assert coding.behaviour == behaviour
+    if subtype:
+        assert coding.subtype == subtype
+    if flag:
+        assert getattr(coding, flag), coding
+    assert coding.reasons
+
+
+def test_closed_question_reason_suggests_an_open_start():
+    """A 'Do you...' question explains why it is closed and what to try instead."""
+    coding = code_utterance("Do you want to walk more?")
+    assert any("'Do you" in r and "'What...'" in r for r in coding.reasons)
+
+
+def test_advice_is_persuading_only_without_permission_or_request():
+    """Advice is persuading unless they asked for it or the coach stresses their choice."""
+    advice = "You could try splitting the walk into two short ones."
+    assert code_utterance(advice).persuade
+    assert not code_utterance(advice, "What should I do about my knee?").persuade
+    assert not code_utterance(advice + " It's up to you.").persuade
+    assert not code_utterance("Can I share an idea? " + advice).persuade
+
+
+def test_same_words_simple_new_feeling_complex():
+    """Naming a feeling the participant did not name makes the reflection complex."""
+    assert code_utterance("You're worried.", "I'm worried about the MRI.").subtype == "simple"
+    assert code_utterance("You're worried.", "The MRI is on Friday.").subtype == "complex"
+
+
+def test_call_summary_counts_codes():
+    """Codings from a short call feed the MITI-style summary."""
+    lines = [
+        "How has the walking been?",
+        "So you got out three times.",
+        "It sounds like that felt like a real win.",
+        "You should add a fourth day.",
+    ]
+    summary = summarise([code_utterance(line) for line in lines])
+    assert (summary.questions, summary.reflections, summary.inputs) == (1, 2, 1)
+    assert summary.persuades == 1 and not summary.permission_before_advice
+
+
+BAD_INPUTS = {
+    "empty": "",
+    "whitespace": " \n\t ",
+    "20000 chars": "You walked and it hurt. " * 834,
+    "one long run-on": "and then you " * 1600,
+    "emoji": "\U0001f600\U0001f44d",
+    "chinese": "你今天感觉怎么样？",
+    "arabic": "كيف حالك اليوم؟",
+    "html": "<script>alert(1)</script><p>So you <b>walked</b>?</p>",
+    "control chars": "\x00\x01\x02 so you\x07 walked",
+    "only punctuation": "?!?...",
+    "unbalanced html": "<div <p so you walked",
+}
+
+
+@pytest.mark.parametrize("text", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gets_a_coding_with_a_reason(text):
+    """Odd input never raises; it gets a valid coding with at least one reason."""
+    coding = code_utterance(text, previous=text)
+    assert isinstance(coding, Coding)
+    assert coding.behaviour in ("question", "reflection", "input", "other")
+    assert coding.reasons and all(isinstance(r, str) and r for r in coding.reasons)
+    assert coding.text == text
+
+
+def test_empty_and_foreign_text_say_why_they_are_not_coded():
+    """Empty text and text with no English words get a reason that says so."""
+    assert "No words" in code_utterance("   ").reasons[0]
+    assert "English" in code_utterance("\U0001f600 你好").reasons[0]
+
+
+def test_non_string_input_is_a_clear_type_error():
+    """Passing something other than text names the type that was given."""
+    with pytest.raises(TypeError, match="str, got int"):
+        code_utterance(42)
+    with pytest.raises(TypeError, match="previous as a str or None, got list"):
+        code_utterance("Hello", ["hi"])
+
+
+def test_random_mixtures_never_raise(items):
+    """Random splices of real utterances, symbols and scripts always get a coding."""
+    rng = random.Random(4)
+    pieces = [i.text for i in items[:200]] + ["?", "!", "...", "<i>", "&amp;", "ñ", "ß", "\u200b"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces)[: rng.randint(0, 40)] for _ in range(rng.randint(0, 6)))
+        coding = code_utterance(text, rng.choice([None, text[::-1]]))
+        assert coding.reasons
