@@ -4,6 +4,8 @@
     .venv/bin/python benchmarks/mi_benchmark.py --errors   # also list disagreements (dev only)
 
 Rules were tuned on the ``dev`` split only; ``test`` was written before any measuring and held out.
+``--scenarios`` adds an outside check: the coder against the codes scenario authors gave their
+coach options (written by other people, to other conventions, so expect lower figures).
 """
 
 from __future__ import annotations
@@ -12,10 +14,34 @@ import argparse
 import sys
 from pathlib import Path
 
-from peercoach.mi.evaluate import BEHAVIOURS, Agreement, evaluate, load_devset, time_per_utterance
+from peercoach.mi import code_utterance
+from peercoach.mi.evaluate import (
+    BEHAVIOURS,
+    Agreement,
+    cohen_kappa,
+    evaluate,
+    load_devset,
+    time_per_utterance,
+)
 
 DEVSET = Path(__file__).parent / "mi" / "devset.tsv"
 TARGETS = {"behaviour": 0.70, "open/closed": 0.75, "simple/complex": 0.45}
+FAMILY = {
+    "open_question": "question",
+    "closed_question": "question",
+    "asking_permission": "question",
+    "simple_reflection": "reflection",
+    "complex_reflection": "reflection",
+    "summary": "reflection",
+    "giving_information": "input",
+    "advice_with_permission": "input",
+    "advice_without_permission": "input",
+    "affirmation": "other",
+    "emphasising_autonomy": "other",
+    "self_disclosure": "other",
+    "structuring": "other",
+    "small_talk": "other",
+}
 
 
 def _line(agreement: Agreement, note: str = "") -> str:
@@ -57,18 +83,41 @@ def _print_report(report, show_errors: bool) -> None:
             )
 
 
+def _scenario_check() -> None:
+    """Compare the coder with the codes scenario authors gave their coach options."""
+    from peercoach.engine import code_of
+    from peercoach.scenario import load_all
+
+    exact, family = [], []
+    for scenario in load_all():
+        for turn in scenario.turns:
+            for option in turn.options:
+                coding = code_utterance(option.say, turn.say)
+                exact.append((option.code.value, code_of(coding).value))
+                if option.code.value in FAMILY:
+                    family.append((FAMILY[option.code.value], coding.behaviour))
+    agree = sum(g == p for g, p in exact) / len(exact)
+    print(
+        f"\n== scenario options (outside check) ==\n  {len(exact)} options: exact engine code "
+        f"agreement {agree:.3f}; 4-way family kappa {cohen_kappa(family):.3f} (n={len(family)})"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the figures."""
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--devset", default=str(DEVSET))
     args.add_argument("--errors", action="store_true", help="list dev-split disagreements")
+    args.add_argument("--scenarios", action="store_true", help="also check scenario options")
     options = args.parse_args(argv)
     items = load_devset(options.devset)
     print(f"{len(items)} labelled utterances from {options.devset}")
-    for split in ("dev", "test", "all"):
+    for split in ("dev", "test", "ext", "all"):
         _print_report(evaluate(items, split), options.errors and split == "dev")
     median, p95 = time_per_utterance(items)
     print(f"\ntime per utterance: median {median:.3f} ms, 95th percentile {p95:.3f} ms")
+    if options.scenarios:
+        _scenario_check()
     return 0
 
 

@@ -15,9 +15,9 @@ Readability (``test_learner_page_reads_at_grade_9_or_below``)
       ``{quiz}`` blocks and the text of ``{objectives}`` lines (learners read all of these);
     - removed: front matter, headings and admonition titles (labels, not sentences), code and
       non-prose directives (``NON_PROSE_DIRECTIVES``: role-plays, bibliographies, code...),
-      block quotes (``> ...``), dialogue lines that start with a speaker label
-      (``**Coach:** ...``), roles that cite sources (``{footcite:p}`Key```), link URLs, inline
-      code, HTML, comments and everything from the ``## References`` heading on;
+      block quotes (``> ...``), dialogue lines (a bold speaker label followed by a quotation:
+      ``**Coach:** "..."``), roles that cite sources (``{footcite:p}`Key```), link URLs,
+      inline code, HTML, comments and everything from the ``## References`` heading on;
     - list items, table cells, choices and other lines without end punctuation get a full stop,
       so that a list is not scored as one long sentence.
 
@@ -83,7 +83,7 @@ OBJECTIVE_LINE = re.compile(r"^\s*[-*]\s+(?P<id>[a-z0-9][a-z0-9-]*[a-z0-9]):\s+(
 OBJECTIVE_OPTION = re.compile(r"^\s*:objective:\s*(?P<id>\S+)\s*$")
 CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[\w]+)?\}`(?P<keys>[^`]+)`")
 BIB_KEY = re.compile(r"^\s*@(?P<kind>\w+)\s*\{\s*(?P<key>[^,\s]+)\s*,", re.MULTILINE)
-SPEAKER_BOLD = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)[^*_]{1,30}(?::\*\*|\*\*:|:__|__:)")
+SPEAKER_BOLD = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)[^*_]{1,30}(?::\*\*|\*\*:|:__|__:)\s*[\"“]")
 
 
 # ---------------------------------------------------------------------------
@@ -208,7 +208,7 @@ def sentence(text: str) -> str:
 
 
 def is_dialogue(line: str) -> bool:
-    """True for a quoted line of speech: a block quote or a line led by a speaker label."""
+    """True for quoted speech: a block quote, or a bold speaker label followed by a quotation."""
     stripped = line.strip()
     return stripped.startswith(">") or bool(SPEAKER_BOLD.match(line))
 

@@ -27,12 +27,16 @@ def test_devset_is_large_and_balanced(items):
     for behaviour in ("question", "reflection", "input", "other"):
         share = sum(i.behaviour == behaviour for i in items) / len(items)
         assert share >= 0.15, f"{behaviour} is only {share:.0%} of the set"
-    assert {i.split for i in items} == {"dev", "test"}
+    assert {i.split for i in items} == {"dev", "test", "ext"}
 
 
-@pytest.mark.parametrize("split", ["dev", "test"])
+@pytest.mark.parametrize("split", ["dev", "test", "all"])
 def test_agreement_meets_targets(items, split):
-    """Cohen's kappa meets the targets on the tuning split and on the held-out split."""
+    """Cohen's kappa meets the targets on the tuning split, the held-out split and the whole set.
+
+    The small ``ext`` split (other health topics, transcript style) is reported by the benchmark
+    but not held to the targets: with 22 reflections one item moves kappa by about 0.1.
+    """
     report = evaluate(items, split)
     assert report.behaviour.kappa >= TARGETS["behaviour"], report.behaviour
     assert report.open_closed.kappa >= TARGETS["open_closed"], report.open_closed

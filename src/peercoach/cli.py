@@ -23,7 +23,9 @@ For trainers:                             grade, export, report, certificate
 
 
 def _commands(sub) -> None:
-    cmd = sub.add_parser("build", help="build the course site and the student versions of exercises")
+    cmd = sub.add_parser(
+        "build", help="build the course site and the student versions of exercises"
+    )
     cmd.add_argument("--book-only", action="store_true", help="skip releasing the exercises")
     cmd.set_defaults(handler="peercoach.build:build_command")
 
@@ -47,11 +49,16 @@ def _commands(sub) -> None:
 
     cmd = sub.add_parser("code", help="code coach utterances in MI terms, with reasons")
     cmd.add_argument("text", nargs="?", help="one coach utterance")
-    cmd.add_argument("--file", help="one utterance a line; 'participant:'/'coach:' prefixes allowed")
+    cmd.add_argument(
+        "--file",
+        help="one utterance a line ('-' for standard input); 'participant:'/'coach:' prefixes",
+    )
     cmd.add_argument("--json", action="store_true", help="print JSON for machines")
     cmd.set_defaults(handler="peercoach.mi.cli:code_command")
 
-    cmd = sub.add_parser("grade", help="autograde an assignment's submissions in parallel, isolated")
+    cmd = sub.add_parser(
+        "grade", help="autograde an assignment's submissions in parallel, isolated"
+    )
     cmd.add_argument("assignment")
     cmd.add_argument("--workers", type=int, default=None, help="default: one per core")
     cmd.add_argument("--student", action="append", default=[], help="only these students")
@@ -64,7 +71,9 @@ def _commands(sub) -> None:
     cmd.add_argument("--db", default=None, help="gradebook URL (default: the course's own)")
     cmd.set_defaults(handler="peercoach.grading.cli:export_command")
 
-    cmd = sub.add_parser("report", help="write the cohort progress and readiness report (HTML, CSV)")
+    cmd = sub.add_parser(
+        "report", help="write the cohort progress and readiness report (HTML, CSV)"
+    )
     cmd.add_argument("--out", default="report")
     cmd.add_argument("--db", default=None, help="gradebook URL (default: the course's own)")
     cmd.set_defaults(handler="peercoach.report.cli:report_command")
@@ -102,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -318,3 +318,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line(f"median: {statistics.median(weights) / 1e6:.3f} MB")
     terminalreporter.write_sep("-", "axe-core WCAG 2.1 A/AA violations")
     terminalreporter.write_line(write_axe_summary(reports))
+
+
+SCENARIOS = ROOT / "scenarios"
+
+
+def scenario_ids() -> list[str]:
+    """The id (file stem) of every scenario in ``scenarios/``."""
+    return sorted(path.stem for path in SCENARIOS.glob("*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def scenario_pages(site) -> dict[str, list[str]]:
+    """For each scenario id, the built pages (docnames) whose player embeds it."""
+    import re
+
+    found: dict[str, list[str]] = {}
+    for docname in toc_docnames():
+        html = (site / f"{docname}.html").read_text(errors="replace")
+        for scenario_id in re.findall(r'data-scenario="([^"]+)"', html):
+            found.setdefault(scenario_id, []).append(docname)
+    return found

@@ -27,6 +27,11 @@ def record_path(scenario_id: str, folder: str | Path = ".") -> Path:
 def load_record(scenario_id: str, folder: str | Path = ".") -> list[dict]:
     """The coach inputs saved for ``scenario_id``; :class:`RecordError` with advice otherwise."""
     path = record_path(scenario_id, folder)
+    if not path.is_file() and path.with_suffix(".damaged.json").is_file():
+        raise RecordError(
+            f"{path.name} was damaged (not readable JSON), so the player set it aside. Do not edit "
+            "it by hand: play the scenario again to the end, then save."
+        )
     if not path.is_file():
         raise RecordError(
             f"No role-play record found ({path.name}): play the scenario above first, "

@@ -46,6 +46,12 @@ def check_ready(coursedir: CourseDirectory, assignment: str, sandbox_enabled: bo
                 f"{coursedir.db_url}: expected assignment '{assignment}' in the gradebook; not "
                 f"found. Run 'nbgrader generate_assignment {assignment}' first."
             ) from None
+    if sandbox_enabled and os.geteuid() != 0:
+        raise GradingError(
+            f"{config_file}: the sandbox runs learner code as separate unprivileged users, which "
+            "needs root; run 'peercoach grade' as root (e.g. with sudo) or set "
+            "c.Sandbox.enabled = False (no isolation)."
+        )
     if sandbox_enabled and not shutil.which(bwrap):
         raise GradingError(
             f"{bwrap}: expected bubblewrap to isolate learner code; not found. Install it "

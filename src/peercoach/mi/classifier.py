@@ -4,8 +4,10 @@ Each sentence is coded on its own (question, reflection, input or other, plus fl
 utterance gets one main code: a turn that ends on a question is a question; otherwise advice or
 information wins over a reflection, and a reflection over anything else. Reflections are complex
 when they add meaning the participant did not state: a feeling, both sides, an overstatement, a
-metaphor, what matters to them, or a summary. The participant's previous line, when given, tells
-which words were theirs and whether they asked for advice.
+metaphor, what matters to them, or a summary. Without such a cue, a reflection is still complex
+when it brings several words of its own or runs long: simple reflections tend to be short echoes.
+The participant's previous line, when given, tells which words were theirs and whether they asked
+for advice.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from peercoach.mi.text import clean, content_stems, stem, strip_fillers, words
 FLAGS = ("affirmation", "permission", "autonomy", "persuade", "confront", "self_disclosure")
 MAX_REASONS = 5
 _LEAD_WORDS = 3
+_NOVEL_WORDS = 4
+_LONG_REFLECTION = 12
 _STRONG_REFLECT = re.compile(
     r"^(?:you\b|you're|you've|you'd|your\b|(?:it |that )?(?:sounds|seems|feels|looks) (?:like|as|"
     r"that)|what i'm hearing|i'm hearing|what i hear|i hear (?:that|you)|if i (?:understand|hear)|"
@@ -150,6 +154,7 @@ def _question_form(body: str) -> bool:
 
 def _code_question(body: str, asks: bool, led_by_so: bool) -> _Sentence | None:
     """Code a question; None when it is really a statement (a reflection said with rising tone)."""
+    body = _main_clause(body)
     lead = _lead(body)
     flags = _flags(body)
     if p.PERMISSION.search(body):
@@ -172,6 +177,17 @@ def _code_question(body: str, asks: bool, led_by_so: bool) -> _Sentence | None:
     if re.match(r"^(?:and |or )?(?:what|how)\b", body) or re.search(r"\b(?:how|why)\?*$", body):
         return _Sentence("question", "open", flags, [reason("open_wh", lead)])
     return _Sentence("question", "closed", flags, [reason(key, lead)])
+
+
+def _main_clause(body: str) -> str:
+    """The asking clause after a lead-in ("If the pain eased, what would you do?")."""
+    if _question_form(body) or p.TAG_QUESTION.search(body) or p.CLOSED_WH.search(body):
+        return body
+    for match in re.finditer(r"[,:;]\s+", body):
+        rest = body[match.end() :]
+        if p.WH_START.match(rest) or p.AUX_START.match(rest):
+            return rest
+    return body
 
 
 def _code_wh(body: str, flags: set[str], lead: str) -> _Sentence:
@@ -295,10 +311,10 @@ def _complexity(body: str, context: _Context) -> str | None:
         return "complex_metaphor"
     if _new_match(p.MEANING, body, context):
         return "complex_meaning"
-    if context.stems:
-        novel = content_stems(body) - context.stems
-        if len(novel) >= 4 and len(novel) / max(1, len(content_stems(body))) >= 0.75:
-            return "complex_new"
+    if context.stems and len(content_stems(body) - context.stems) >= _NOVEL_WORDS:
+        return "complex_new"
+    if len(words(body)) >= _LONG_REFLECTION:
+        return "complex_new"
     return None
 
 

@@ -54,7 +54,8 @@ CLOSED_WH = _any(
     r"^what (?:time|day|days|dose|number|year|month|date|kind of (?:med|pill|drug)|medications?|"
     r"meds|pills|level)\b",
     r"^(?:what's|what is) (?:your|the) (?:pain )?(?:level|number|score|dose|date|time)\b",
-    r"^(?:where|when|who|who's|whom|whose|which|where's)\b",
+    r"^(?:where|who|who's|whom|whose|which|where's)\b",
+    r"^when (?:did|was|were|will|do|does|'s|is (?:it|your|the|that)|are you|can|could|would)\b",
     r"^what(?:'s| is) (?:it|that|he|she|his|her|their|the \w+) (?:called|named)\b",
     r"^what (?:kind|type|sort|breed|brand|size|colou?r) of \w+\W*$",
     r"\bon a scale\b",
@@ -101,7 +102,8 @@ AUTONOMY = _any(
     r"(?:your|up to you|your own)\b(?: (?:call|choice|decision))?",
     r"\bup to you\b",
     r"\byour (?:call|choice|decision)\b",
-    r"\byou(?:'re| are) the (?:one|expert|best judge|boss|person) (?:who|on|here|of|to)?",
+    r"\byou(?:'re| are) the (?:one|expert|best judge|judge|boss|person) (?:who|on|here|of|to)?",
+    r"\byou know (?:your (?:own )?\w+|what works) (?:best|better)\b",
     r"\byou(?:'re| are) in (?:charge|control|the driver's seat)\b",
     r"(?<!made )(?<!make )(?<!makes )(?<!did )(?<!helped )(?<!why )(?<!how )(?<!when )"
     r"\byou (?:get to |can |will |alone )?(?:decide|choose)\b",
@@ -141,8 +143,11 @@ ADVICE = _any(
     r"urge)\b",
     r"\byou(?:'ve| have)? got to\b",
     r"\b(?:what|one thing|something|the thing) you (?:could|can|might|should) (?:do|try) is\b",
-    r"\b(?:is|would be|'s) (?:the )?(?:right|best|a good|a great|a smart) (?:person|place|idea|way|"
-    r"thing|bet|start)\b",
+    r"\b(?:would be|might be|could be) (?:the )?(?:right|best|a good|a great|a smart) "
+    r"(?:person|place|idea|way|thing|bet)\b",
+    r"\b(?:is|'s) (?:the )?(?:right|best) (?:person|place|way|thing to do)\b",
+    r"\bis a (?:good|great|smart) idea\b",
+    r"\bhere's what you (?:do|should|need|want)\b",
     r"\b(?:it's|it is|it'd be|it would be|would be|is) (?:really |definitely |well )?worth "
     r"(?:a try|trying|talking|asking|checking|mentioning|a shot|looking)\b",
     r"\byou(?:'ll| will) (?:lose|regret|undo|feel better|thank)\b",
@@ -152,11 +157,11 @@ ADVICE = _any(
     r"\bthe (?:best|right|smart) (?:thing|way|move|plan)\b.*\b(?:is|would be|to)\b",
     r"\b(?:it's|it is|it'd be|it would be) (?:important|best|better|wise|smart|a good idea) "
     r"(?:to|that you|for you)\b",
-    r"^(?:why don't you|how about (?:you|trying|we|if you)|what about (?:trying|using|taking|"
-    r"doing|calling|if you))\b",
+    r"^(?:why don't you|(?:how|what) about (?:you|a|an|some|trying|using|taking|doing|calling|"
+    r"getting|if you|if we))\b",
     rf"^(?:just )?{IMPERATIVE}\b(?! you\b)",
     r"^let's (?:try|do|aim|set|plan|make|add|cut|schedule|get you|put|pick|write)\b",
-    r"\bmake sure (?:you|to)\b",
+    r"(?<!to )\bmake sure (?:you|to)\b",
 )
 STRUCTURING = _any(
     r"^let's (?:start|begin|move|turn|go|come|get started|look|talk|spend|take|focus|review|"
@@ -164,6 +169,7 @@ STRUCTURING = _any(
     r"^let me (?:tell you (?:how|what|about (?:today|the call|the program))|explain (?:how|what) "
     r"(?:today|this|the call|we)|summar|sum|recap|check|see if|make sure|just|pull up|read|"
     r"note|grab|write)",
+    r"^(?:(?:for |so for )?this week|for next week|anyway)\b",
     r"^(?:today|this call|in this call|on this call|this week|next week|next time|before we|"
     r"for the next|for today|we have about|we've got about)\b",
     r"^(?:i'd|i would|i want to|i wanted to) (?:like to )?(?:spend|take|start|begin|check in|"
@@ -184,7 +190,8 @@ GREETING = _any(
     r"^(?:thanks|thank you|thank|i appreciate (?:you|your|it))\b",
     r"^(?:this is|it's|my name is|i'm) [a-z]+ (?:from|with|calling|here)\b",
     r"^(?:nice|good|great|lovely) to (?:talk|hear|speak|meet|catch up)\b",
-    r"^i'm (?:so |really )?glad (?:you|to hear|that|we)\b",
+    r"^(?:i'm )?(?:so |really )?glad (?:you|to hear|that|we|it)\b",
+    r"^(?:i'm |i am )?sorry\b(?!.*\byou(?:'re| are| feel| have| had)\b)",
     r"^(?:you're|you are) welcome\b|^no problem\b|^my pleasure\b",
 )
 BACKCHANNEL = re.compile(
@@ -206,8 +213,10 @@ AFFIRM_SPECIFIC = _any(
     r"taken|took|stepped|reached|showed|come a long way|been (?:so |really |very )?(?:consistent|"
     r"persistent|committed|dedicated|determined|brave|honest|working|open|patient|creative|"
     r"thoughtful))\b",
-    r"\b(?:that|it) (?:took|takes) (?:real |a lot of |some )?(?:courage|guts|strength|effort|"
-    r"commitment|grit|honesty|determination|work|discipline|a lot)\b",
+    r"\b(?:took|takes|take) (?:real |a lot of |some |guts and )?(?:courage|guts|strength|effort|"
+    r"commitment|grit|honesty|determination|discipline|stubbornness|persistence|patience|heart|"
+    r"character)\b",
+    r"\b(?:that|it) (?:took|takes) (?:real |a lot of |some )?(?:work|a lot)\b",
     r"\byou(?:'re| are) (?:clearly |really |obviously )?(?:someone|a person|the kind of person|"
     r"a man|a woman) who\b",
     r"\byou(?:'re| are) (?:clearly |really |very |obviously |so )?(?:determined|resourceful|"
@@ -236,7 +245,8 @@ CONFRONT = _any(
     r"ridiculous|silly|childish|resistant|defensive)|lazy|non-?compliant|not (?:trying|listening|"
     r"serious|committed|taking (?:this|it|me))|resistant|an addict|addicted|hurting yourself|"
     r"sabotaging|kidding yourself|fooling yourself|exaggerating|overreacting|wasting)\b",
-    r"\b(?:that's|that is|this is|it's) (?:just )?(?:an excuse|excuses|not true|ridiculous|"
+    r"\b(?:that's|that is|this is|it's) (?:just |really |so |pretty )?(?:an excuse|excuses|"
+    r"not true|ridiculous|"
     r"irresponsible|selfish|lazy|careless|foolish|stupid|crazy|nonsense|wrong|silly|"
     r"not (?:going to|gonna) work|a bad idea|on you|your (?:own )?(?:fault|problem))\b",
     r"\byou (?:never|always) (?:follow|do what|listen|stick|finish|try|bother|complain|make|"
@@ -256,6 +266,10 @@ CONFRONT = _any(
     r"\b(?:real|a real|true) (?:men|man|veterans?|soldiers?|marines?)\b",
     r"\byou can't (?:keep|just|expect)\b",
     r"\bthere's no excuse\b|\bno excuses\b",
+    r"\byou (?:did |already )?(?:agreed|promised|committed|said you would|said you'd)\b",
+    r"\b(?:isn't|is not|wasn't|not) (?:really |nearly |quite )?(?:enough|good enough|trying)\b",
+    r"\b(?:doesn't|does not|isn't|is not) (?:seem to be )?working\b.*\b(?:if|because|since)\b",
+    r"^with (?:all due )?respect\b",
     r"\bwhy (?:didn't|haven't|don't|won't|can't|aren't) you (?:just )?(?:do|done|follow|stick|"
     r"listen|finish|bother|try|tried|take|call|called|walk|walked|stop|quit|get|been|start|"
     r"started|use|used)\b",
@@ -308,6 +322,7 @@ INFORMATION = _any(
     r"^there(?:'s| is| are) (?!a lot\b|a part\b|a sense\b|something you|no way\b)(?!.*\byour?\b)"
     r"(?:a|an|some|several|free|two|three|the|other|lots|plenty)\b",
     r"\bjust so you know\b|\bfor your information\b|\bfyi\b",
+    r"^(?:people|folks|veterans|guys|those) (?:who|with|that)\b",
     r"\b(?:it's|it is) (?:very |really |pretty |quite |so |perfectly |completely )?"
     r"(?:common|normal|"
     r"usual|typical|natural|safe) (?:for|to|that|after|when)\b",
@@ -378,6 +393,8 @@ MEANING = _any(
     r"hoping|looking)|bottom line|at heart|above all|hoping|hope|wish|longing|miss(?:ing)?)\b",
     r"\byou (?:sound|seem)\b|\byou(?:'re| are) used to\b|\byou(?:'ve| have) always\b|"
     r"\byou(?:'d| would) rather\b|\bno wonder\b|\bcarrying\b",
+    r"\bi(?:'m| am) guessing\b|\bi (?:imagine|suspect|bet|sense)\b|\bmore than you(?:'re| are)? "
+    r"(?:let|letting|say|saying|show)\b|\bas much (?:for|about)\b",
     r"\b(?:sounds|must be|must have been|must feel|seems|feels) (?:like )?(?:it was |it's been )?"
     r"(?:really |so |pretty |very )?(?:hard|tough|difficult|rough|a struggle)\b",
     r"\b(?:wondering|ready|willing|tempted|thinking about|considering|"

@@ -21,7 +21,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "."})
 _FILLER = re.compile(
     r"^(?:ok(?:ay)?|alright|all right|well|now|right|yeah|yes|yep|um+|uh+|er+|hmm+|mm+-?hmm+|"
-    r"uh-huh|oh|and|but|or|i see|gotcha|sure|got it|mm+|then|look|wow|yet)\b[,.!]?\s*",
+    r"uh-huh|oh|and|but|or|i see|gotcha|sure|got it|mm+|then|look|wow|yet|anyway|"
+    r"no(?=,))\b[,.!]?\s*",
 )
 
 STOPWORDS = frozenset(
@@ -64,9 +65,27 @@ def clean(text: str) -> Cleaned:
     )
 
 
+_VOCATIVE_END = re.compile(r",\s+[A-Z][a-z]+(?=\s*[.!?,;:]|\s*$)")
+_VOCATIVE_AFTER = re.compile(
+    r"^((?i:ok(?:ay)?|hi|hey|hello|sure|thanks|thank you|well|so|right|yes|yeah|bye|morning|"
+    r"with respect|great|good)[,!]?)\s+(?!I\b)[A-Z][a-z]+\b,?"
+)
+_VOCATIVE_START = re.compile(r"^([A-Z][a-z]+),\s+(?=[a-zI])")
+
+
+def drop_names(sentence: str) -> str:
+    """Drop a name used in address ("OK Ray, ...", "..., Walt."), which hides the real opener."""
+    sentence = _VOCATIVE_END.sub("", sentence)
+    sentence = _VOCATIVE_AFTER.sub(lambda m: m.group(1), sentence)
+    start = _VOCATIVE_START.match(sentence)
+    if start and start.group(1).lower() not in STOPWORDS and not start.group(1).endswith("ing"):
+        sentence = sentence[start.end() :]
+    return sentence
+
+
 def strip_fillers(sentence: str) -> tuple[str, bool]:
     """Lower-case a sentence and drop leading fillers ("Okay, so..."); report a leading "so"."""
-    s = sentence.lower().strip(" ,;:-\"'")
+    s = drop_names(sentence).lower().strip(" ,;:-\"'")
     led_by_so = False
     for _ in range(6):
         if re.match(r"^so\b[,]?\s*", s) and not re.match(r"^so (?:much|many|far)\b", s):

@@ -1,0 +1,77 @@
+"""Grade one cohort with ``peercoach grade`` and with sequential ``nbgrader autograde``; compare.
+
+Builds the small test course (tests/grading/grading_course.py) in a temporary folder, submits
+the same cohort to two identical copies, grades one copy with one ``nbgrader autograde`` command
+and the other with ``peercoach grade`` (one worker per core, sandboxed), then prints both wall
+times, the ratio and whether every grade is identical. Exit status 1 if grades differ.
+
+    .venv/bin/python benchmarks/grading_benchmark.py [--students 16] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "grading"))
+
+from grading_course import GOOD, PARTIAL, make_course, nbgrader, peercoach, submit  # noqa: E402
+from nbgrader.api import Gradebook  # noqa: E402
+
+
+def grades(course: Path) -> dict[tuple[str, str], float]:
+    """(student, item) -> score in a course's SQLite gradebook."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "peercoach-test") as gb:
+        return {
+            (s.student.id, g.name): g.score
+            for s in gb.find_assignment("ps1").submissions
+            for nb in s.notebooks
+            for g in nb.grades
+        }
+
+
+def build(folder: Path, students: int) -> tuple[Path, Path]:
+    """Two identical courses holding the same cohort, half right and half partly right."""
+    first = make_course(folder / "a" / "course")
+    for n in range(students):
+        submit(first, "ps1", f"coach{n:02d}", GOOD if n % 2 == 0 else PARTIAL)
+    shutil.copytree(folder / "a", folder / "b")
+    second = folder / "b" / "course"
+    config = second / "nbgrader_config.py"
+    config.write_text(config.read_text().replace(str(first), str(second)))
+    return first, second
+
+
+def timed(run) -> tuple[float, object]:
+    began = time.monotonic()
+    result = run()
+    return time.monotonic() - began, result
+
+
+def main() -> int:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--students", type=int, default=16)
+    options.add_argument("--workers", type=int, default=None)
+    args = options.parse_args()
+    with tempfile.TemporaryDirectory(prefix="peercoach-bench-") as folder:
+        reference_course, our_course = build(Path(folder), args.students)
+        nb_seconds, nb_run = timed(lambda: nbgrader(reference_course, "autograde", "ps1"))
+        extra = ["--workers", str(args.workers)] if args.workers else []
+        pc_seconds, pc_run = timed(lambda: peercoach(our_course, "grade", "ps1", *extra))
+        same = grades(reference_course) == grades(our_course)
+        print(f"submissions:                 {args.students}")
+        print(f"cores:                       {os.cpu_count()}")
+        print(f"nbgrader autograde (serial): {nb_seconds:.1f} s  exit {nb_run.returncode}")
+        print(f"peercoach grade (parallel):  {pc_seconds:.1f} s  exit {pc_run.returncode}")
+        print(f"speed-up:                    {nb_seconds / pc_seconds:.2f}x (target >= 1.7x)")
+        print(f"identical grades:            {'yes' if same else 'NO'}")
+        return 0 if same and nb_run.returncode == 0 and pc_run.returncode == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

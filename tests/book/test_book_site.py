@@ -1,0 +1,90 @@
+"""The built site as files: nothing is loaded from another host, and every scenario is played.
+
+These tests parse the HTML; they need the built book but no browser.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[2]
+RESOURCE_LINK_RELS = {"stylesheet", "preload", "modulepreload", "icon", "shortcut", "prefetch"}
+CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""")
+
+
+def is_foreign(url: str) -> bool:
+    """True for a URL on another host (``http(s)://`` or protocol-relative ``//``)."""
+    parts = urlsplit(url.strip())
+    return bool(parts.netloc) or parts.scheme not in ("", "data", "blob")
+
+
+def external_resources(html: str) -> list[str]:
+    """Every script, style, font, image or frame in ``html`` that comes from another host."""
+    page = BeautifulSoup(html, "html.parser")
+    found = [s["src"] for s in page.find_all("script", src=True)]
+    found += [
+        link["href"]
+        for link in page.find_all("link", href=True)
+        if RESOURCE_LINK_RELS & set(link.get("rel", []))
+    ]
+    for tag in ("img", "iframe", "audio", "video", "source", "embed", "input"):
+        found += [t["src"] for t in page.find_all(tag, src=True)]
+    found += [t["data"] for t in page.find_all("object", data=True)]
+    styles = [s.get_text() for s in page.find_all("style")]
+    styles += [t["style"] for t in page.find_all(style=True)]
+    found += [url for css in styles for url in CSS_URL.findall(css)]
+    return [url for url in found if is_foreign(url)]
+
+
+def built_pages(site: Path) -> list[Path]:
+    """Every HTML file of the built site."""
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+
+
+def test_scan_finds_external_resources():
+    """The scanner itself flags each kind of external resource and ignores plain links."""
+    html = """
+      <script src="https://cdn.example.org/x.js"></script>
+      <link rel="stylesheet" href="//fonts.example.org/f.css">
+      <img src="http://example.org/i.png"><iframe src="https://example.org/"></iframe>
+      <div style="background: url('https://example.org/b.png')"></div>
+      <style>@import "https://example.org/s.css";</style>
+      <a href="https://doi.org/10.1000/x">a cited paper</a>
+      <script src="_static/local.js"></script><img src="data:image/png;base64,AAAA">
+    """
+    assert len(external_resources(html)) == 6
+
+
+def test_no_built_page_loads_from_another_host(site):
+    """No built page has a script, style, font, image or frame from another host."""
+    problems = {
+        str(path.relative_to(site)): found
+        for path in built_pages(site)
+        if (found := external_resources(path.read_text(errors="replace")))
+    }
+    assert problems == {}
+
+
+def test_static_css_loads_nothing_from_another_host(site):
+    """No stylesheet shipped with the site imports or points to another host."""
+    problems = {
+        str(path.relative_to(site)): foreign
+        for path in sorted(site.rglob("*.css"))
+        if (
+            foreign := [
+                u for u in CSS_URL.findall(path.read_text(errors="replace")) if is_foreign(u)
+            ]
+        )
+    }
+    assert problems == {}
+
+
+@pytest.mark.parametrize("scenario_id", sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml")))
+def test_every_scenario_is_played_in_a_book_page(scenario_pages, scenario_id):
+    """Each scenario in scenarios/ is embedded by a {roleplay} in at least one page of the book."""
+    assert scenario_pages.get(scenario_id), f"add ```{{roleplay}} {scenario_id}``` to a module page"

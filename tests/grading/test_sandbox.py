@@ -1,0 +1,118 @@
+"""The sandbox's building blocks, run directly (no kernel): limits, user, view, serialised writes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from traitlets.config import Config
+
+from peercoach.grading import gradebook
+from peercoach.grading.sandbox import Sandbox, private_copy, sandbox_command
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("bwrap") is None or os.geteuid() != 0,
+    reason="needs bubblewrap (apt-get install -y bubblewrap) and root",
+)
+
+
+def run_in_sandbox(tmp_path, code: str, **limits) -> subprocess.CompletedProcess:
+    """Run ``python -c code`` through the same command prefix learner kernels get."""
+    config = Config()
+    for name, value in limits.items():
+        setattr(config.Sandbox, name, value)
+    settings = Sandbox(config=config)
+    (tmp_path / "submission").mkdir(exist_ok=True)
+    (tmp_path / "submission" / "roleplay-demo.json").write_text("{}")
+    (tmp_path / "submission" / "answers.ipynb").write_text("{}")
+    work, runtime = tmp_path / "work", tmp_path / "runtime"
+    shutil.rmtree(work, ignore_errors=True)
+    private_copy(str(tmp_path / "submission"), str(work), settings.uid_base)
+    runtime.mkdir(exist_ok=True)
+    cwd = str(tmp_path / "submission")
+    prefix = sandbox_command(settings, settings.uid_base, str(work), cwd, str(runtime))
+    return subprocess.run(
+        prefix + [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_runs_as_unprivileged_user_in_private_copy(tmp_path):
+    """Learner code runs as the worker's uid, in a copy without notebooks, and sees no repo."""
+    done = run_in_sandbox(
+        tmp_path,
+        "import os; print(os.getuid(), sorted(os.listdir('.')), "
+        f"os.path.exists({str(tmp_path / 'submission' / 'answers.ipynb')!r}), "
+        "os.path.exists('/root/.ssh'), os.path.exists('/work/main/exercises'))",
+    )
+    assert done.stdout.split() == ["61000", "['roleplay-demo.json']", "False", "False", "False"], (
+        done.stderr
+    )
+
+
+def test_cpu_time_limit_kills_busy_loop(tmp_path):
+    """A busy loop is stopped by the CPU-time limit, not allowed to run on."""
+    began = time.monotonic()
+    done = run_in_sandbox(tmp_path, "while True: pass", cpu_seconds=1)
+    assert done.returncode != 0
+    assert time.monotonic() - began < 20
+
+
+def test_file_size_and_tmp_limits(tmp_path):
+    """Writing past the file-size limit fails; so does filling the private /tmp."""
+    code = (
+        "import errno\n"
+        "def fill(path, mib):\n"
+        "    try:\n"
+        "        with open(path, 'wb') as f:\n"
+        "            for _ in range(mib): f.write(b'x' * 2**20)\n"
+        "        return 'wrote'\n"
+        "    except OSError as e:\n"
+        "        return errno.errorcode[e.errno]\n"
+        "import signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "print(fill('big', 8), fill('/tmp/a', 3), fill('/tmp/b', 3))"
+    )
+    done = run_in_sandbox(tmp_path, code, file_mb=4, tmp_mb=4)
+    assert done.stdout.split() == ["EFBIG", "wrote", "ENOSPC"], done.stderr
+
+
+def test_no_network_interfaces(tmp_path):
+    """Only the loopback interface exists inside the sandbox."""
+    done = run_in_sandbox(
+        tmp_path, "import socket; print(sorted(n for _, n in socket.if_nameindex()))"
+    )
+    assert done.stdout.strip() == "['lo']", done.stderr
+
+
+def _hold_gradebook(db_url: str, course_id: str, hold: float, log) -> None:
+    from nbgrader.api import Gradebook
+
+    gradebook.serialise_gradebook(db_url)
+    with Gradebook(db_url, course_id):
+        log.put(("open", time.monotonic()))
+        time.sleep(hold)
+        log.put(("close", time.monotonic()))
+
+
+def test_gradebook_openings_are_serialised_across_processes(tmp_path):
+    """Two processes holding an nbgrader Gradebook never overlap on SQLite."""
+    from nbgrader.api import Gradebook
+
+    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    gradebook.ensure_bin_on_path()
+    Gradebook(db_url, "c").close()
+    context = multiprocessing.get_context("spawn")
+    log = context.Queue()
+    workers = [
+        context.Process(target=_hold_gradebook, args=(db_url, "c", 0.5, log)) for _ in range(3)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    events = sorted((log.get(timeout=5) for _ in range(6)), key=lambda e: e[1])
+    assert [kind for kind, _ in events] == ["open", "close"] * 3
