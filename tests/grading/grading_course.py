@@ -183,3 +183,16 @@ def peercoach(course, *args: str, timeout: float = 600) -> subprocess.CompletedP
     )
     done.seconds = time.monotonic() - began
     return done
+
+
+def hold_gradebook(db_url: str, course_id: str, hold: float, log) -> None:
+    """Open a serialised nbgrader Gradebook, log when it opens and closes (a spawn target)."""
+    from nbgrader.api import Gradebook
+
+    from peercoach.grading import gradebook
+
+    gradebook.serialise_gradebook(db_url)
+    with Gradebook(db_url, course_id):
+        log.put(("open", time.monotonic()))
+        time.sleep(hold)
+        log.put(("close", time.monotonic()))

@@ -1,4 +1,4 @@
-"""The sandbox's building blocks, run directly (no kernel): limits, user, view, serialised writes."""
+"""The sandbox's parts, run directly (no kernel): limits, user, view, serialised writes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 import time
 
 import pytest
+from grading_course import hold_gradebook
 from traitlets.config import Config
 
 from peercoach.grading import gradebook
@@ -88,16 +89,6 @@ def test_no_network_interfaces(tmp_path):
     assert done.stdout.strip() == "['lo']", done.stderr
 
 
-def _hold_gradebook(db_url: str, course_id: str, hold: float, log) -> None:
-    from nbgrader.api import Gradebook
-
-    gradebook.serialise_gradebook(db_url)
-    with Gradebook(db_url, course_id):
-        log.put(("open", time.monotonic()))
-        time.sleep(hold)
-        log.put(("close", time.monotonic()))
-
-
 def test_gradebook_openings_are_serialised_across_processes(tmp_path):
     """Two processes holding an nbgrader Gradebook never overlap on SQLite."""
     from nbgrader.api import Gradebook
@@ -108,7 +99,7 @@ def test_gradebook_openings_are_serialised_across_processes(tmp_path):
     context = multiprocessing.get_context("spawn")
     log = context.Queue()
     workers = [
-        context.Process(target=_hold_gradebook, args=(db_url, "c", 0.5, log)) for _ in range(3)
+        context.Process(target=hold_gradebook, args=(db_url, "c", 0.5, log)) for _ in range(3)
     ]
     for w in workers:
         w.start()
