@@ -17,7 +17,7 @@ from peercoach.engine import (
     route,
 )
 from peercoach.mi.summary import Coding, summarise
-from peercoach.scenario import PASSING, Code, Outcome, load_scenario
+from peercoach.scenario import PASSING, Code, Outcome, load_scenario, reachable
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -74,13 +74,21 @@ def test_passing_paths_respect_the_rules(explored):
 
 
 def test_mi_moves_move_the_state_the_right_way(explored):
-    """MI-consistent moves never push the participant away; unasked advice and confronting do."""
+    """MI-consistent moves never push the participant away; unasked advice and confronting do.
+
+    Once a red flag is raised, safety comes first: a reflection that lets a disclosure drop can
+    rightly cost the call, so turns after a red flag are exempt from the first rule.
+    """
     scenario, _ = explored
+    after_flag = set()
+    for turn in scenario.turns:
+        if turn.red_flag:
+            after_flag |= reachable(scenario, turn.id)
     for turn in scenario.turns:
         for option in turn.options:
             change = option.effect.rapport + option.effect.readiness
             where = f"{scenario.id}/{turn.id}: {option.say[:40]}"
-            if option.code in MI_CONSISTENT:
+            if option.code in MI_CONSISTENT and turn.id not in after_flag:
                 assert change >= 0, where
             if option.code in MI_INCONSISTENT:
                 assert change < 0, where
@@ -163,7 +171,7 @@ def test_free_text_is_coded_and_routed():
 
 
 def test_route_falls_back_to_family_then_neutral():
-    """With no exact code, free text goes to a response of the same family, else the most neutral."""
+    """Without an exact code, free text goes to the same family, else the most neutral response."""
     scenario = load_scenario("the-socialiser")
     fish = scenario.node("fish-story")
     assert route(fish, Code.simple_reflection) == 0

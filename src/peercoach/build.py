@@ -1,4 +1,4 @@
-"""Build the course (``peercoach build``) and check everything before publishing (``peercoach check``).
+"""Build the course (``peercoach build``); check everything before publishing (``peercoach check``).
 
 The book is built strictly: warnings, broken references and failing cells are errors. Exercises
 are released with nbgrader's own ``generate_assignment``, so what students get is exactly what
@@ -16,7 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-WARNING = re.compile(r"^(?P<where>[^\s].*?):(?P<line>\d+)?:? ?(?P<level>WARNING|ERROR|CRITICAL): (?P<msg>.*)$")
+WARNING = re.compile(
+    r"^(?P<where>[^\s].*?):(?P<line>\d+)?:? ?(?P<level>WARNING|ERROR|CRITICAL): (?P<msg>.*)$"
+)
 
 
 def course_root(start: Path | None = None) -> Path:
@@ -33,13 +35,17 @@ def _tool(name: str) -> str:
     return str(beside) if beside.exists() else name
 
 
+def _env() -> dict:
+    """The environment for tools, with this Python's ``bin/`` first (nbgrader runs alembic)."""
+    return dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+
+
 def build_book(root: Path, strict_all: bool) -> tuple[int, list[str]]:
     """Build the Jupyter Book into ``_build/html``; returns the exit status and problem lines."""
     command = [_tool("jupyter-book"), "build", str(root), "-W", "-n", "--keep-going"]
     if strict_all:
         command.append("--all")
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, env=_env())
     output = result.stdout + result.stderr
     problems = [_plain_warning(line, root) for line in output.splitlines() if WARNING.match(line)]
     if result.returncode and not problems:
@@ -83,11 +89,15 @@ def release_exercises(course: Path, into: Path | None = None) -> list[str]:
             cwd=course,
             capture_output=True,
             text=True,
-            env=dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"),
+            env=dict(
+                os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+            ),
         )
         if result.returncode:
             detail = [x for x in (result.stdout + result.stderr).splitlines() if x.strip()][-3:]
-            problems.append(f"exercises/source/{name}: nbgrader could not release it: " + " ".join(detail))
+            problems.append(
+                f"exercises/source/{name}: nbgrader could not release it: " + " ".join(detail)
+            )
     return problems
 
 
@@ -101,7 +111,8 @@ def build_command(args) -> int:
     if status:
         print("The book did not build; fix the problems above (file:line: message).")
         return 1
-    print(f"Course site built in {time.monotonic() - started:.0f} s: open {root / '_build/html/index.html'}")
+    seconds = time.monotonic() - started
+    print(f"Course site built in {seconds:.0f} s: open {root / '_build/html/index.html'}")
     if args.book_only:
         return 0
     course = root / "exercises"
@@ -117,7 +128,7 @@ def build_command(args) -> int:
 def check_command(args) -> int:
     """``peercoach check``: every check staff run before publishing, each problem in plain words."""
     from peercoach.content import content_problems
-    from peercoach.scenario import SCHEMA_FILE, schema_text, scenarios_dir, validate_paths
+    from peercoach.scenario import SCHEMA_FILE, scenarios_dir, schema_text, validate_paths
 
     root = course_root()
     sections: list[tuple[str, list[str]]] = []
@@ -125,7 +136,9 @@ def check_command(args) -> int:
     scenario_problems = [str(p) for p in validate_paths([scenarios])]
     schema_file = scenarios_dir() / SCHEMA_FILE
     if not schema_file.exists() or schema_file.read_text() != schema_text():
-        scenario_problems.append(f"{SCHEMA_FILE}: out of date; run `peercoach schema` to rewrite it")
+        scenario_problems.append(
+            f"{SCHEMA_FILE}: out of date; run `peercoach schema` to rewrite it"
+        )
     sections.append(("Scenarios", scenario_problems))
     sections.append(("Pages", content_problems(root)))
     with tempfile.TemporaryDirectory() as tmp:
@@ -141,5 +154,7 @@ def check_command(args) -> int:
         for problem in problems:
             print(f"  {problem}")
         total += len(problems)
-    print("Everything checks out." if not total else f"{total} problem(s) to fix before publishing.")
+    print(
+        "Everything checks out." if not total else f"{total} problem(s) to fix before publishing."
+    )
     return 1 if total else 0

@@ -270,7 +270,9 @@ class Conversation:
 
     def _resolve(self, turn: Turn, move) -> tuple[int, Coding]:
         if not isinstance(move, dict) or len(move) != 1 or not {"choice", "text"} & set(move):
-            raise InputError(f'an input must be {{"choice": N}} or {{"text": "..."}}; found {move!r}')
+            raise InputError(
+                f'an input must be {{"choice": N}} or {{"text": "..."}}; found {move!r}'
+            )
         if "choice" in move:
             index = move["choice"]
             if isinstance(index, bool) or not isinstance(index, int):
@@ -292,12 +294,18 @@ class Conversation:
 
     def transcript(self) -> Transcript:
         """The call so far as a :class:`Transcript` (complete once :attr:`finished`)."""
-        result = Transcript(scenario=self.scenario.id, steps=list(self.steps), state=dict(self.state))
+        result = Transcript(
+            scenario=self.scenario.id, steps=list(self.steps), state=dict(self.state)
+        )
         result.summary = summarise(s.coding for s in self.steps)
         ending = self.ending
         if ending is None:
             return result
-        result.ending, result.outcome, result.debrief = ending.id, ending.outcome.value, ending.debrief
+        result.ending, result.outcome, result.debrief = (
+            ending.id,
+            ending.outcome.value,
+            ending.debrief,
+        )
         result.passed, result.notes = judge(ending, self.state, self.red_flags)
         return result
 
@@ -398,9 +406,7 @@ def compile_scenario(scenario: Scenario | str) -> dict:
             branches = option["next"]
             if isinstance(branches, str):
                 branches = [{"if": None, "goto": branches}]
-            option["next"] = [
-                {"when": _clauses(b["if"]), "goto": b["goto"]} for b in branches
-            ]
+            option["next"] = [{"when": _clauses(b["if"]), "goto": b["goto"]} for b in branches]
     data["passing"] = sorted(o.value for o in PASSING)
     data["plan_confidence"] = PLAN_CONFIDENCE
     data["escalation_outcomes"] = {e.value: o.value for e, o in ESCALATION_OUTCOME.items()}

@@ -14,7 +14,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,7 +32,7 @@ Id = Annotated[
 ]
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     """What kind of move a coach response is, in motivational-interviewing terms."""
 
     open_question = "open_question"
@@ -52,7 +52,7 @@ class Code(str, Enum):
     small_talk = "small_talk"
 
 
-class Style(str, Enum):
+class Style(StrEnum):
     """How the participant tends to talk on the phone."""
 
     socialiser = "socialiser"
@@ -67,7 +67,7 @@ class Style(str, Enum):
     boundary_testing = "boundary_testing"
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """How a call ended. Passing outcomes are listed in :data:`PASSING`."""
 
     action_plan = "action_plan"
@@ -80,7 +80,7 @@ class Outcome(str, Enum):
     missed_red_flag = "missed_red_flag"
 
 
-class Escalation(str, Enum):
+class Escalation(StrEnum):
     """Where a red flag must be passed on."""
 
     crisis_line = "crisis_line"
@@ -524,7 +524,9 @@ def _problem(name: str, data: Any, error: dict) -> Problem:
     elif kind in ("string_too_short", "too_short"):
         message = f"`{key}` must not be empty; {_describe(loc)}"
     elif kind == "string_pattern_mismatch":
-        message = f"`{key}` must be lower-case words joined by hyphens, e.g. `fish-story`; found {found}"
+        message = (
+            f"`{key}` must be lower-case words joined by hyphens, e.g. `fish-story`; found {found}"
+        )
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         message = f"`{key}` must be a group of keys; found {found}"
     elif kind == "list_type":
@@ -546,7 +548,9 @@ def _describe(loc) -> str:
         if field is None:
             break
         annotation = field.annotation
-        inner = [a for a in (annotation, *getattr(annotation, "__args__", ())) if isinstance(a, type)]
+        inner = [
+            a for a in (annotation, *getattr(annotation, "__args__", ())) if isinstance(a, type)
+        ]
         model = next((a for a in inner if issubclass(a, BaseModel)), None)
     if field is not None and field.description:
         return f"expected: {field.description[0].lower()}{field.description[1:]}"
@@ -564,18 +568,20 @@ def graph_problems(scenario: Scenario) -> list[tuple[tuple, str]]:
     for kind, nodes in (("turns", scenario.turns), ("endings", scenario.endings)):
         for i, node in enumerate(nodes):
             if node.id in seen:
-                problems.append(((kind, i, "id"), f"the id `{node.id}` is used twice; ids must be unique"))
+                problems.append(
+                    ((kind, i, "id"), f"the id `{node.id}` is used twice; ids must be unique")
+                )
             seen.setdefault(node.id, (kind, i))
     if scenario.start not in seen or seen[scenario.start][0] != "turns":
         problems.append((("start",), f"`start` names `{scenario.start}`, which is not a turn"))
     for t, turn in enumerate(scenario.turns):
         problems += _turn_problems(scenario, t, turn, seen)
-    reachable = _reachable(scenario, scenario.start)
+    reached = reachable(scenario, scenario.start)
     for kind, nodes in (("turns", scenario.turns), ("endings", scenario.endings)):
         for i, node in enumerate(nodes):
-            if node.id not in reachable:
+            if node.id not in reached:
                 problems.append(((kind, i, "id"), f"`{node.id}` cannot be reached from `start`"))
-    if not any(e.outcome in PASSING for e in scenario.endings if e.id in reachable):
+    if not any(e.outcome in PASSING for e in scenario.endings if e.id in reached):
         problems.append((("endings",), "no path leads to a good ending (a passing outcome)"))
     problems += _red_flag_problems(scenario)
     return problems
@@ -602,7 +608,8 @@ def _turn_problems(scenario: Scenario, t: int, turn: Turn, seen: dict) -> list[t
     return problems
 
 
-def _reachable(scenario: Scenario, start: str) -> set[str]:
+def reachable(scenario: Scenario, start: str) -> set[str]:
+    """The ids of every turn and ending reachable from ``start``, ignoring conditions."""
     seen, todo = set(), [start]
     while todo:
         node = scenario.node(todo.pop())
@@ -620,7 +627,7 @@ def _red_flag_problems(scenario: Scenario) -> list[tuple[tuple, str]]:
         if turn.red_flag is None:
             continue
         allowed = {ESCALATION_OUTCOME[e] for e in turn.red_flag.escalate_to}
-        endings = [e for e in scenario.endings if e.id in _reachable(scenario, turn.id)]
+        endings = [e for e in scenario.endings if e.id in reachable(scenario, turn.id)]
         wrong = [e.id for e in endings if e.outcome in PASSING and e.outcome not in allowed]
         if wrong:
             problems.append(

@@ -22,7 +22,7 @@ from peercoach.scenario import SCHEMA_VERSION, load_scenario
 
 
 def record_path(scenario_id: str, directory: str | os.PathLike | None = None) -> Path:
-    """Where a scenario's role-play record lives: ``roleplay-<id>.json`` in the notebook's folder."""
+    """Where a scenario's role-play record lives: ``roleplay-<id>.json`` beside the notebook."""
     return Path(directory or Path.cwd()) / f"roleplay-{scenario_id}.json"
 
 
@@ -123,7 +123,9 @@ class RolePlay(w.VBox):
         except (InputError, TypeError, ValueError):
             self.history.append(inputs)
             self.conversation = Conversation(self.scenario)
-            self.feedback.value = "<p>Your saved call no longer fits this scenario; starting again.</p>"
+            self.feedback.value = (
+                "<p>Your saved call no longer fits this scenario; starting again.</p>"
+            )
         self._render()
 
     def _play(self, move: dict) -> None:

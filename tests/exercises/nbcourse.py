@@ -53,8 +53,11 @@ def source_notebook(assignment: str):
 def auto_items(assignment: str) -> dict[str, float]:
     """Auto-graded items (test cells) of an assignment: grade id -> points."""
     nb = source_notebook(assignment)
-    return {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"]) for c in nb.cells
-            if is_test(c)}
+    return {
+        nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"])
+        for c in nb.cells
+        if is_test(c)
+    }
 
 
 def roleplay_items(assignment: str) -> list[tuple[str, str, float, str]]:
@@ -101,8 +104,11 @@ def write_record(folder: Path, scenario: str, inputs) -> None:
 
 def without_markers(source: str) -> str:
     """An instructor's answer with the solution markers removed."""
-    keep = [ln for ln in source.splitlines() if "### BEGIN SOLUTION" not in ln
-            and "### END SOLUTION" not in ln]
+    keep = [
+        ln
+        for ln in source.splitlines()
+        if "### BEGIN SOLUTION" not in ln and "### END SOLUTION" not in ln
+    ]
     return "\n".join(keep)
 
 
@@ -160,8 +166,9 @@ class Course:
     def release(self) -> Path:
         return self.root / "release" / self.assignment / f"{self.assignment}.ipynb"
 
-    def submit(self, student: str, notebook=None, raw: str | None = None,
-               records: dict | None = None) -> Path:
+    def submit(
+        self, student: str, notebook=None, raw: str | None = None, records: dict | None = None
+    ) -> Path:
         """Place a submission: a notebook (or raw text for a broken file) and role-play records."""
         folder = self.root / "submitted" / student / self.assignment
         folder.mkdir(parents=True)
@@ -193,9 +200,11 @@ class Course:
 
     def solution_answers(self) -> dict[str, str]:
         """The instructor's answers, by grade id, from the source notebook."""
-        return {nbgrader_meta(c)["grade_id"]: without_markers(c.source)
-                for c in source_notebook(self.assignment).cells
-                if nbgrader_meta(c).get("solution")}
+        return {
+            nbgrader_meta(c)["grade_id"]: without_markers(c.source)
+            for c in source_notebook(self.assignment).cells
+            if nbgrader_meta(c).get("solution")
+        }
 
     def autograde(self) -> None:
         """Autograde every submission in one batch, timing it."""

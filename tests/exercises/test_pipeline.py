@@ -131,8 +131,9 @@ def test_infinite_loop_is_stopped_and_the_rest_graded(graded):
 def test_deleted_test_cell_is_flagged(graded):
     """Deleting a test cell does not help: it scores zero and is flagged for a trainer."""
     scores = graded.scores("deleted-test")
-    first = next(nbgrader_meta(c)["grade_id"] for c in graded.autograded("solution").cells
-                 if is_test(c))
+    first = next(
+        nbgrader_meta(c)["grade_id"] for c in graded.autograded("solution").cells if is_test(c)
+    )
     assert not scores[first]["auto"]
     assert scores["_flagged"]["manual"]
 
@@ -144,8 +145,9 @@ def test_edited_test_cell_is_restored(graded):
 
 def test_invalid_notebook_fails_alone(graded):
     """A notebook that is not valid JSON is reported, and the rest of the batch is graded."""
-    assert "invalid-json" not in [p.parent.parent.name for p in
-                                  (graded.root / "autograded").glob("*/*/*.ipynb")]
+    assert "invalid-json" not in [
+        p.parent.parent.name for p in (graded.root / "autograded").glob("*/*/*.ipynb")
+    ]
     assert graded.failures, "nbgrader should report the broken notebook"
     assert graded.scores("solution") and graded.scores("blank")
 
@@ -192,5 +194,7 @@ def test_report_autograde_time(graded, record_property):
     """Record the autograde time per submission (printed in the summary with -rA)."""
     count, seconds = TIMINGS[graded.assignment]
     record_property("autograde_seconds_per_submission", round(seconds / count, 2))
-    print(f"{graded.assignment}: {count} submissions autograded in {seconds:.1f} s "
-          f"({seconds / count:.1f} s each, one {8} s timeout included)")
+    print(
+        f"{graded.assignment}: {count} submissions autograded in {seconds:.1f} s "
+        f"({seconds / count:.1f} s each, one {8} s timeout included)"
+    )

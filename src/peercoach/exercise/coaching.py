@@ -17,10 +17,38 @@ NUMBER = re.compile(
 # Words that reveal health matters (regular expressions, matched as whole words); none may appear
 # in a voicemail or text, by the privacy rules.
 HEALTH_WORDS = (
-    "pain", "aches?", "hurts?", "knees?", "hips?", "neck", "spine", "health", r"medic\w*",
-    "pills?", "meds?", r"opioid\w*", "drugs?", r"prescri\w*", "doctors?", "clinics?", "hospital",
-    r"therap\w*", "treatment", r"diagnos\w*", r"symptom\w*", r"injur\w*", "surgery", "mri",
-    "va", "veterans affairs", "mental", "crisis", "ptsd", "programm?e?", "study", r"coach\w*",
+    "pain",
+    "aches?",
+    "hurts?",
+    "knees?",
+    "hips?",
+    "neck",
+    "spine",
+    "health",
+    r"medic\w*",
+    "pills?",
+    "meds?",
+    r"opioid\w*",
+    "drugs?",
+    r"prescri\w*",
+    "doctors?",
+    "clinics?",
+    "hospital",
+    r"therap\w*",
+    "treatment",
+    r"diagnos\w*",
+    r"symptom\w*",
+    r"injur\w*",
+    "surgery",
+    "mri",
+    "va",
+    "veterans affairs",
+    "mental",
+    "crisis",
+    "ptsd",
+    "programm?e?",
+    "study",
+    r"coach\w*",
 )
 LIMITS = {"voicemail": 80, "text": 160}  # voicemail: words; text: characters
 
@@ -28,7 +56,7 @@ LIMITS = {"voicemail": 80, "text": 160}  # voicemail: words; text: characters
 def feedback(text: str, previous: str | None = None) -> None:
     """Print how ``text`` codes in MI terms, with the reasons; ``previous`` is what was said."""
     if type(text) is not str or not text.strip():
-        print("Write your reply as text in quotes, for example feedback(\"It sounds like...\").")
+        print('Write your reply as text in quotes, for example feedback("It sounds like...").')
         return
     try:
         from peercoach.mi import code_utterance
@@ -38,8 +66,18 @@ def feedback(text: str, previous: str | None = None) -> None:
         print("Automatic MI feedback is not available in this version of the course yet.")
         return
     kind = coding.behaviour if coding.subtype is None else f"{coding.subtype} {coding.behaviour}"
-    flags = [f for f in ("affirmation", "permission", "autonomy", "persuade", "confront",
-                         "self_disclosure") if getattr(coding, f)]
+    flags = [
+        f
+        for f in (
+            "affirmation",
+            "permission",
+            "autonomy",
+            "persuade",
+            "confront",
+            "self_disclosure",
+        )
+        if getattr(coding, f)
+    ]
     print(f"Coded as: {kind}" + (f" ({', '.join(flags).replace('_', ' ')})" if flags else "") + ".")
     for reason in coding.reasons:
         print(f"- {reason}")
@@ -68,8 +106,11 @@ def plan_problems(plan: object) -> list[str]:
 def check_plan(plan: object) -> None:
     """Print what an action plan still lacks, or that it looks complete."""
     problems = plan_problems(plan)
-    print("This plan has a what, how much, when, how often and confidence 7 or more."
-          if not problems else "\n".join(f"- {p}" for p in problems))
+    print(
+        "This plan has a what, how much, when, how often and confidence 7 or more."
+        if not problems
+        else "\n".join(f"- {p}" for p in problems)
+    )
 
 
 def message_problems(message: object, kind: str, name: str, callback: str) -> list[str]:
@@ -83,8 +124,11 @@ def message_problems(message: object, kind: str, name: str, callback: str) -> li
         problems.append("Give the callback number, in full.")
     words = [m.group(0) for w in HEALTH_WORDS if (m := re.search(rf"\b{w}\b", message, re.I))]
     if words:
-        problems.append("Leave out anything that hints at health or the programme: "
-                        + ", ".join(repr(w) for w in words) + ".")
+        problems.append(
+            "Leave out anything that hints at health or the programme: "
+            + ", ".join(repr(w) for w in words)
+            + "."
+        )
     size = len(message.split()) if kind == "voicemail" else len(message)
     if size > LIMITS[kind]:
         unit = "words" if kind == "voicemail" else "characters"
@@ -95,5 +139,8 @@ def message_problems(message: object, kind: str, name: str, callback: str) -> li
 def check_message(message: object, kind: str, name: str, callback: str) -> None:
     """Print the privacy and content problems of a voicemail or text, or that it looks fine."""
     problems = message_problems(message, kind, name, callback)
-    print(f"This {kind} keeps to the privacy rules." if not problems
-          else "\n".join(f"- {p}" for p in problems))
+    print(
+        f"This {kind} keeps to the privacy rules."
+        if not problems
+        else "\n".join(f"- {p}" for p in problems)
+    )

@@ -59,7 +59,9 @@ class Item:
         points = round(self.points * earned / total, 2)
         points = min(max(points, 0.0), self.points)
         passed = sum(ok for _, ok, _ in self.results)
-        print(f"{passed} of {len(self.results)} checks passed: {points:g} of {self.points:g} points.")
+        print(
+            f"{passed} of {len(self.results)} checks passed: {points:g} of {self.points:g} points."
+        )
         for _, ok, hint in self.results:
             if not ok:
                 print(f"- Reconsider: {hint}")

@@ -91,8 +91,10 @@ def roleplay_score(scenario_id: str, points: float, rules: str, folder: str | Pa
         return _report(0.0, points, [f"The record could not be replayed ({type(error).__name__})."])
     earned, messages = score_transcript(transcript, points, rules)
     if transcript.outcome is not None:
-        print(f"Replayed call: {len(transcript.steps)} replies, ended as "
-              f"{transcript.outcome.replace('_', ' ')}.")
+        print(
+            f"Replayed call: {len(transcript.steps)} replies, ended as "
+            f"{transcript.outcome.replace('_', ' ')}."
+        )
         for line in transcript.summary.describe():
             print(f"  {line}")
     return _report(earned, points, messages)

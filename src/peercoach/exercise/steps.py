@@ -35,5 +35,7 @@ class HideTestCode(NbGraderPreprocessor):
         cell.source = without_hidden(cell.source)
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+                output["traceback"] = [
+                    f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
+                ]
         return cell, resources

@@ -74,7 +74,7 @@ def to_grade(coursedir, assignment, students, force) -> tuple[list[str], list[st
 
 def run_pool(assignment: str, students: list[str], workers: int, db_url: str | None, report):
     """Grade ``students`` with ``workers`` processes; ``report(outcome, done, total)`` each."""
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("fork")
     counter = context.Value("i", 0)
     outcomes = []
     pool = ProcessPoolExecutor(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import nodes, objectives, quiz, roleplay, theme
+from . import nodes, objectives, quiz, roleplay, schema_doc, theme
 
 STATIC = Path(__file__).parent / "static"
 
@@ -18,6 +18,7 @@ def setup(app):
     app.add_directive("objectives", objectives.ObjectivesDirective)
     app.add_directive("quiz", quiz.QuizDirective)
     app.add_directive("roleplay", roleplay.RoleplayDirective)
+    app.add_directive("scenario-schema", schema_doc.ScenarioSchemaDirective)
     app.connect("env-purge-doc", objectives.purge_doc)
     app.connect("env-merge-info", objectives.merge_envs)
     app.connect("env-check-consistency", objectives.check_consistency)

@@ -1,0 +1,149 @@
+"""Fast checks of the exercise helpers, the rubric page and the course layout (no nbgrader run)."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+from nbcourse import ANSWERS, ASSIGNMENTS, EXERCISES, SOURCE, auto_items, roleplay_items
+
+from peercoach.exercise import Item, load_record, message_problems, plan_problems, roleplay_score
+from peercoach.exercise.records import RecordError
+from peercoach.exercise.roleplay import rules
+from peercoach.exercise.rubrics import PAGE, course_order, problems, render
+from peercoach.exercise.steps import without_hidden
+
+EXPECTED = [
+    "action-plans",
+    "capstone",
+    "not-setting-goals",
+    "pain-basics",
+    "phone-rapport",
+    "reaching-out",
+    "reflective-listening",
+    "safety",
+    "the-socialiser",
+]
+
+
+def test_the_nine_assignments_exist():
+    """exercises/source holds exactly the nine assignments of the course, in certification.yaml."""
+    assert ASSIGNMENTS == EXPECTED
+    assert sorted(course_order(EXERCISES)) == EXPECTED
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_assignment_is_well_formed(assignment):
+    """Every test cell has hidden tests ending in a score; every assignment has a partial answer."""
+    nb = nbformat.read(SOURCE / assignment / f"{assignment}.ipynb", as_version=4)
+    assert auto_items(assignment)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            assert "### BEGIN HIDDEN TESTS" in cell.source, meta["grade_id"]
+            last = cell.source.split("### END HIDDEN TESTS")[0].strip().splitlines()[-1]
+            assert last.startswith(("item.score()", "roleplay_score(")), meta["grade_id"]
+    assert (ANSWERS / assignment / "partial.json").is_file()
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_roleplay_record_in_source(assignment):
+    """No record in source: autograde copies source files over each submission."""
+    assert not list((SOURCE / assignment).glob("roleplay-*.json"))
+
+
+def test_rubric_page_is_current():
+    """book/trainer/rubrics.md matches the notebooks (python -m peercoach.exercise.rubrics)."""
+    assert problems(SOURCE) == []
+    assert PAGE.read_text(encoding="utf-8") == render(SOURCE, course_order(EXERCISES))
+
+
+def test_certification_rule_matches_the_capstone():
+    """The capstone's thresholds are those of exercises/certification.yaml."""
+    from ruamel.yaml import YAML
+
+    calls = YAML(typ="safe").load((EXERCISES / "certification.yaml").read_text())["rule"]["calls"]
+    limits = rules()["thresholds"]
+    assert limits["min_rq"] == calls["min_rq"] and limits["min_pct_cr"] == calls["min_pct_cr"]
+    assert limits["max_confronts"] == calls["max_confronts"]
+    assert limits["outcomes"] == calls["outcomes"]
+    assert limits["plan_min_confidence"] == calls["plan_min_confidence"]
+    assert sorted(s for _, s, _, r in roleplay_items("capstone")) == sorted(calls["scenarios"])
+
+
+def test_item_turns_learner_errors_into_hints(capsys):
+    """An undefined answer or a crash scores zero for that check, with a hint, never an error."""
+    item = Item(points=2)
+    item.check(1, "hint one", lambda: undefined_name)  # noqa: F821
+    item.check(1, "hint two", lambda: 1 / 0)
+    assert item.score() == 0
+    out = capsys.readouterr().out
+    assert "`undefined_name` is not defined yet" in out and "ZeroDivisionError" in out
+
+
+def test_item_gives_partial_credit_and_resists_tricks():
+    """Half the checks give half the points; an object that equals everything does not pass."""
+
+    class Anything:
+        def __eq__(self, other):
+            return True
+
+    item = Item(points=3)
+    item.labels(lambda: {"a": "flare", "b": Anything()}, {"a": "Flare", "b": "warning"}, "{key}")
+    assert item.score() == 1.5
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "No role-play record found"),
+        ("{not json", "damaged"),
+        ('{"inputs": "x"}', "should hold"),
+        ('{"scenario": "other", "inputs": []}', "not 'the-socialiser'"),
+        ('{"inputs": [{"choice": "1"}]}', "input 1"),
+    ],
+)
+def test_bad_records_explain_themselves(tmp_path, content, message):
+    """Each kind of bad record gives a message that says what to do."""
+    if content is not None:
+        (tmp_path / "roleplay-the-socialiser.json").write_text(content)
+    with pytest.raises(RecordError, match=message):
+        load_record("the-socialiser", tmp_path)
+
+
+def test_roleplay_score_replays_and_never_trusts_stored_scores(tmp_path, capsys):
+    """Points come from the replay: a record claiming a score earns only what its inputs earn."""
+    record = {
+        "scenario": "the-socialiser",
+        "inputs": [{"choice": 2}, {"choice": 1}],
+        "score": 6,
+        "passed": True,
+    }
+    (tmp_path / "roleplay-the-socialiser.json").write_text(json.dumps(record))
+    assert roleplay_score("the-socialiser", 6, "plan-call", tmp_path) < 6
+    assert "Reconsider" in capsys.readouterr().out
+    assert roleplay_score("the-socialiser", 6, "plan-call", tmp_path / "none") == 0
+
+
+def test_plan_and_message_checks():
+    """Plans need every part and confidence 7+; messages hold only name and number."""
+    good = {
+        "what": "walk",
+        "how_much": "10 minutes",
+        "when": "after lunch",
+        "how_often": "Mon, Wed",
+        "confidence": 8,
+    }
+    assert plan_problems(good) == []
+    assert len(plan_problems({**good, "how_often": "every day", "confidence": 5})) == 2
+    assert (
+        message_problems("Hi, it's Sam, call me back on 555-0134.", "text", "Sam", "555-0134") == []
+    )
+    assert message_problems("Sam from the pain program: 5550134", "text", "Sam", "555-0134")
+
+
+def test_feedback_step_removes_hidden_tests():
+    """The feedback step keeps visible lines and drops the hidden region."""
+    src = "# visible\n### BEGIN HIDDEN TESTS\nsecret = 1\n### END HIDDEN TESTS"
+    assert "secret" not in without_hidden(src) and "# visible" in without_hidden(src)
