@@ -77,6 +77,7 @@ class Outcome(StrEnum):
     escalated_911 = "escalated_911"
     escalated_staff = "escalated_staff"
     disengaged = "disengaged"
+    unsafe_advice = "unsafe_advice"
     missed_red_flag = "missed_red_flag"
 
 

@@ -17,7 +17,15 @@ from pydantic_core import PydanticUndefined
 from sphinx.util.docutils import SphinxDirective
 
 MODEL_ORDER = (
-    "Scenario", "Persona", "State", "Turn", "Option", "Effect", "Branch", "RedFlag", "Ending",
+    "Scenario",
+    "Persona",
+    "State",
+    "Turn",
+    "Option",
+    "Effect",
+    "Branch",
+    "RedFlag",
+    "Ending",
 )
 ENUM_ORDER = ("Code", "Style", "Outcome", "Escalation")
 SIMPLE_TYPES = {str: "text", int: "whole number", bool: "yes/no", float: "number"}
@@ -122,5 +130,7 @@ class ScenarioSchemaDirective(SphinxDirective):
             lines += enum_lines(kind)
         lines += code_table_lines()
         container = nodes.container(classes=["pc-scenario-schema"])
-        self.state.nested_parse(StringList(lines, "scenario-schema"), 0, container, match_titles=True)
+        self.state.nested_parse(
+            StringList(lines, "scenario-schema"), 0, container, match_titles=True
+        )
         return container.children
