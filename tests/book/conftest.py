@@ -82,9 +82,8 @@ class PageReport:
 def run_axe(page) -> list[dict]:
     """Inject the pinned axe-core and return the WCAG 2.1 A/AA violations, summarised."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
+    options = "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}"
+    result = page.evaluate(f"tags => axe.run(document, {options})", AXE_TAGS)
     return [
         {
             "id": v["id"],
@@ -97,8 +96,12 @@ def run_axe(page) -> list[dict]:
 
 
 class PageReports:
-    """Visit each page once, on demand, in a fresh context; cache the reports."""
+    """Visit each page once, in a fresh context, and cache the reports.
 
+    Pages are loaded ``BATCH`` at a time (their network waits overlap); axe then runs on each.
+    """
+
+    BATCH = 6
     visited: dict[str, PageReport] = {}
 
     def __init__(self, browser, base_url: str):
@@ -108,21 +111,28 @@ class PageReports:
 
     def __getitem__(self, docname: str) -> PageReport:
         if docname not in self.visited:
-            self.visited[docname] = self.visit(docname)
+            todo = [name for name in self.pages if name not in self.visited and name != docname]
+            self.visit([docname, *todo[: self.BATCH - 1]])
         return self.visited[docname]
 
-    def visit(self, docname: str) -> PageReport:
-        """Load ``docname`` with an empty cache, record every request and run axe."""
+    def visit(self, docnames: list[str]) -> None:
+        """Load the pages with an empty cache, record every request and run axe on each."""
+        opened = [self._open(docname) for docname in docnames]
+        for report, context, page in opened:
+            page.wait_for_load_state("networkidle")
+            report.violations = run_axe(page)
+            context.close()
+            self.visited[report.docname] = report
+
+    def _open(self, docname: str):
         report = PageReport(docname)
         context = self.browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.on("request", lambda request: report.requests.append(request.url))
         page.on("requestfinished", lambda request: _add_size(report, request))
         page.on("pageerror", lambda error: report.errors.append(str(error)))
-        page.goto(self.base_url + docname + ".html", wait_until="networkidle")
-        report.violations = run_axe(page)
-        context.close()
-        return report
+        page.goto(self.base_url + docname + ".html", wait_until="commit")
+        return report, context, page
 
 
 def _add_size(report: PageReport, request) -> None:

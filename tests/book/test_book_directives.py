@@ -31,6 +31,7 @@ EXPECTED_WARNINGS = [
     ),
     ("broken.md:31", "roleplay: scenario 'no-such-scenario'", "no-such-scenario.yaml"),
     ("broken.md:34", "roleplay: 'Not_An_Id' is not a scenario id", ""),
+    ("good.md:27", "roleplay markup-test: unknown objective 'fx-unknown'", ""),
 ]
 
 

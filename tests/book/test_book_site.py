@@ -88,3 +88,45 @@ def test_static_css_loads_nothing_from_another_host(site):
 def test_every_scenario_is_played_in_a_book_page(scenario_pages, scenario_id):
     """Each scenario in scenarios/ is embedded by a {roleplay} in at least one page of the book."""
     assert scenario_pages.get(scenario_id), f"add ```{{roleplay}} {scenario_id}``` to a module page"
+
+
+def schema_fields() -> list[tuple[str, str, str]]:
+    """(model, key, description) for every field of every scenario model."""
+    from peercoach.sphinxext.schema_doc import models
+
+    return [
+        (model.__name__, field.alias or name, field.description or "")
+        for model in models()
+        for name, field in model.model_fields.items()
+    ]
+
+
+@pytest.mark.parametrize("model, key, description", schema_fields(), ids=lambda v: str(v)[:30])
+def test_scenario_format_page_documents_every_field(site, model, key, description):
+    """The staff reference has a row for each model field, with its description from the code."""
+    page = BeautifulSoup((site / "book/staff/scenario-format.html").read_text(), "html.parser")
+    target = page.find(id=f"schema-{model.lower()}")
+    assert target is not None, f"no section for {model}"
+    rows = [
+        [plain(cell.get_text()) for cell in row.find_all("td")]
+        for row in target.find_next("table").find_all("tr")
+    ]
+    assert [key, plain(description.replace("`", ""))] in [[r[0], r[-1]] for r in rows if r]
+
+
+def plain(text: str) -> str:
+    """Text with single spaces and straight quotes (the page uses typographic ones)."""
+    straight = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
+    return " ".join(straight.split())
+
+
+def test_scenario_format_example_is_a_valid_scenario(tmp_path):
+    """The YAML example on the staff reference page passes the scenario checks."""
+    from peercoach.scenario import check_file
+
+    source = (ROOT / "book/staff/scenario-format.md").read_text()
+    example = source.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "short-example.yaml"
+    path.write_text(example)
+    scenario, problems = check_file(path)
+    assert problems == [] and scenario.id == "short-example"

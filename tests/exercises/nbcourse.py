@@ -25,7 +25,7 @@ ANSWERS = Path(__file__).with_name("answers")
 ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
 ROLEPLAY_CALL = re.compile(r'roleplay_score\("([\w-]+)", points=([\d.]+), rules="([\w-]+)"\)')
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
-CELL_TIMEOUT = 8
+CELL_TIMEOUT = 10
 
 
 def nbgrader_meta(cell) -> dict:

@@ -15,6 +15,7 @@ import pytest
 from nbcourse import (
     ANSWERS,
     ASSIGNMENTS,
+    CELL_TIMEOUT,
     Course,
     auto_items,
     hidden_lines,
@@ -196,5 +197,5 @@ def test_report_autograde_time(graded, record_property):
     record_property("autograde_seconds_per_submission", round(seconds / count, 2))
     print(
         f"{graded.assignment}: {count} submissions autograded in {seconds:.1f} s "
-        f"({seconds / count:.1f} s each, one {8} s timeout included)"
+        f"({seconds / count:.1f} s each, one {CELL_TIMEOUT} s timeout included)"
     )

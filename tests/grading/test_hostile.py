@@ -87,6 +87,10 @@ def hostile_answers(course: Path, port: int) -> dict[str, dict]:
         },
         "edited_tests": {"square": PARTIAL["square"], "greet": GREET, "test_square": "pass"},
         "invalid_json": {"raw": '{"cells": [ this is not json'},
+        "symlink": {
+            "square": "import os\nprint('LINK', os.path.exists('notes.txt'))\n" + SQUARE,
+            "greet": GREET,
+        },
     }
 
 
@@ -145,6 +149,8 @@ def cohort(request, tmp_path_factory):
     for student, answers in hostile.items():
         answers = dict(answers)
         submit(course, "ps1", student, answers, raw=answers.pop("raw", None))
+    link = course / "submitted" / "symlink" / "ps1" / "notes.txt"
+    link.symlink_to(course / "source" / "ps1" / "answers.ipynb")
     protected["submitted"] = digest(course / "submitted")
     run = peercoach(course, "grade", "ps1", "--workers", "2")
     server.close()
@@ -218,7 +224,8 @@ def test_gradebook_intact(cohort):
     with Gradebook(cohort["db_url"], COURSE_ID) as gb:
         subs = gb.find_assignment("ps1").submissions
         students = sorted(s.student.id for s in subs)
-        assert students == sorted(["good", "partial", *cohort["hostile"]])
+        refused = {"symlink"}
+        assert students == sorted({"good", "partial", *cohort["hostile"]} - refused)
         for sub in subs:
             assert sub.max_score == 4
             names = sorted(g.name for nb in sub.notebooks for g in nb.grades)
@@ -309,6 +316,14 @@ def test_invalid_notebook_fails_with_zero(cohort):
     assert "FAILED" in next(
         line for line in cohort["run"].stdout.splitlines() if line.startswith("invalid_json ")
     )
+
+
+def test_symbolic_link_to_tests_is_refused(cohort):
+    """A submission linking to the source notebook is refused: nbgrader would copy the target."""
+    entry = ledger(cohort, "symlink")
+    assert entry["status"] == "failed" and entry["score"] == 0
+    assert entry["problems"] == ["submission holds symbolic links, not graded: notes.txt"]
+    assert not (cohort["course"] / "autograded" / "symlink").exists()
 
 
 def test_rerun_skips_graded(cohort):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import sys
 
 from .runner import GradingError, grade_assignment
@@ -40,6 +41,13 @@ def export_command(args) -> int:
     from .gradebook import item_grades
     from .worker import load_course_config
 
+    if not os.path.exists("nbgrader_config.py"):
+        print(
+            f"peercoach export: {os.path.abspath('nbgrader_config.py')}: expected an nbgrader "
+            "course directory; not found. Run this in the course directory (e.g. exercises/).",
+            file=sys.stderr,
+        )
+        return 2
     coursedir = CourseDirectory(config=load_course_config(args.db))
     rows = list(item_grades(coursedir.db_url, coursedir.course_id))
     with open(args.out, "w", newline="") as handle:

@@ -23,7 +23,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer, List, Unicode
+from traitlets import Bool, Integer, List, Unicode, default
 from traitlets.config import Configurable
 
 SYSTEM_DIRS = ("/usr", "/etc")
@@ -59,8 +59,15 @@ class Sandbox(Configurable):
     output_kb = Integer(1024, help="Output the grader keeps per notebook, in KiB.").tag(config=True)
     uid_base = Integer(61000, help="Sandbox user of worker N is uid_base + N.").tag(config=True)
     read_only_paths = List(
-        Unicode(), help="Extra folders learner code may read (e.g. the scenarios)."
+        Unicode(),
+        help="Extra folders learner code may read; default: a 'scenarios' folder beside the "
+        "course directory, if there is one.",
     ).tag(config=True)
+
+    @default("read_only_paths")
+    def _scenarios_beside_course(self) -> list[str]:
+        scenarios = os.path.abspath(os.path.join(os.getcwd(), os.pardir, "scenarios"))
+        return [scenarios] if os.path.isdir(scenarios) else []
 
 
 def python_paths() -> list[str]:
@@ -107,8 +114,8 @@ def parent_dirs(paths: list[str]) -> list[str]:
 
 def read_only_binds(settings: Sandbox) -> list[tuple[str, str, str]]:
     """The Python installation, ``peercoach`` and the configured extra folders, read-only."""
-    paths = python_paths() + [p for p in settings.read_only_paths if os.path.exists(p)]
-    return [("--ro-bind", os.path.realpath(p), p) for p in paths]
+    extra = [os.path.abspath(p) for p in settings.read_only_paths if os.path.exists(p)]
+    return [("--ro-bind", os.path.realpath(p), p) for p in python_paths() + extra]
 
 
 def limit_args(settings: Sandbox, uid: int) -> list[str]:

@@ -98,11 +98,15 @@ def grade(assignment: str, student: str) -> Outcome:
     log = logging.getLogger(f"peercoach.grading.{os.getpid()}")
     log.propagate, log.handlers = False, [collector]
     sandbox.PROBLEMS.clear()
-    failed = _run_autograde(coursedir, log)
-    noted = [_short(m) for m in collector.messages if _worth_showing(m)]
-    outcome.problems = (
-        sandbox.PROBLEMS + edited_locked_cells(coursedir, assignment, student) + noted
-    )
+    submitted = coursedir.format_path(coursedir.submitted_directory, student, assignment)
+    links = symbolic_links(submitted)
+    if links:
+        failed, noted = True, [f"submission holds symbolic links, not graded: {', '.join(links)}"]
+    else:
+        failed = _run_autograde(coursedir, log)
+        noted = [_short(m) for m in collector.messages if _worth_showing(m)]
+    edited = edited_locked_cells(coursedir, assignment, student)
+    outcome.problems = sandbox.PROBLEMS + edited + noted
     if failed:
         _zero_submission(coursedir, assignment, student)
     outcome.score, outcome.max_score = submission_score(coursedir, assignment, student)
@@ -110,6 +114,16 @@ def grade(assignment: str, student: str) -> Outcome:
     outcome.seconds = round(time.monotonic() - began, 2)
     ledger.write(outcome)
     return outcome
+
+
+def symbolic_links(folder: str) -> list[str]:
+    """Symbolic links in a submission; nbgrader would copy what they point at (e.g. tests)."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            if os.path.islink(os.path.join(root, name)):
+                found.append(os.path.relpath(os.path.join(root, name), folder))
+    return sorted(found)
 
 
 def _run_autograde(coursedir: CourseDirectory, log: logging.Logger) -> bool:

@@ -28,7 +28,7 @@ def setup(app):
     app.add_css_file("peercoach.css")
     app.add_js_file("quiz.js", defer="defer")
     app.add_js_file("roleplay.js", defer="defer")
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_static_path(app, config) -> None:

@@ -1,8 +1,8 @@
 """The ``objectives`` directive: learning objectives with stable ids, checked across the book.
 
 Each line reads ``- some-id: What the coach can do.``. Every id becomes an HTML anchor. Ids are
-collected in the build environment, so duplicates across pages, malformed lines and quizzes that
-name an unknown objective are reported as warnings with file and line.
+collected in the build environment, so duplicates across pages, malformed lines, and quizzes or
+role-play scenarios that name an unknown objective are reported as warnings with file and line.
 """
 
 from __future__ import annotations
@@ -77,9 +77,9 @@ def record_objective(env, objective_id: str, lineno: int) -> None:
     _objectives(env).setdefault(objective_id, []).append((env.docname, lineno))
 
 
-def record_use(env, objective_id: str, lineno: int) -> None:
-    """Remember that the current page refers to ``objective_id`` at ``lineno``."""
-    _uses(env).setdefault(objective_id, []).append((env.docname, lineno))
+def record_use(env, objective_id: str, lineno: int, user: str = "quiz") -> None:
+    """Remember that ``user`` (e.g. ``quiz``) in the current page names ``objective_id``."""
+    _uses(env).setdefault(objective_id, []).append((env.docname, lineno, user))
 
 
 def purge_doc(app, env, docname: str) -> None:
@@ -109,11 +109,11 @@ def check_consistency(app, env) -> None:
                 (docname, lineno),
             )
     known = _objectives(env)
-    for objective_id, locations in sorted(_uses(env).items()):
+    for objective_id, uses in sorted(_uses(env).items()):
         if objective_id in known:
             continue
-        for location in sorted(locations):
+        for docname, lineno, user in sorted(uses):
             warn(
-                f"quiz: unknown objective {objective_id!r}; define it in an {{objectives}} block",
-                location,
+                f"{user}: unknown objective {objective_id!r}; define it in an {{objectives}} block",
+                (docname, lineno),
             )

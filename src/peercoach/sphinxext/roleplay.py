@@ -3,7 +3,8 @@
 ``{roleplay} the-socialiser`` loads ``scenarios/the-socialiser.yaml`` (beside the book's
 ``_config.yml``) with :func:`peercoach.scenario.load_scenario`, compiles it with the engine into
 JSON for ``roleplay.js`` and writes a numbered "choose your path" text version that readers
-without JavaScript, print and PDF get instead of the player.
+without JavaScript, print and PDF get instead of the player. The learning objectives the
+scenario names must be defined by an ``{objectives}`` block somewhere in the book.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from .nodes import element
-from .objectives import warn
+from .objectives import record_use, warn
 from .textversion import text_version
 
 SCENARIO_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -63,6 +64,8 @@ class RoleplayDirective(SphinxDirective):
             for problem in error.problems:
                 warn(f"roleplay: scenario {scenario_id!r}: {problem}", self.get_location())
             return []
+        for objective in scenario.objectives:
+            record_use(self.env, objective, self.lineno, f"roleplay {scenario_id}")
         return [self._roleplay_node(scenario, page_data(scenario))]
 
     def _roleplay_node(self, scenario, data: dict) -> nodes.Node:

@@ -4,7 +4,8 @@
   still show through the theme's bundled FontAwesome web font.
 - sphinx-thebe's assets are dropped: the book runs no code in the page, and thebe's script would
   declare a CDN URL and fail with a duplicate declaration.
-- Each page loads ``quiz.js`` and ``roleplay.js`` only when it has a quiz or a role-play.
+- Optional assets load only on pages that use them (``OPTIONAL_ASSETS``): the quiz and
+  role-play scripts, sphinx-design, MyST-NB's cell styles, the copy button and toggle buttons.
 - The sidebar's collapse toggles (``<summary>`` with only an icon) get a text name.
 - Bibliography entries are list items of the citation list (``role="doc-biblioentry"`` is
   deprecated, and a ``role="list"`` needs ``listitem`` children).
@@ -18,10 +19,28 @@ import re
 from functools import wraps
 from pathlib import Path
 
+from docutils import nodes
+
 from .nodes import html_element
 
 TEMPLATES = Path(__file__).parent / "templates"
-PAGE_SCRIPTS = {"quiz.js": "pc-quiz", "roleplay.js": "pc-roleplay"}
+OPTIONAL_ASSETS = (
+    (re.compile(r"quiz\.js"), lambda used: "pc-quiz" in used),
+    (re.compile(r"roleplay\.js"), lambda used: "pc-roleplay" in used),
+    (
+        re.compile(r"sphinx-design\.min\.css|design-tabs\.js"),
+        lambda used: any(name.startswith("sd-") for name in used),
+    ),
+    (re.compile(r"mystnb\..*\.css"), lambda used: "cell" in used),
+    (
+        re.compile(r"copybutton\.(js|css)|clipboard\.min\.js"),
+        lambda used: "literal_block" in used,
+    ),
+    (
+        re.compile(r"togglebutton\.(js|css)"),
+        lambda used: bool({"toggle", "dropdown", "cell"} & used),
+    ),
+)
 TOGGLE = re.compile(
     r"(<a [^>]*>(?P<title>[^<]*)</a>\s*<details[^>]*>\s*<summary>)"
     r'(?P<icon><span class="toctree-toggle"[^>]*>.*?</span>)'
@@ -37,15 +56,26 @@ def add_templates(app, config) -> None:
         config.templates_path.insert(0, str(TEMPLATES))
 
 
-def page_classes(doctree) -> set[str]:
-    """The ``pc-*`` classes of the extension's elements in a page."""
+def page_features(doctree) -> set[str]:
+    """The classes used in a page, plus ``literal_block`` when it shows code."""
+    used: set[str] = set()
     if doctree is None:
-        return set()
-    return {
-        name
-        for node in doctree.findall(html_element)
-        for name in str(node["attrs"].get("class", "")).split()
-    }
+        return used
+    for node in doctree.findall(nodes.Element):
+        used.update(node.get("classes", []))
+        if isinstance(node, html_element):
+            used.update(str(node["attrs"].get("class", "")).split())
+        if isinstance(node, nodes.literal_block):
+            used.add("literal_block")
+    return used
+
+
+def needed(asset, used: set[str]) -> bool:
+    """False for an optional asset the page does not use, and for thebe's assets."""
+    if _is_thebe(asset):
+        return False
+    name = Path(_asset_name(asset)).name
+    return all(use(used) for pattern, use in OPTIONAL_ASSETS if pattern.fullmatch(name))
 
 
 def _asset_name(asset) -> str:
@@ -57,15 +87,10 @@ def _is_thebe(asset) -> bool:
     return "thebe" in _asset_name(asset) or "thebe" in body.lower()
 
 
-def trim_assets(context: dict, classes: set[str]) -> None:
-    """Drop thebe's assets, and the extension's scripts a page does not use."""
-    unused = {name for name, cls in PAGE_SCRIPTS.items() if cls not in classes}
-    context["script_files"] = [
-        js
-        for js in context.get("script_files", [])
-        if not _is_thebe(js) and Path(_asset_name(js)).name not in unused
-    ]
-    context["css_files"] = [css for css in context.get("css_files", []) if not _is_thebe(css)]
+def trim_assets(context: dict, used: set[str]) -> None:
+    """Drop the scripts and styles a page does not need."""
+    for key in ("script_files", "css_files"):
+        context[key] = [asset for asset in context.get(key, []) if needed(asset, used)]
 
 
 def name_toggles(html: str) -> str:
@@ -93,7 +118,7 @@ def fix_citation_roles(body: str) -> str:
 
 def page_context(app, pagename, templatename, context, doctree) -> None:
     """Apply the fixes to one page's template context (runs after the theme's handlers)."""
-    trim_assets(context, page_classes(doctree))
+    trim_assets(context, page_features(doctree))
     if isinstance(context.get("body"), str):
         context["body"] = fix_citation_roles(context["body"])
     if callable(context.get("generate_toctree_html")):
