@@ -77,3 +77,20 @@ def test_failing_cell_fails_the_build(tmp_path):
     status, problems = build_book(book, strict_all=True)
     assert status != 0
     assert any("book/nb" in p for p in problems), problems
+
+
+@pytest.mark.slow
+def test_exercises_release_and_a_broken_one_is_named(tmp_path):
+    """Every assignment releases; a broken notebook is named and the others still release."""
+    from peercoach.build import assignments, release_exercises
+
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "exercises", course, ignore=shutil.ignore_patterns("release", "*.db"))
+    names = assignments(course)
+    (course / "source" / names[0] / f"{names[0]}.ipynb").write_text("{not a notebook")
+    problems = release_exercises(course)
+    assert len(problems) == 1 and problems[0].startswith(f"exercises/source/{names[0]}:")
+    for name in names[1:]:
+        released = course / "release" / name / f"{name}.ipynb"
+        text = released.read_text()
+        assert "### BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text

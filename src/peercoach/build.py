@@ -76,28 +76,33 @@ def assignments(course: Path) -> list[str]:
 def release_exercises(course: Path, into: Path | None = None) -> list[str]:
     """Generate the student version of every assignment with nbgrader; returns problem lines.
 
-    With ``into``, the course is copied there first so the real course folder is untouched
+    nbgrader's own ``GenerateAssignment`` runs in this process, so its start-up is paid once.
+    With ``into``, the course is copied there first and the real course folder is untouched
     (used by ``peercoach check``).
     """
+    import logging
+
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
     if into is not None:
-        shutil.copytree(course, into, ignore=shutil.ignore_patterns("gradebook.db", "release"))
+        skip = shutil.ignore_patterns("gradebook.db", "release", "submitted", "autograded")
+        shutil.copytree(course, into, ignore=skip)
         course = into
+    os.environ["PATH"] = _env()["PATH"]
     problems: list[str] = []
     for name in assignments(course):
-        result = subprocess.run(
-            [_tool("nbgrader"), "generate_assignment", name, "--force", "--log-level=ERROR"],
-            cwd=course,
-            capture_output=True,
-            text=True,
-            env=dict(
-                os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-            ),
-        )
-        if result.returncode:
-            detail = [x for x in (result.stdout + result.stderr).splitlines() if x.strip()][-3:]
-            problems.append(
-                f"exercises/source/{name}: nbgrader could not release it: " + " ".join(detail)
-            )
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+        config.CourseDirectory.root = str(course)
+        coursedir = CourseDirectory(config=config, assignment_id=name)
+        app = GenerateAssignment(coursedir=coursedir, config=config)
+        app.force = True
+        app.log.setLevel(logging.ERROR)
+        try:
+            app.start()
+        except Exception as error:  # noqa: BLE001 - nbgrader signals a bad notebook this way
+            problems.append(f"exercises/source/{name}: nbgrader could not release it: {error}")
     return problems
 
 
@@ -125,6 +130,24 @@ def build_command(args) -> int:
     return 0
 
 
+def exercise_problems(root: Path) -> list[str]:
+    """Exercises that nbgrader cannot release, and rubrics that are wrong or not in the guide."""
+    from peercoach.exercise.rubrics import course_order, problems, render
+
+    exercises = root / "exercises"
+    found = problems(exercises / "source")
+    page = root / "book" / "trainer" / "rubrics.md"
+    if not found and page.read_text(encoding="utf-8") != render(
+        exercises / "source", course_order(exercises)
+    ):
+        found.append(
+            "book/trainer/rubrics.md: differs from the notebooks' rubrics; "
+            "run `python -m peercoach.exercise.rubrics` to rewrite it"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        return found + release_exercises(exercises, Path(tmp) / "course")
+
+
 def check_command(args) -> int:
     """``peercoach check``: every check staff run before publishing, each problem in plain words."""
     from peercoach.content import content_problems
@@ -141,8 +164,7 @@ def check_command(args) -> int:
         )
     sections.append(("Scenarios", scenario_problems))
     sections.append(("Pages", content_problems(root)))
-    with tempfile.TemporaryDirectory() as tmp:
-        sections.append(("Exercises", release_exercises(root / "exercises", Path(tmp) / "course")))
+    sections.append(("Exercises", exercise_problems(root)))
     if not args.no_book:
         status, problems = build_book(root, strict_all=True)
         if status and not problems:

@@ -216,9 +216,16 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A server that does not print a traceback when a closing browser drops a connection."""
+
+    def handle_error(self, request, client_address):
+        pass
+
+
 def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     """Serve ``folder`` on a free port of 127.0.0.1; return the server and its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
+    server = QuietServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 

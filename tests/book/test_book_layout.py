@@ -73,3 +73,27 @@ def test_without_javascript_the_text_version_is_shown(browser, fixture_url):
     container.locator(".pc-roleplay-text a").first.click()
     assert page.url.endswith("#pc-rp-markup-test-2") or "#pc-rp-markup-test-" in page.url
     context.close()
+
+
+def test_search_from_a_page_opens_the_results(page, base_url):
+    """Ctrl+K, a word and Enter open the search page with results (the index loads there)."""
+    page.goto(base_url + "book/intro.html")
+    page.keyboard.press("Control+k")
+    page.keyboard.type("pain")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=pain*")
+    results = page.locator("#search-results")
+    results.locator("li a").first.wait_for()
+    assert results.locator("li a").first.get_attribute("href").startswith("book/")
+
+
+def test_text_version_can_be_shown_beside_the_player(page, fixture_url):
+    """With JavaScript on, a button shows the numbered text version and says it is open."""
+    page.goto(fixture_url + "good.html")
+    container = page.locator('[data-scenario="markup-test"]')
+    switch = container.locator("button.pc-rp-textswitch")
+    assert switch.get_attribute("aria-expanded") == "false"
+    switch.click()
+    assert switch.get_attribute("aria-expanded") == "true"
+    assert container.locator(".pc-roleplay-text").is_visible()
+    assert container.locator(".pc-roleplay-player").is_visible()

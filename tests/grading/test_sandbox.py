@@ -96,7 +96,7 @@ def test_gradebook_openings_are_serialised_across_processes(tmp_path):
     db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     gradebook.ensure_bin_on_path()
     Gradebook(db_url, "c").close()
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("fork")
     log = context.Queue()
     workers = [
         context.Process(target=hold_gradebook, args=(db_url, "c", 0.5, log)) for _ in range(3)

@@ -1,12 +1,15 @@
 """Fixes to the book theme's pages: lighter, offline, and accessible.
 
-- The theme's 1.5 MB FontAwesome script is not loaded (``templates/layout.html``); its icons
-  still show through the theme's bundled FontAwesome web font.
+- The theme's 1.5 MB FontAwesome script is not loaded (``templates/layout.html``), nor its
+  156 kB web font: ``static/peercoach.css`` draws the few icons the theme uses as inline SVG
+  masks (header buttons, sidebar toggles, admonition titles).
 - sphinx-thebe's assets are dropped: the book runs no code in the page, and thebe's script would
   declare a CDN URL and fail with a duplicate declaration.
 - Optional assets load only on pages that use them (``OPTIONAL_ASSETS``): the quiz and
   role-play scripts, sphinx-design, MyST-NB's cell styles, the copy button and toggle buttons.
-- The sidebar's collapse toggles (``<summary>`` with only an icon) get a text name.
+- The sidebar's collapse toggles (``<summary>`` with only an icon) get a text name, the
+  sidebar is a named region (``templates/sections/sidebar-primary.html``) and the search
+  button is named by its visible text (``templates/search-button-field.html``).
 - Bibliography entries are list items of the citation list (``role="doc-biblioentry"`` is
   deprecated, and a ``role="list"`` needs ``listitem`` children).
 - Sphinx's search index loads on the search page only (``templates/layout.html``); the search box
@@ -24,6 +27,7 @@ from docutils import nodes
 from .nodes import html_element
 
 TEMPLATES = Path(__file__).parent / "templates"
+PYDATA_THEMES = {"sphinx_book_theme", "pydata_sphinx_theme"}
 OPTIONAL_ASSETS = (
     (re.compile(r"quiz\.js"), lambda used: "pc-quiz" in used),
     (re.compile(r"roleplay\.js"), lambda used: "pc-roleplay" in used),
@@ -45,9 +49,6 @@ TOGGLE = re.compile(
     r"(<a [^>]*>(?P<title>[^<]*)</a>\s*<details[^>]*>\s*<summary>)"
     r'(?P<icon><span class="toctree-toggle"[^>]*>.*?</span>)'
 )
-
-
-PYDATA_THEMES = {"sphinx_book_theme", "pydata_sphinx_theme"}
 
 
 def add_templates(app, config) -> None:

@@ -342,6 +342,22 @@
     this.debrief.appendChild(list);
   };
 
+  /* A button that shows or hides the numbered text version under the player. */
+  function addTextSwitch(container) {
+    var text = container.querySelector(".pc-roleplay-text");
+    var button = el("button", "pc-button pc-rp-textswitch", "Show all paths as text");
+    button.type = "button";
+    button.setAttribute("aria-expanded", "false");
+    text.id = text.id || container.dataset.scenario + "-text-version";
+    button.setAttribute("aria-controls", text.id);
+    button.addEventListener("click", function () {
+      var open = container.classList.toggle("pc-show-text");
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = open ? "Hide the text version" : "Show all paths as text";
+    });
+    container.insertBefore(button, text);
+  }
+
   function init() {
     document.querySelectorAll(".pc-roleplay").forEach(function (container) {
       var data = JSON.parse(container.querySelector(".pc-roleplay-data").textContent);
@@ -349,6 +365,7 @@
       root.hidden = false;
       container.classList.add("pc-js");
       container.player = new Player(root, data);
+      addTextSwitch(container);
     });
   }
 
