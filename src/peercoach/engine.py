@@ -265,7 +265,7 @@ class Conversation:
         self.node = self.scenario.node(next_id(option, self.state))
         self._visit(self.node)
         if not self.finished and len(self.steps) >= MAX_STEPS:
-            self.node = _TIMEOUT
+            self.node = TIMEOUT_ENDING
         return step
 
     def _resolve(self, turn: Turn, move) -> tuple[int, Coding]:
@@ -310,7 +310,7 @@ class Conversation:
         return result
 
 
-_TIMEOUT = Ending(
+TIMEOUT_ENDING = Ending(
     id="call-ran-out",
     outcome=Outcome.disengaged,
     debrief="The call went round in circles until the participant had to go. "
@@ -407,6 +407,8 @@ def compile_scenario(scenario: Scenario | str) -> dict:
             if isinstance(branches, str):
                 branches = [{"if": None, "goto": branches}]
             option["next"] = [{"when": _clauses(b["if"]), "goto": b["goto"]} for b in branches]
+    data["max_steps"] = MAX_STEPS
+    data["timeout"] = TIMEOUT_ENDING.model_dump(mode="json")
     data["passing"] = sorted(o.value for o in PASSING)
     data["plan_confidence"] = PLAN_CONFIDENCE
     data["escalation_outcomes"] = {e.value: o.value for e, o in ESCALATION_OUTCOME.items()}

@@ -1,4 +1,8 @@
-"""Grade an assignment's submissions with a pool of workers and report each one as it finishes."""
+"""Grade an assignment's submissions with a pool of workers and report each one as it finishes.
+
+Workers are forked from this process after nbgrader is imported, so the start-up cost is paid
+once per run; each worker then reads the course configuration once and grades many submissions.
+"""
 
 from __future__ import annotations
 

@@ -35,13 +35,10 @@ def script_json(data: dict) -> str:
 
 
 def page_data(scenario) -> dict:
-    """The engine's compiled scenario, plus the step limit and the ending used when it is hit."""
+    """The engine's compiled scenario (with the step limit and the ending used when it is hit)."""
     from peercoach import engine
 
-    data = engine.compile_scenario(scenario)
-    data.setdefault("max_steps", engine.MAX_STEPS)
-    data.setdefault("timeout", engine._TIMEOUT.model_dump(mode="json"))
-    return data
+    return engine.compile_scenario(scenario)
 
 
 class RoleplayDirective(SphinxDirective):
