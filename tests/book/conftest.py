@@ -169,18 +169,6 @@ def write_weight_table(reports: dict[str, PageReport]) -> str:
     return table
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 def pytest_generate_tests(metafunc):
     """Parametrise every test that takes ``docname`` over the pages a reader can open."""
     if "docname" in metafunc.fixturenames:
@@ -287,19 +275,6 @@ def base_url(site) -> str:
     server, url = serve(site)
     yield url
     server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the session."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -21,23 +21,13 @@ from peercoach.report.build import gather, write_report
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def _axe_path() -> Path:
     path = Path(os.environ.get("PEERCOACH_AXE_JS", REPO / "node_modules/axe-core/axe.min.js"))
     if not path.exists():
-        pytest.skip(f"axe-core not installed at {path} (npm install axe-core@4.10.2 --no-save)")
+        pytest.fail(f"axe-core is not installed at {path}: run `make test-setup` (npm ci)")
     return path
 
 
@@ -52,24 +42,18 @@ def _report(course_dir) -> Path:
     return write_report(gather(course_dir, url, replayer=coded_replay), course_dir / "report")
 
 
-def test_report_has_no_serious_accessibility_violations(course_dir):
+def test_report_has_no_serious_accessibility_violations(course_dir, browser):
     """Every chart, table and link of the report passes axe's WCAG 2.1 A/AA rules."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
     page_path, axe = _report(course_dir), _axe_path()
     requests = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page()
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto(page_path.as_uri())
-        page.add_script_tag(path=str(axe))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
-        )
-        browser.close()
+    page = browser.new_page()
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_path.as_uri())
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+    )
+    page.close()
     bad = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
         for v in result["violations"]

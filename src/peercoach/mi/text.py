@@ -21,7 +21,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "."})
 _FILLER = re.compile(
     r"^(?:ok(?:ay)?|alright|all right|well|now|right|yeah|yes|yep|um+|uh+|er+|hmm+|mm+-?hmm+|"
-    r"uh-huh|oh|and|but|or|i see|gotcha|sure|got it|mm+|then|look|wow|yet|anyway|"
+    r"uh-huh|oh|and|but|or|i see|i mean|gotcha|sure|got it|mm+|then|look|wow|yet|anyway|"
     r"no(?=,))\b[,.!]?\s*",
 )
 
@@ -55,7 +55,7 @@ def clean(text: str) -> Cleaned:
     text = _SPACE.sub(" ", text).strip()
     truncated = len(text) > MAX_CHARS
     text = text[:MAX_CHARS]
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if _LATIN.search(s)]
+    sentences = [unfill(s.strip()) for s in _SENTENCE.findall(text) if _LATIN.search(s)]
     truncated = truncated or len(sentences) > MAX_SENTENCES
     return Cleaned(
         sentences=tuple(sentences[:MAX_SENTENCES]),
@@ -63,6 +63,44 @@ def clean(text: str) -> Cleaned:
         had_markup=had_markup,
         has_latin=bool(_LATIN.search(text)),
     )
+
+
+# Spoken-transcript noise inside a sentence: hesitations ("um", "uh"), discourse fillers set off by
+# commas (", you know,", ", like,", "I mean,") and restarts ("that's, that's", "what, what's").
+_HES = r"(?<![\w-])(?:u+m+|u+h+|e+r+m*|h+m+)(?![\w-])"
+_HESITATION = re.compile(rf"(?:,\s*)?{_HES}(?:\s*,)?[.]?", re.IGNORECASE)
+_HES_AT_CLAUSE = re.compile(
+    rf",\s*{_HES}\s*,\s*(?=(?:what|how|why|when|where|who|which|is|are|was|do|does|did|have|has|"
+    r"can|could|would|will|and|but|so|or|because|if)\b)",
+    re.IGNORECASE,
+)
+_COMMA_FILLER = re.compile(
+    r",\s*(?:you know|i mean|like|you see|kind of|sort of)\s*,|\s+(?:like|kind of|sort of)\s*,|"
+    r",\s*(?:you know|i mean)\s*(?=[.!?]|$)",
+    re.IGNORECASE,
+)
+_LEAD_FILLER = re.compile(r"^(?:i mean|you know|like)\s*,\s*", re.IGNORECASE)
+_RESTART = re.compile(
+    r"\b((?:[a-z']+ ){0,2}[a-z']+)(?:,|\s-+)?\s+\1\b|\b([a-z]+),\s+(?=\2[a-z']+\b)",
+    re.IGNORECASE,
+)
+
+
+def unfill(sentence: str) -> str:
+    """Drop hesitations, comma-bound fillers and restarts so the rules see what was meant.
+
+    "That sounds, um, really frightening" becomes "That sounds really frightening"; "So they're,
+    they're really" becomes "So they're really". A sentence made only of fillers ("Um.") is kept.
+    """
+    text = _HESITATION.sub(" ", _HES_AT_CLAUSE.sub(", ", sentence[:MAX_CHARS]))
+    for _ in range(3):
+        new = _LEAD_FILLER.sub("", _COMMA_FILLER.sub(" ", text.strip()))
+        new = _RESTART.sub(lambda m: m.group(1) or "", new)
+        if new == text:
+            break
+        text = new
+    text = re.sub(r"\s+([,.!?])", r"\1", _SPACE.sub(" ", text)).strip(" ,")
+    return text if _LATIN.search(text) else sentence
 
 
 _VOCATIVE_END = re.compile(r",\s+[A-Z][a-z]+(?=\s*[.!?,;:]|\s*$)")

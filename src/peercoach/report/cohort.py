@@ -50,6 +50,7 @@ class Cohort:
     items: list[Item] = field(default_factory=list)
     submitted: dict[tuple[str, str], dt.datetime | None] = field(default_factory=dict)
     scores: dict[tuple[str, str], float] = field(default_factory=dict)
+    ungraded: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def students(self) -> list[str]:
@@ -63,6 +64,10 @@ class Cohort:
     def items_of(self, assignment: str) -> list[Item]:
         """The graded items of one assignment."""
         return [item for item in self.items if item.assignment == assignment]
+
+    def waiting(self, student: str, assignment: str) -> int:
+        """Answers of a submission still waiting for a trainer's manual grade (they count 0)."""
+        return self.ungraded.get((student, assignment), 0)
 
     def max_score(self, assignment: str) -> float:
         """The points available in one assignment."""
@@ -114,6 +119,7 @@ def _score_rows(gb: Gradebook, cell_class):
             Notebook.name,
             cell_class.name,
             Grade.score,
+            Grade.needs_manual_grade,
         )
         .select_from(Grade)
         .join(cell_class, Grade.cell_id == cell_class.id)
@@ -140,8 +146,11 @@ def read_gradebook(gb: Gradebook, course_order: list[str]) -> Cohort:
     cohort.assignments = [a for a in course_order if a in in_gradebook] + extra
     for cell_class in (GradeCell, TaskCell):
         cohort.items += [Item(*row) for row in _item_rows(gb, cell_class)]
-        for student, assignment, notebook, cell, score in _score_rows(gb, cell_class):
+        for student, assignment, notebook, cell, score, waiting in _score_rows(gb, cell_class):
             cohort.scores[(student, f"{assignment}/{notebook}/{cell}")] = float(score or 0.0)
+            if waiting:
+                key = (student, assignment)
+                cohort.ungraded[key] = cohort.ungraded.get(key, 0) + 1
     position = {a: i for i, a in enumerate(cohort.assignments)}
     cohort.items.sort(key=lambda i: (position[i.assignment], i.notebook, i.name))
     query = gb.db.query(

@@ -76,6 +76,14 @@ def _score_check(cohort: Cohort, student: str, assignment: str, least: float) ->
     if percent is None:
         return Check(label, False, f"{assignment}: no score yet (needs {least:g}%).")
     if percent + 1e-9 < least:
+        waiting = cohort.waiting(student, assignment)
+        if waiting:
+            return Check(
+                label,
+                False,
+                f"{assignment}: scored {percent:.0f}% so far, with {waiting} answer(s) still to "
+                f"grade by hand (needs {least:g}%).",
+            )
         return Check(label, False, f"{assignment}: scored {percent:.0f}% (needs {least:g}%).")
     return Check(label, True)
 
