@@ -447,7 +447,7 @@ def test_item_analysis_lists_every_released_item(cohort):
 
 
 def test_answer_waiting_for_manual_grade_is_named(cohort, tmp_path):
-    """Before the trainer's manual grade, ready's safety is short of 100% and the report says why."""
+    """Before the trainer's manual grade, safety is short of 100% and the report says why."""
     from nbgrader.api import Gradebook
 
     from peercoach.report.build import gather

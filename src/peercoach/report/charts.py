@@ -54,9 +54,21 @@ def _to_svg(fig, chart_id: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-labelledby="{chart_id}-alt" ', 1)
 
 
-def _hbar(chart_id: str, labels: list[str], values: list[float], xlabel: str, xmax: float) -> str:
+def _hbar(
+    chart_id: str,
+    labels: list[str],
+    values: list[float],
+    xlabel: str,
+    xmax: float,
+    whole: bool = False,
+) -> str:
+    """A horizontal bar chart; ``whole`` keeps the axis ticks at whole numbers (counts)."""
     fig = _figure(0.45 * len(labels) + 1.0)
     ax = fig.add_subplot()
+    if whole:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     positions = list(range(len(labels)))[::-1]
     ax.barh(positions, values, color=BAR)
     ax.set_yticks(positions, labels, color=TEXT)
@@ -88,7 +100,7 @@ def progress_chart(table: Table) -> Chart | None:
     values = [row[1] for row in table.rows]
     parts = [f"{row[0]} assignments: {row[1]} coaches" for row in table.rows]
     alt = "Bar chart of coaches by number of assignments submitted. " + "; ".join(parts) + "."
-    svg = _hbar("chart-progress", labels, values, "Coaches", max(values))
+    svg = _hbar("chart-progress", labels, values, "Coaches", max(values), whole=True)
     return Chart("chart-progress", table.title, alt, svg, table.id)
 
 
