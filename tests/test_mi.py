@@ -27,15 +27,17 @@ def test_devset_is_large_and_balanced(items):
     for behaviour in ("question", "reflection", "input", "other"):
         share = sum(i.behaviour == behaviour for i in items) / len(items)
         assert share >= 0.15, f"{behaviour} is only {share:.0%} of the set"
-    assert {i.split for i in items} == {"dev", "test", "ext"}
+    assert {i.split for i in items} == {"dev", "test", "ext", "real"}
+    assert sum(i.split == "real" for i in items) >= 150
 
 
 @pytest.mark.parametrize("split", ["dev", "test", "all"])
 def test_agreement_meets_targets(items, split):
     """Cohen's kappa meets the targets on the tuning split, the held-out split and the whole set.
 
-    The small ``ext`` split (other health topics, transcript style) is reported by the benchmark
-    but not held to the targets: with 22 reflections one item moves kappa by about 0.1.
+    The small ``ext`` split (other health topics, transcript style) and the blind ``real`` split
+    (transcript-style sessions, measured once before and once after a round of changes) are
+    reported by the benchmark but not held to the targets here: they are guides, not tuning sets.
     """
     report = evaluate(items, split)
     assert report.behaviour.kappa >= TARGETS["behaviour"], report.behaviour
@@ -113,6 +115,52 @@ CASES = [
     ("Hi Joe, this is Ann from the peer coaching program.", None, "other", None, None),
     ("Let's spend a few minutes on your plan for next week.", None, "other", None, None),
     ("Uh-huh.", None, "other", None, None),
+    # Spoken-transcript style: fillers, restarts, rising tone, tentative guesses, bare facts.
+    ("Yeah?", "I might try the gum.", "other", None, None),
+    (
+        "It sounds, um, you know, really lonely.",
+        "Nobody calls me anymore.",
+        "reflection",
+        "complex",
+        None,
+    ),
+    (
+        "I wonder if it's also, um, how you get a break from the kids.",
+        "I smoke on the porch after dinner.",
+        "reflection",
+        "complex",
+        None,
+    ),
+    ("I wonder if you'd tell me a bit about your evenings.", None, "question", "open", None),
+    ("Cutting out the beer is off the table?", "I'm not giving up beer.", "reflection", None, None),
+    (
+        "Yeah, so, um, the usual guideline is about two drinks a day, tops, for men.",
+        "How much is too much?",
+        "input",
+        None,
+        None,
+    ),
+    (
+        "So, um, most cravings pass in, like, ten minutes or so if you wait them out.",
+        "The cravings are awful.",
+        "input",
+        None,
+        None,
+    ),
+    (
+        "Right, right. And, you know, the, the, um, what does a normal evening look like?",
+        "Evenings are the worst.",
+        "question",
+        "open",
+        None,
+    ),
+    (
+        "Mm-hmm. You walked the dog twice. And it was, like, the one part of the day for you.",
+        "I walked the dog twice this week.",
+        "reflection",
+        "complex",
+        None,
+    ),
 ]
 
 
@@ -149,6 +197,14 @@ def test_same_words_simple_new_feeling_complex():
     """Naming a feeling the participant did not name makes the reflection complex."""
     assert code_utterance("You're worried.", "I'm worried about the MRI.").subtype == "simple"
     assert code_utterance("You're worried.", "The MRI is on Friday.").subtype == "complex"
+
+
+def test_fillers_and_restarts_do_not_change_the_code():
+    """Hesitations, comma-bound fillers and restarts are dropped before the rules run."""
+    plain = code_utterance("So what gets in the way?", "I never get to it.")
+    spoken = code_utterance("So, um, what, what gets in the, uh, way?", "I never get to it.")
+    assert (spoken.behaviour, spoken.subtype) == (plain.behaviour, plain.subtype)
+    assert code_utterance("Um.").behaviour == "other"
 
 
 def test_call_summary_counts_codes():

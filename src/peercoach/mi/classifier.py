@@ -42,6 +42,12 @@ _ADVICE_ACCEPTED = re.compile(
     r"that would help|okay|ok|yes|shoot|go on)?[\s.!]*$"
 )
 _COMMA_LEAD = re.compile(r"^[^,]{1,40},\s*(.+)$")
+_CONTINUES = re.compile(r"^(?:and|but)\b(?! (?:so|then|now)\b)")
+_HEDGES = re.compile(r"\b(?:kind of|sort of|you know)\b")
+_NOT_STATES = frozenset(
+    "a an the what that it this because why how when where like right true fine okay ok good "
+    "great nice fair interesting".split()
+)
 
 
 @dataclass
@@ -119,11 +125,24 @@ def _code_sentence(raw: str, context: _Context) -> _Sentence:
     opener = _code_opener(body, asks, context)
     if opener is not None:
         return opener
+    if p.WONDER.match(body):
+        return _code_wonder(body, raw, context)
     if asks or _question_form(body):
         coded = _code_question(body, asks, led_by_so)
         if coded is not None:
             return coded
-    return _code_statement(body, raw, led_by_so, context)
+    continues = bool(_CONTINUES.match(raw.lower().lstrip(" ,.-\"'")))
+    return _code_statement(body, raw, led_by_so, context, continues)
+
+
+def _code_wonder(body: str, raw: str, context: _Context) -> _Sentence:
+    """Code "I wonder if you'd tell me..." as a question, "I wonder if it's..." as a guess."""
+    lead = _lead(body)
+    if p.WONDER_ASKS.match(body):
+        if p.WONDER_OPEN.search(body):
+            return _Sentence("question", "open", _flags(body), [reason("open_invite", lead)])
+        return _Sentence("question", "closed", _flags(body), [reason("closed_aux", lead)])
+    return _reflection(body, raw, _flags(body), context, guess=True)
 
 
 def _code_opener(body: str, asks: bool, context: _Context) -> _Sentence | None:
@@ -171,7 +190,7 @@ def _code_question(body: str, asks: bool, led_by_so: bool) -> _Sentence | None:
         return _Sentence("question", "closed", flags, [reason(key, lead)])
     if _STRONG_REFLECT.match(body) or led_by_so or p.TAG_QUESTION.search(body):
         return None
-    if p.REFLECT_START.match(body) and len(words(body)) >= 4:
+    if (p.REFLECT_START.match(body) or p.DECLARATIVE.match(body)) and len(words(body)) >= 4:
         return None
     key = "closed_scale" if p.CLOSED_WH.search(body) else "closed_fragment"
     if re.match(r"^(?:and |or )?(?:what|how)\b", body) or re.search(r"\b(?:how|why)\?*$", body):
@@ -215,7 +234,9 @@ def _flags(body: str) -> set[str]:
     return flags
 
 
-def _code_statement(body: str, raw: str, led_by_so: bool, context: _Context) -> _Sentence:
+def _code_statement(
+    body: str, raw: str, led_by_so: bool, context: _Context, continues: bool = False
+) -> _Sentence:
     flags = _flags(body)
     if p.SUMMARY.match(body):
         return _reflection(body, raw, flags, context, summary=True)
@@ -229,7 +250,7 @@ def _code_statement(body: str, raw: str, led_by_so: bool, context: _Context) -> 
     other = _code_other_statement(body, flags)
     if other is not None:
         return other
-    return _code_reflection_or_info(body, raw, led_by_so, flags, context)
+    return _code_reflection_or_info(body, raw, led_by_so, flags, context, continues)
 
 
 def _advises(body: str) -> bool:
@@ -255,21 +276,41 @@ def _code_other_statement(body: str, flags: set[str]) -> _Sentence | None:
 
 
 def _code_reflection_or_info(
-    body: str, raw: str, led_by_so: bool, flags: set[str], context: _Context
+    body: str,
+    raw: str,
+    led_by_so: bool,
+    flags: set[str],
+    context: _Context,
+    continues: bool = False,
 ) -> _Sentence:
     if _INFO_OPTION.match(body):
         return _Sentence("input", flags=flags, reasons=[reason("information")])
-    if _STRONG_REFLECT.match(body) or (led_by_so and p.YOU_ANYWHERE.search(body)):
-        return _reflection(body, raw, flags, context)
-    if p.INFORMATION.search(body):
+    if _STRONG_REFLECT.match(body):
+        return _reflection(body, raw, flags, context, continues=continues)
+    if _states_fact(body, context):
+        return _Sentence("input", flags=flags, reasons=[reason("information")])
+    if led_by_so and p.YOU_ANYWHERE.search(body):
+        return _reflection(body, raw, flags, context, continues=continues)
+    if p.INFORMATION.search(body) or (not led_by_so and p.IT_GENERIC.search(body)):
         return _Sentence("input", flags=flags, reasons=[reason("information")])
     if p.REFLECT_START.match(body) or led_by_so or _echoes(body, context):
-        return _reflection(body, raw, flags, context)
+        return _reflection(body, raw, flags, context, continues=continues)
     if re.match(r"^(?:i|i'm|i've|i'll|i'd|we|we're|we'll|let's|let me|what an?)\b", body):
         return _Sentence("other", flags=flags, reasons=[reason("other")])
     if p.YOU_ANYWHERE.search(body) or (context.stems and len(words(body)) >= 2):
-        return _reflection(body, raw, flags, context)
+        return _reflection(body, raw, flags, context, continues=continues)
     return _Sentence("other", flags=flags, reasons=[reason("other")])
+
+
+def _states_fact(body: str, context: _Context) -> bool:
+    """A fact about the world (a guideline, kinds of treatment, an amount they did not give)."""
+    if p.STRONG_INFO.search(body):
+        return True
+    amount = p.AMOUNT.search(body)
+    if not amount or len(words(body)) < 6 or _echoes(body, context):
+        return False
+    theirs = set(words(context.text))
+    return not theirs & (set(words(amount.group(0))) - {"a", "to", "of", "few", "couple"})
 
 
 def _echoes(body: str, context: _Context) -> bool:
@@ -286,12 +327,23 @@ def _input(body: str, flags: set[str], advice_question: bool = False) -> _Senten
 
 
 def _reflection(
-    body: str, raw: str, flags: set[str], context: _Context, summary: bool = False
+    body: str,
+    raw: str,
+    flags: set[str],
+    context: _Context,
+    summary: bool = False,
+    guess: bool = False,
+    continues: bool = False,
 ) -> _Sentence:
     if p.AFFIRM_SPECIFIC.search(body):
         flags.add("affirmation")
     reasons = [reason("reflection_question")] if raw.rstrip().endswith("?") else []
-    key = "complex_summary" if summary else _complexity(raw.lower(), context)
+    if summary:
+        key = "complex_summary"
+    elif guess:
+        key = "complex_guess"
+    else:
+        key = _complexity(raw.lower(), context, body, continues)
     subtype = "simple" if key is None else "complex"
     reasons.append(reason(key or "simple"))
     if "affirmation" in flags:
@@ -299,23 +351,47 @@ def _reflection(
     return _Sentence("reflection", subtype, flags, reasons)
 
 
-def _complexity(body: str, context: _Context) -> str | None:
-    """The reason key that makes a reflection complex, or None for a simple one."""
+def _complexity(
+    body: str, context: _Context, core: str = "", continues: bool = False
+) -> str | None:
+    """The reason key that makes a reflection complex, or None for a simple one.
+
+    ``body`` is the whole lower-cased sentence, ``core`` the same without leading fillers.
+    """
+    core = core or body
     if p.DOUBLE_SIDED.search(body):
         return "complex_double"
+    if _STRONG_REFLECT.match(core) and core.startswith("i wonder"):
+        return "complex_guess"
     if _new_match(p.AMPLIFIED, body, context):
         return "complex_amplified"
     if _new_match(p.FEELING, body, context):
+        return "complex_feeling"
+    if _empathic_guess(core, context):
         return "complex_feeling"
     if _new_match(p.METAPHOR, body, context):
         return "complex_metaphor"
     if _new_match(p.MEANING, body, context):
         return "complex_meaning"
-    if context.stems and len(content_stems(body) - context.stems) >= _NOVEL_WORDS:
+    if context.text and p.DESIRE.search(core) and not p.DESIRE_SAID.search(context.text):
+        return "complex_meaning"
+    novel = content_stems(body) - context.stems
+    if continues and (novel or not context.stems):
+        return "complex_continue"
+    if context.stems and len(novel) >= _NOVEL_WORDS:
         return "complex_new"
-    if len(words(body)) >= _LONG_REFLECTION:
+    if len(words(_HEDGES.sub(" ", body))) >= _LONG_REFLECTION:
         return "complex_new"
     return None
+
+
+def _empathic_guess(core: str, context: _Context) -> bool:
+    """True for "That sounds frightening" when they never said frightened: an inferred state."""
+    match = p.EMPATHIC.match(core)
+    if not match:
+        return False
+    state = match.group(1)
+    return state not in _NOT_STATES and stem(state) not in context.stems
 
 
 def _new_match(pattern: re.Pattern[str], body: str, context: _Context) -> bool:
@@ -336,6 +412,10 @@ def _combine(sentences: list[_Sentence], context: _Context, notes, text: str) ->
     reasons.extend(main.reasons)
     subtype = main.subtype
     reflections = [s for s in sentences if s.behaviour == "reflection"]
+    deeper = [s for s in reflections if s.subtype == "complex"]
+    if main.behaviour == "reflection" and subtype == "simple" and deeper:
+        subtype = "complex"
+        reasons = [r for r in reasons if r != reason("simple")] + deeper[0].reasons
     if main.behaviour == "reflection" and len(reflections) >= 3 and subtype == "simple":
         subtype = "complex"
         reasons = [r for r in reasons if r != reason("simple")] + [reason("complex_summary")]

@@ -2,8 +2,9 @@
 
 The labelled set is a TSV file with the columns ``id, participant_line, coach_utterance,
 behaviour, subtype, flags`` (see ``benchmarks/mi/LABELLING.md``). Ids start with the split name
-(``dev-``: rules were tuned on these; ``test-``: held out; ``ext-``: held out, other health
-topics in a spoken-transcript style, written after tuning had started).
+(``dev-``: rules were tuned on these; ``test-``: held out; ``ext-`` and ``real-``: held out and
+labelled blind, other health topics in a spoken-transcript style, written after tuning had
+started).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ AUX_START = re.compile(rf"^(?:{AUX})\s+(?:not\s+)?(?:{SUBJECT})\b")
 INVITATION = _any(
     r"^(?:please\s+)?(?:tell me|talk to me|walk me|describe|explain to me|say more|say a bit|"
     r"say a little|share (?:more|a bit|a little|what|how)|help me (?:understand|see|get))\b",
-    r"^(?:i'm|i am) (?:curious|wondering) (?:about|what|how|why|where)\b",
+    r"^(?:i'm|i am|i was) (?:just )?(?:curious|wondering),? (?:about|what|how|why|where)\b",
     r"^i (?:wonder|'d like to know|would like to know|want to hear|'d like to hear) "
     r"(?:what|how|why|about|more)\b",
     r"^(?:i'd|i would) (?:like|love) to (?:hear|know|understand) (?:more|what|how|why|about)\b",
@@ -193,6 +193,7 @@ GREETING = _any(
     r"^(?:i'm )?(?:so |really )?glad (?:you|to hear|that|we|it)\b",
     r"^(?:i'm |i am )?sorry\b(?!.*\byou(?:'re| are| feel| have| had)\b)",
     r"^(?:you're|you are) welcome\b|^no problem\b|^my pleasure\b",
+    r"^(?:come (?:on )?in|have a seat|take a seat|make yourself (?:at home|comfortable))\b",
 )
 BACKCHANNEL = re.compile(
     r"^(?:ok(?:ay)?|alright|all right|right|yeah|yes|yep|sure|mm+-?hmm+|uh-huh|hmm+|mm+|oh|i see|"
@@ -203,7 +204,9 @@ BACKCHANNEL = re.compile(
     r"good to hear(?: it)?|that's (?:okay|ok|alright|all right|fine))"
     r"(?:[\s,.!]+(?:ok(?:ay)?|alright|right|yeah|yes|sure|mm+-?hmm+|"
     r"uh-huh|i see|got it|that makes sense|makes sense|good|great|sounds good|i hear you|"
-    r"understood|then|so|well|see you then|take your time|no rush|no worries))*[\s.!,]*$"
+    r"understood|then|so|well|see you then|take your time|no rush|no worries))*[\s.!,]*$|"
+    r"^(?:oh )?(?:yeah|really|right|okay|ok|mm+-?hmm+|uh-huh|yes|no|is that right|is that so)"
+    r"[\s.!,?]*$"
 )
 
 AFFIRM_SPECIFIC = _any(
@@ -297,7 +300,7 @@ INFORMATION = _any(
     r"\b.*\b(?:shows?|suggests?|says?|finds?|found|is|are|has|have|offers?|meets?|runs?|opens?|"
     r"closes?)\b",
     r"\b(?:pacing|stretching|walking|exercise|movement|heat|ice|sleep|relaxation|breathing|"
-    r"activity|rest|a flare plan|an action plan|a routine|gentle movement|it) (?:can|may|might|"
+    r"activity|rest|a flare plan|an action plan|a routine|gentle movement) (?:can|may|might|"
     r"often|usually|tends? to|helps?|is (?:known|one|a|an|often|usually)|means|works?)\b",
     r"\b(?:it's|it is) (?:common|normal|usual|typical|known|possible|natural|okay|ok) (?:for|to|"
     r"that)\b",
@@ -400,6 +403,10 @@ MEANING = _any(
     r"\b(?:wondering|ready|willing|tempted|thinking about|considering|"
     r"hard to imagine|can't imagine|no longer|used to be|anymore)\b",
     r"\b(?:the hardest|the worst|the biggest|the toughest|the scariest)\b",
+    r"\bwho you (?:are|were|want to be|used to be)\b|\b(?:isn't|is not|wasn't|not) (?:really )?"
+    r"(?:you|like you)\b|\bpart of (?:who|what) you\b|\b(?:your|a) (?:reward|escape|comfort|"
+    r"lifeline|crutch|safety net|outlet|friend)\b",
+    r"\b(?:took|taken|takes|taking) (?:\w+ ){0,2}away\b",
 )
 FEELING = re.compile(
     r"\b(?:frustrat\w*|scar\w*|afraid|fear\w*|worr\w*|anxious|nervous|alone|lonely|isolat\w*|"
@@ -410,5 +417,85 @@ FEELING = re.compile(
     r"encourag\w*|confident|determined|motivated|grateful|torn|confus\w*|uncertain|"
     r"hurt|grief|griev\w*|lost|loss|pressur\w*|stress\w*|tense|on edge|restless|resent\w*|"
     r"betray\w*|dismiss\w*|ignored|unheard|judged|hesitant|reluctant|ambivalent|"
-    r"demoraliz\w*|demoralis\w*|vulnerable|ready|willing|determined|desperate|upset\w*)\b"
+    r"demoraliz\w*|demoralis\w*|vulnerable|ready|willing|determined|desperate|upset\w*|"
+    r"frighten\w*|uncomfortabl\w*|awkward|humiliat\w*|heartbr\w*|shame\w*|jealous|regret\w*|"
+    r"insecure|self-conscious|unfair|caught off guard|blindsided|shocked|scared)\b"
+)
+
+# "It can help", "it may take a while": information when said on its own, but after "So..." it
+# usually sums up what the participant said ("So it might be less of a big deal than it feels").
+IT_GENERIC = re.compile(
+    r"\bit (?:can|may|might|often|usually|tends? to|helps?|is known|means|works?)\b"
+)
+# Facts about the world rather than about the participant: guidelines, named things, kinds and
+# versions, options listed one by one, generic claims ("Nicotine can...", "Most cravings pass..."),
+# and amounts with units. Used before a leading "So" is taken as the sign of a reflection.
+STRONG_INFO = _any(
+    r"\bthe (?:usual |general |current |official )?(?:guidelines?|recommendations?|rule of thumb|"
+    r"target|limit|recommended \w+)\b",
+    r"\b(?:is|are|it's|they're) (?:usually |generally |often )?"
+    r"(?:recommended|advised|prescribed)\b",
+    r"\bthey call (?:it|that|this|them)\b|\b(?:is|it's|are|they're) called\b",
+    r"\bthere(?:'s| is| are|'re) (?:a lot of |lots of |several |many |some |other |different |"
+    r"a few |a couple of |two |three |an? )?(?:other |newer |different )?(?:kinds?|types?|"
+    r"versions?|medications?|medicines?|meds|treatments?|options?|programs?|apps?|groups?|"
+    r"classes|products?|doses?|forms?|ways to)\b",
+    r"^(?:one thing|another (?:thing|one|idea|option|way)?|the other (?:thing|option|way)|"
+    r"a second (?:thing|option))(?: (?:some |other |a lot of )?(?:people|folks) \w+)? "
+    r"(?:is|are|would be|could be|might be|that)\b",
+    r"\bone thing (?:some |other |a lot of |many )?(?:people|folks|patients) (?:do|try|find|use)\b",
+    r"(?:^|[,;:] (?:and |but |so )?)(?!(?:you|your|you're|i|i'm|we|he|she|they|it|it's|that|"
+    r"that's|this|there|what|so|if|and|but|not|no|people|folks|someone|everyone|everybody|others|"
+    r"which|who|when|because)\b)"
+    r"(?:(?!(?:you|your|you're|i|i'm|we)\b)[a-z'-]+,? ){1,12}(?:can|may|might|tends? to|usually|"
+    r"often|generally|typically) (?:actually |really |also |even )?(?!you\b|feel\b|seem\b|be\b)"
+    r"[a-z]+",
+    r"\b(?:most|many|some|a lot of) (?:people|folks|patients|smokers|drinkers|cravings|"
+    r"side effects)\b",
+    r"\b(?:studies|research|the evidence|the data|trials) (?:show|shows|found|finds|suggest|"
+    r"suggests|say)\b",
+    r"\b(?:lowers?|raises?|reduces?|increases?|doubles?|triples?|halves|cuts?) (?:your |the )?"
+    r"(?:risk|chances?|odds)\b",
+)
+# An amount with a unit ("about five to ten minutes", "fourteen drinks a week"); information when
+# the participant did not just say it.
+AMOUNT = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
+    r"twenty|thirty|forty|fifty|sixty|hundred|a hundred|a couple of|a few)(?:[- ]\w+)?"
+    r"(?: to (?:\d+|[a-z]+))? (?:minutes?|hours?|days?|weeks?|months?|years?|percent|drinks?|"
+    r"units?|ounces?|pounds?|milligrams?|mg|calories|grams?|servings?|cigarettes?|times a)\b"
+)
+# "I wonder if it's also a way to unwind": a tentative guess, which is a complex reflection.
+# "I wonder if you could tell me..." or "I wonder if you've tried..." are questions instead.
+WONDER = re.compile(r"^i(?:'m| am| was)? (?:just )?wonder(?:ing)?,? (?:if|whether)\b")
+WONDER_ASKS = re.compile(
+    r"^i(?:'m| am| was)? (?:just )?wonder(?:ing)?,? (?:if|whether) (?:you|we)(?:'d| would| could|"
+    r" can| might| will)? (?:ever |be )?(?:willing|open|interested|able|like|want|mind|tell|say|"
+    r"share|talk|describe|walk|explain|help|think about|consider|try|have (?:ever )?(?:thought|"
+    r"tried|considered|heard|talked)|'ve (?:ever )?(?:thought|tried|considered|heard|talked)|"
+    r"ever|could)\b"
+)
+WONDER_OPEN = re.compile(r"\b(?:tell|say|share|talk|describe|walk|explain|help me understand)\b")
+# A statement said with a rising tone: subject first, then its verb ("Quitting altogether is off
+# the table?", "That's the Tuesday class?"). It is a reflection, not a question.
+DECLARATIVE = re.compile(
+    r"^(?:it's|that's|there's|he's|she's|they're|it|that|he|she|they|things|everything|nothing|"
+    r"(?:the|this|these|those|his|her|their|my) [a-z'-]+|[a-z]+ing)\b(?: [a-z',-]+){0,6}? "
+    r"(?:is|are|was|were|'s|'re|has|have|had|does|doesn't|did|didn't|can|can't|will|won't|"
+    r"would|feels?|seems?|got|gets|went|goes|comes|came|made|makes|keeps|kept|helps|helped|"
+    r"isn't|aren't|wasn't|hasn't|haven't)\b"
+)
+# Saying what they want, hope or need when they did not say so themselves infers meaning.
+DESIRE = re.compile(
+    r"\byou(?:'d| would)? (?:really |just |still )?(?:want|wanna|like|love|wish|hope|need|miss)\b|"
+    r"\byou(?:'re| are) (?:really |still )?(?:hoping|wanting|looking for|longing|missing)\b"
+)
+DESIRE_SAID = re.compile(
+    r"\b(?:want|wanna|like to|'d like|would like|love to|hope|wish|need|gotta|have to|miss)\b"
+)
+# A brief empathic statement that infers a state: "That sounds frightening", "That must be hard".
+EMPATHIC = re.compile(
+    r"^(?:it |that |this )?(?:sounds|must be|must have been|must feel|seems|can be) (?:like )?"
+    r"(?:it was |it's been )?(?:really |so |pretty |very |quite |a bit |kind of |a little |"
+    r"such )?(?:a |an )?([a-z-]+)"
 )

@@ -81,6 +81,14 @@ REASONS: dict[str, str] = {
     "complex_summary": (
         "A summary that pulls several things together: it counts as a complex reflection."
     ),
+    "complex_guess": (
+        "A complex reflection: 'I wonder if...' offers a tentative guess at what lies underneath, "
+        "which they can take up or correct."
+    ),
+    "complex_continue": (
+        "A complex reflection: it carries their thought one step further, saying what they "
+        "might say next."
+    ),
     "complex_new": (
         "A complex reflection: it goes beyond their words and guesses at what they meant."
     ),

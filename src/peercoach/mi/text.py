@@ -55,10 +55,10 @@ def clean(text: str) -> Cleaned:
     text = _SPACE.sub(" ", text).strip()
     truncated = len(text) > MAX_CHARS
     text = text[:MAX_CHARS]
-    sentences = [unfill(s.strip()) for s in _SENTENCE.findall(text) if _LATIN.search(s)]
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if _LATIN.search(s)]
     truncated = truncated or len(sentences) > MAX_SENTENCES
     return Cleaned(
-        sentences=tuple(sentences[:MAX_SENTENCES]),
+        sentences=tuple(unfill(s) for s in sentences[:MAX_SENTENCES]),
         truncated=truncated,
         had_markup=had_markup,
         has_latin=bool(_LATIN.search(text)),
@@ -81,7 +81,8 @@ _COMMA_FILLER = re.compile(
 )
 _LEAD_FILLER = re.compile(r"^(?:i mean|you know|like)\s*,\s*", re.IGNORECASE)
 _RESTART = re.compile(
-    r"\b((?:[a-z']+ ){0,2}[a-z']+)(?:,|\s-+)?\s+\1\b|\b([a-z]+),\s+(?=\2[a-z']+\b)",
+    r"(?<![\w'])((?:[a-z']{1,20} ){0,2}[a-z']{1,20})(?:,|\s-+)?\s+\1(?![\w'])|"
+    r"(?<![\w'])([a-z]{1,20}),\s+(?=\2[a-z']{1,20}(?![\w']))",
     re.IGNORECASE,
 )
 
