@@ -145,3 +145,15 @@ def test_unknown_coach_and_missing_gradebook(cli_course, capsys, tmp_path, monke
     err = capsys.readouterr().err
     assert "nope.db: expected an nbgrader gradebook, found no file" in err
     assert not (tmp_path / "nope.db").exists()
+
+
+def test_gradebook_url_comes_from_nbgrader_config(tmp_path):
+    """A db_url in the course's nbgrader_config.py is used; otherwise gradebook.db beside it."""
+    from peercoach.report.cohort import default_db_url
+
+    assert default_db_url(tmp_path) == f"sqlite:///{(tmp_path / 'gradebook.db').resolve()}"
+    url = "postgresql+psycopg2://trainer@localhost/course"
+    (tmp_path / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.CourseDirectory.db_url = {url!r}\n"
+    )
+    assert default_db_url(tmp_path) == url

@@ -88,7 +88,19 @@ class Cohort:
 
 
 def default_db_url(course_dir: Path) -> str:
-    """The gradebook URL nbgrader uses by default: ``gradebook.db`` in the course directory."""
+    """The gradebook URL nbgrader would use here.
+
+    ``c.CourseDirectory.db_url`` from the course's ``nbgrader_config.py`` when it sets one (a
+    shared PostgreSQL gradebook, say), otherwise ``gradebook.db`` in the course directory.
+    """
+    config_file = course_dir / "nbgrader_config.py"
+    if config_file.is_file():
+        from traitlets.config.loader import PyFileConfigLoader
+
+        config = PyFileConfigLoader(config_file.name, path=str(course_dir)).load_config()
+        url = config.get("CourseDirectory", {}).get("db_url")
+        if isinstance(url, str) and url:
+            return url
     return f"sqlite:///{(course_dir / 'gradebook.db').resolve()}"
 
 
