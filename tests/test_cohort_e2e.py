@@ -34,7 +34,6 @@ import re
 import shutil
 import sys
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -333,18 +332,10 @@ def test_ready_coach_is_certified(cohort):
     html = (cohort.certs / "ready.html").read_text(encoding="utf-8")
     for text in (code, "Robin Ames", TRAINER, "Safety"):
         assert text in html
-    pdf = (cohort.certs / "ready.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF-")
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
-    text = b"".join(_inflate(s) for s in streams)
-    assert code.encode() in text and b"Robin Ames" in text
+    from pypdf import PdfReader
 
-
-def _inflate(data: bytes) -> bytes:
-    try:
-        return zlib.decompress(data)
-    except zlib.error:
-        return data
+    text = PdfReader(cohort.certs / "ready.pdf").pages[0].extract_text()
+    assert code in text and "Robin Ames" in text
 
 
 @pytest.mark.parametrize(

@@ -157,3 +157,26 @@ def test_gradebook_url_comes_from_nbgrader_config(tmp_path):
         f"c = get_config()\nc.CourseDirectory.db_url = {url!r}\n"
     )
     assert default_db_url(tmp_path) == url
+
+
+def test_pdf_certificate_prints_names_in_any_script(tmp_path):
+    """Names outside Latin-1 (Vietnamese, Greek, Cyrillic) come out intact in the PDF."""
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    from peercoach.report.certificate import Facts, write_certificate
+
+    name = "Nguyễn Văn Ánh · Γιώργος · Ольга"
+    facts = Facts(
+        student="s1",
+        name=name,
+        issued=dt.date(2026, 11, 25),
+        competencies=[("Safety", 100.0)],
+        trainer="Łucja Wróbel",
+        signed=dt.date(2026, 11, 24),
+        code="ABCD-0123-4567-89EF",
+    )
+    _, pdf = write_certificate(facts, tmp_path)
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert name in text and "Łucja Wróbel" in text and "ABCD-0123-4567-89EF" in text

@@ -1,8 +1,8 @@
 """Completion certificates (HTML and PDF) for coaches who meet the certification rule.
 
 :func:`certificate_facts` collects what a certificate states; :func:`write_certificate` writes
-``<student>.html`` and ``<student>.pdf``. The PDF uses fpdf2's built-in Helvetica, so no font
-file is needed; characters outside Latin-1 are replaced in the PDF (the HTML keeps them).
+``<student>.html`` and ``<student>.pdf``. The PDF embeds DejaVu Sans, the Unicode font that
+matplotlib (a dependency) ships, so names in any Latin, Greek or Cyrillic script print correctly.
 """
 
 from __future__ import annotations
@@ -64,8 +64,13 @@ def render_html(facts: Facts) -> str:
     return env.get_template("certificate.html").render(f=facts, course=COURSE, score=_score)
 
 
-def _latin1(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1")
+def _fonts(pdf) -> None:
+    """Register DejaVu Sans (regular and bold) from matplotlib's own font folder."""
+    import matplotlib
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdf.add_font("DejaVu", "", str(folder / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(folder / "DejaVuSans-Bold.ttf"))
 
 
 def _pdf_lines(facts: Facts) -> list[tuple[str, int, str]]:
@@ -91,7 +96,8 @@ def render_pdf(facts: Facts) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", format="A4")
-    pdf.set_title(f"Certificate of completion: {_latin1(facts.name)}")
+    _fonts(pdf)
+    pdf.set_title(f"Certificate of completion: {facts.name}")
     pdf.set_author("Peer Coach Course")
     pdf.add_page()
     pdf.set_draw_color(31, 78, 121)
@@ -99,8 +105,8 @@ def render_pdf(facts: Facts) -> bytes:
     pdf.rect(10, 10, 277, 190)
     pdf.set_y(24)
     for style, size, text in _pdf_lines(facts):
-        pdf.set_font("Helvetica", style, size)
-        pdf.cell(0, size * 0.62, _latin1(text), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", style, size)
+        pdf.cell(0, size * 0.62, text, align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
     return bytes(pdf.output())
 
