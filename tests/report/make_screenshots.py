@@ -22,16 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGES = ROOT / "book" / "images"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the suite's one Chromium setup
+
 VIEWPORT = {"width": 1100, "height": 900}
 # Image name -> element of the report to scroll to the top (None: the top of the page).
 REPORT_SHOTS = {
@@ -75,7 +68,7 @@ def photograph(report: Path, certificate: Path, images: Path) -> list[Path]:
 
     written = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=VIEWPORT, device_scale_factor=1)
         page.goto(report.as_uri())
         for name, element in REPORT_SHOTS.items():
