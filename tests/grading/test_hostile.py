@@ -61,7 +61,7 @@ def hostile_answers(course: Path, port: int) -> dict[str, dict]:
         },
         "snoop": {
             "square": f"import os\nprint('SEEN', [p for p in {secrets!r} if os.path.exists(p)])\n"
-            "print('FILES', sorted(os.listdir('.')))\n" + SQUARE,
+            "print('FILES', sorted(os.listdir('.')))\nprint('CWD', os.getcwd())\n" + SQUARE,
             "greet": GREET,
         },
         "gradebook_writer": {
@@ -83,6 +83,13 @@ def hostile_answers(course: Path, port: int) -> dict[str, dict]:
             f"    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
             "    print('NET-OPEN')\nexcept OSError as e:\n"
             "    print('NET-BLOCKED', type(e).__name__)\n" + SQUARE,
+            "greet": GREET,
+        },
+        "neighbour": {
+            "square": "import os\nprint('ABOVE', sorted(os.listdir('../..')))\ntry:\n"
+            "    open('../../planted.py', 'w').write('x = 1')\n    print('PLANTED')\n"
+            "except OSError as e:\n    print('PLANT-REFUSED', type(e).__name__)\n"
+            "print('PIDS', len([p for p in os.listdir('/proc') if p.isdigit()]))\n" + SQUARE,
             "greet": GREET,
         },
         "edited_tests": {"square": PARTIAL["square"], "greet": GREET, "test_square": "pass"},
@@ -280,6 +287,25 @@ def test_learner_sees_no_tests_other_students_or_gradebook(cohort):
     assert "SEEN []" in text, text
     assert "FILES ['roleplay-demo.json', 'timestamp.txt']" in text, text
     assert total(cohort, "snoop") == 4
+
+
+def test_learner_runs_where_nbgrader_runs_it(cohort):
+    """The kernel's folder is the autograded folder, as under ``nbgrader autograde``."""
+    expected = cohort["course"] / "autograded" / "snoop" / "ps1"
+    assert f"CWD {expected}" in outputs(cohort, "snoop", "square")
+
+
+def test_learner_cannot_reach_other_kernels(cohort):
+    """Above its folder a kernel sees only itself, cannot plant files, sees only its processes.
+
+    Kernels start before their notebook in an empty folder; this is what keeps the next
+    student's waiting kernel and other workers' kernels out of reach.
+    """
+    text = outputs(cohort, "neighbour", "square")
+    assert "ABOVE ['neighbour']" in text, text
+    assert "PLANT-REFUSED PermissionError" in text and "PLANTED\n" not in text, text
+    assert int(text.split("PIDS")[1].split()[0]) <= 4, text
+    assert total(cohort, "neighbour") == 4
 
 
 def test_learner_cannot_write_gradebook(cohort):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -43,6 +45,11 @@ def sandbox_processes() -> list[str]:
         if 61000 <= uid < 62000:
             found.append(pid)
     return found
+
+
+def kernel_folders() -> set[str]:
+    """The sandboxed kernels' private folders in the temporary folder."""
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), "peercoach-kernel-*")))
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +94,11 @@ def test_killed_run_resumes_without_lost_or_duplicated_grades(slow_course):
     assert any(line.startswith("[2/6]") for line in lines), lines
     time.sleep(1)
     assert sandbox_processes() == [], "sandbox processes outlived the killed run"
+    folders = kernel_folders()
     rerun = peercoach(slow_course, "grade", "ps2")
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert sandbox_processes() == [], "a finished run left sandboxed kernels running"
+    assert kernel_folders() <= folders, "a finished run left kernel folders behind"
     assert "Skipping 2 graded" in rerun.stdout
     assert "Grading 4 submission(s)" in rerun.stdout
     db_url = f"sqlite:///{slow_course / 'gradebook.db'}"

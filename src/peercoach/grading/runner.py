@@ -114,6 +114,34 @@ def progress_line(outcome: Outcome, done: int, total: int) -> str:
     )
 
 
+class Progress:
+    """Reports finished submissions: a line each, under a live progress bar on a terminal.
+
+    The bar (tqdm) shows how many are done, the rate and the time left; when the output is not
+    a terminal (a log file, CI), only the lines are written.
+    """
+
+    def __init__(self, total: int, out=sys.stdout):
+        from tqdm import tqdm
+
+        self.out = out
+        interactive = hasattr(out, "isatty") and out.isatty()
+        self.bar = tqdm(
+            total=total, file=out, unit="notebook", disable=not interactive, dynamic_ncols=True
+        )
+
+    def __call__(self, outcome: Outcome, done: int, total: int) -> None:
+        line = progress_line(outcome, done, total)
+        if self.bar.disable:
+            print(line, file=self.out, flush=True)
+        else:
+            self.bar.write(line, file=self.out)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
 def table(outcomes: list[Outcome]) -> str:
     """The final table: student, score, time, problems."""
     rows = [("student", "score", "time", "problems")]
@@ -152,9 +180,11 @@ def grade_assignment(
     workers = workers or os.cpu_count() or 1
     print(f"Grading {len(todo)} submission(s) of {assignment} with {workers} worker(s).", file=out)
     began = time.monotonic()
-    outcomes = run_pool(
-        assignment, todo, workers, db_url, lambda *a: print(progress_line(*a), file=out, flush=True)
-    )
+    progress = Progress(len(todo), out)
+    try:
+        outcomes = run_pool(assignment, todo, workers, db_url, progress)
+    finally:
+        progress.close()
     print(f"\n{table(outcomes)}\n\nGraded in {time.monotonic() - began:.1f} s.", file=out)
     failed = [o.student for o in outcomes if not o.ok]
     if failed:

@@ -5,21 +5,29 @@ Python installation and the ``peercoach`` package (read-only), extra read-only f
 configuration (the course's scenarios), a private copy of the submission (without notebooks, so no
 test code) and a private ``/tmp``. It has no network (its own network namespace; the kernel talks
 to the grader over Unix sockets), its own process namespace (everything dies with the kernel), and
-it runs as a numbered user with no rights, one number per worker, with limits on CPU time, address
-space, file size, open files and processes. The grader kills it when the wall-time budget is spent.
+it runs as a numbered user with no rights, with limits on CPU time, address space, file size, open
+files and processes. The grader kills it when the wall-time budget is spent.
+
+Kernels start ahead of their notebook (:class:`SpareKernel`): while one notebook runs, the next
+kernel boots in an empty folder, so a worker pays the kernel's start-up only once. Each worker
+alternates between two users, so the running kernel and the waiting one share nothing.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
+from jupyter_client.kernelspec import NATIVE_KERNEL_NAME
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
@@ -57,7 +65,9 @@ class Sandbox(Configurable):
     processes = Integer(64, help="Processes and threads of one sandbox user.").tag(config=True)
     open_files = Integer(256, help="Open files per kernel process.").tag(config=True)
     output_kb = Integer(1024, help="Output the grader keeps per notebook, in KiB.").tag(config=True)
-    uid_base = Integer(61000, help="Sandbox user of worker N is uid_base + N.").tag(config=True)
+    uid_base = Integer(
+        61000, help="Worker N runs kernels as users uid_base + 2N and uid_base + 2N + 1."
+    ).tag(config=True)
     read_only_paths = List(
         Unicode(),
         help="Extra folders learner code may read; default: a 'scenarios' folder beside the "
@@ -155,7 +165,9 @@ def sandbox_command(settings: Sandbox, uid: int, work: str, cwd: str, runtime: s
 
 def private_copy(submission_dir: str, destination: str, uid: int) -> None:
     """Copy the submission folder without its notebooks (they hold the tests), owned by ``uid``."""
-    shutil.copytree(submission_dir, destination, ignore=shutil.ignore_patterns("*.ipynb"))
+    shutil.copytree(
+        submission_dir, destination, ignore=shutil.ignore_patterns("*.ipynb"), dirs_exist_ok=True
+    )
     for root, dirs, files in os.walk(destination):
         for name in [root] + [os.path.join(root, n) for n in dirs + files]:
             os.chown(name, uid, uid, follow_symlinks=False)
@@ -183,7 +195,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         return sandbox_command(self.sandbox, self.uid, self.work, cwd, self.runtime) + cmd
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
-        """Hand the connection files to the sandbox user, start the kernel and its wall clock."""
+        """Hand the connection files to the sandbox user and start the kernel."""
         if self.sandbox is None:
             await super()._async_launch_kernel(kernel_cmd, **kw)
             return
@@ -192,9 +204,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         ]:
             os.chown(name, self.uid, self.uid)
         kw["stdout"] = subprocess.DEVNULL
+        kw["cwd"] = self.work
         with open(os.path.join(os.path.dirname(self.runtime), "kernel.log"), "ab") as log:
             kw["stderr"] = log
             await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    def start_wall_clock(self) -> None:
+        """Start counting the notebook's wall time; the kernel is killed when it is spent."""
         timer = threading.Timer(self.sandbox.wall_seconds, self._wall_timeout)
         timer.daemon = True
         timer.start()
@@ -211,6 +227,17 @@ class SandboxedKernelManager(AsyncKernelManager):
         if process is not None and process.poll() is None:
             process.kill()
 
+    def stop(self) -> None:
+        """Kill the sandbox, wait for it to end and remove the connection files."""
+        timer = getattr(self, "_wall_timer", None)
+        if timer:
+            timer.cancel()
+        self.kill_now()
+        process = getattr(self.provisioner, "process", None)
+        if process is not None:
+            process.wait()
+        run_sync(self.cleanup_resources)()
+
     async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
         timer = getattr(self, "_wall_timer", None)
         if timer:
@@ -223,6 +250,99 @@ def error_output(name: str, text: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=name, evalue=text, traceback=[f"{name}: {text}"])
 
 
+class SpareKernel:
+    """A sandboxed kernel started before its notebook is known, so that start-up overlaps work.
+
+    The kernel waits in an empty folder mounted at ``mount`` (where the course keeps the autograded
+    submissions). :meth:`receive` copies one submission into it (without notebooks) at the path
+    the notebook has outside, and the grader then moves the kernel into that folder.
+    """
+
+    def __init__(self, settings: Sandbox, config, kernel_name: str, mount: str, uid: int, args):
+        self.kernel_name, self.mount, self.uid = kernel_name, mount, uid
+        self.scratch = tempfile.mkdtemp(prefix="peercoach-kernel-")
+        os.chmod(self.scratch, 0o711)
+        self.folder = os.path.join(self.scratch, "work")
+        os.mkdir(self.folder)
+        os.chmod(self.folder, 0o755)
+        runtime = os.path.join(self.scratch, "runtime")
+        os.mkdir(runtime, 0o700)
+        km = SandboxedKernelManager(kernel_name=kernel_name, config=config)
+        km.sandbox, km.uid, km.work, km.runtime = settings, uid, self.folder, runtime
+        km.transport = "ipc"
+        km.connection_file = os.path.join(runtime, "kernel.json")
+        km.ip = os.path.join(runtime, "kernel-ipc")
+        km.kernel_spec.interrupt_mode = "message"
+        self.km = km
+        try:
+            run_sync(km.start_kernel)(cwd=mount, extra_arguments=list(args))
+        except BaseException:
+            self.retire()
+            raise
+
+    def fits(self, kernel_name: str, path: str) -> bool:
+        """Whether this kernel can run a notebook of ``kernel_name`` in folder ``path``."""
+        inside = path.startswith(self.mount.rstrip(os.sep) + os.sep)
+        return kernel_name == self.kernel_name and inside and run_sync(self.km.is_alive)()
+
+    def receive(self, path: str) -> None:
+        """Copy the submission folder ``path`` in, minus notebooks, and start the wall clock."""
+        target = os.path.join(self.folder, os.path.relpath(path, self.mount))
+        parent = os.path.dirname(target)
+        os.makedirs(parent, exist_ok=True)
+        while parent != self.folder:
+            os.chmod(parent, 0o755)
+            parent = os.path.dirname(parent)
+        private_copy(path, target, self.uid)
+        self.km.start_wall_clock()
+
+    def retire(self) -> None:
+        """Kill the kernel and remove its folders."""
+        try:
+            self.km.stop()
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+class _Spares:
+    """The one kernel a worker keeps waiting, and the user it will run as next."""
+
+    waiting: SpareKernel | None = None
+    turn = 0
+    cleanup_registered = False
+
+    @classmethod
+    def take(cls, settings, config, kernel_name, mount, path, slot, args) -> SpareKernel:
+        """The waiting kernel if it fits ``path``, else a new one; a next one starts at once."""
+        kernel, cls.waiting = cls.waiting, None
+        if kernel is not None and not kernel.fits(kernel_name, path):
+            kernel.retire()
+            kernel = None
+        if kernel is None:
+            mount_here = mount if path.startswith(mount.rstrip(os.sep) + os.sep) else path
+            kernel = cls.start(settings, config, kernel_name, mount_here, slot, args)
+        if mount:
+            cls.waiting = cls.start(settings, config, kernel_name, mount, slot, args)
+        return kernel
+
+    @classmethod
+    def start(cls, settings, config, kernel_name, mount, slot, args) -> SpareKernel:
+        """Start a kernel for worker ``slot``, as the user the last kernel did not run as."""
+        uid = settings.uid_base + 2 * slot + cls.turn % 2
+        cls.turn += 1
+        if not cls.cleanup_registered:
+            atexit.register(discard_spare)
+            cls.cleanup_registered = True
+        return SpareKernel(settings, config, kernel_name, mount, uid, args)
+
+
+def discard_spare() -> None:
+    """Stop the kernel waiting for a next notebook (at the end of a worker's run)."""
+    kernel, _Spares.waiting = _Spares.waiting, None
+    if kernel is not None:
+        kernel.retire()
+
+
 class SandboxedExecute(Execute):
     """nbgrader's Execute preprocessor with the kernel in the sandbox and an output budget.
 
@@ -231,6 +351,9 @@ class SandboxedExecute(Execute):
     """
 
     worker_slot = Integer(0).tag(config=True)
+    mount = Unicode(
+        "", help="Folder holding every submission's folder; kernels can start there in advance."
+    ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
@@ -239,41 +362,64 @@ class SandboxedExecute(Execute):
         self.problems = PROBLEMS
 
     def preprocess(self, nb, resources=None, km=None):
-        """Execute the notebook in a fresh private copy of the submission folder."""
+        """Execute the notebook in a sandboxed kernel holding a private copy of its folder."""
         self._dead = ""
         self._output_bytes = 0
         self._output_cut = False
         self._wall_hit = False
-        path = resources["metadata"]["path"]
-        with tempfile.TemporaryDirectory(prefix="peercoach-kernel-") as scratch:
-            os.chmod(scratch, 0o711)
-            self._work = os.path.join(scratch, "work")
-            self._runtime = os.path.join(scratch, "runtime")
-            private_copy(path, self._work, self.uid)
-            os.mkdir(self._runtime, 0o700)
+        if not self.settings.enabled:
             return super().preprocess(nb, resources, km)
+        path = os.path.abspath(resources["metadata"]["path"])
+        kernel_name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name")
+        kernel = _Spares.take(
+            self.settings,
+            self.config,
+            kernel_name or NATIVE_KERNEL_NAME,
+            self.mount,
+            path,
+            self.worker_slot,
+            self._kernel_arguments(),
+        )
+        self._folder = path
+        try:
+            kernel.receive(path)
+            kernel.km.on_wall_timeout = self._note_wall_timeout
+            return super().preprocess(nb, resources, kernel.km)
+        finally:
+            if self.kc is not None:
+                self.kc.stop_channels()
+                self.kc = None
+            kernel.retire()
 
-    @property
-    def uid(self) -> int:
-        """The sandbox user of this worker."""
-        return self.settings.uid_base + self.worker_slot
-
-    def create_kernel_manager(self):
-        """A sandboxed kernel manager talking over Unix sockets in the private runtime folder."""
-        km = super().create_kernel_manager()
-        if self.settings.enabled and isinstance(km, SandboxedKernelManager):
-            km.sandbox, km.uid, km.work, km.runtime = (
+    def start_spare(self) -> None:
+        """Start a kernel in ``mount`` ahead of the first notebook (when a worker starts)."""
+        if self.settings.enabled and self.mount and _Spares.waiting is None:
+            _Spares.waiting = _Spares.start(
                 self.settings,
-                self.uid,
-                self._work,
-                self._runtime,
+                self.config,
+                self.kernel_name or NATIVE_KERNEL_NAME,
+                self.mount,
+                self.worker_slot,
+                self._kernel_arguments(),
             )
-            km.transport = "ipc"
-            km.connection_file = os.path.join(self._runtime, "kernel.json")
-            km.ip = os.path.join(self._runtime, "kernel-ipc")
-            km.kernel_spec.interrupt_mode = "message"
-            km.on_wall_timeout = self._note_wall_timeout
-        return km
+
+    def _kernel_arguments(self) -> list[str]:
+        """The kernel's extra arguments, as nbclient would pass them."""
+        extra = list(self.extra_arguments)
+        if self.ipython_hist_file:
+            extra.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
+        return extra
+
+    @contextmanager
+    def setup_kernel(self, **kwargs):
+        """nbclient's kernel set-up, then move the kernel into the submission's folder."""
+        with super().setup_kernel(**kwargs):
+            if self.settings.enabled and self.kc is not None:
+                code = f"import os as _o; _o.chdir({self._folder!r}); del _o"
+                reply = self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False))
+                if not reply or reply["content"].get("status") != "ok":
+                    raise DeadKernelError("the kernel could not enter the submission folder")
+            yield
 
     def _note_wall_timeout(self) -> None:
         self._wall_hit = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import json
 import logging
+import multiprocessing.util
 import os
 import time
 import warnings
@@ -70,7 +71,21 @@ def start(slot_counter, db_url: str | None) -> None:
     _config = load_course_config(db_url)
     _config.SandboxedExecute.worker_slot = slot
     _config.Autograde.autograde_preprocessors = autograde_steps(_config)
-    serialise_gradebook(CourseDirectory(config=_config).db_url)
+    coursedir = CourseDirectory(config=_config)
+    _config.SandboxedExecute.mount = submissions_folder(coursedir)
+    serialise_gradebook(coursedir.db_url)
+    multiprocessing.util.Finalize(None, sandbox.discard_spare, exitpriority=10)
+    try:
+        sandbox.SandboxedExecute(config=_config).start_spare()
+    except Exception:  # noqa: BLE001 - the first notebook starts its own kernel and reports why
+        sandbox.discard_spare()
+
+
+def submissions_folder(coursedir: CourseDirectory) -> str:
+    """The folder under which every autograded submission has its own folder."""
+    one = coursedir.format_path(coursedir.autograded_directory, "student-a", "assignment-a")
+    two = coursedir.format_path(coursedir.autograded_directory, "student-b", "assignment-b")
+    return os.path.commonpath([os.path.abspath(one), os.path.abspath(two)])
 
 
 class _Collector(logging.Handler):
