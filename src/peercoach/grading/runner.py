@@ -164,6 +164,7 @@ def grade_assignment(
     settings = worker.sandbox.Sandbox(config=config)
     serialise_gradebook(coursedir.db_url)
     check_ready(coursedir, assignment, settings.enabled, settings.bwrap)
+    worker.sandbox.remove_stale_folders()
     available = submitted_students(coursedir, assignment)
     missing = sorted(set(students) - set(available))
     if missing:

@@ -16,6 +16,7 @@ alternates between two users, so the running kernel and the waiting one share no
 from __future__ import annotations
 
 import atexit
+import glob
 import os
 import shutil
 import subprocess
@@ -40,6 +41,7 @@ LIMIT_ERRORS = {
     "CellTimeoutError": "cell time limit reached",
     "MemoryError": "memory limit reached",
 }
+FOLDER_PREFIX = "peercoach-kernel-"
 MERGED_USR_LINKS = ("bin", "sbin", "lib", "lib64", "lib32")
 UNSHARE = (
     "--unshare-ipc",
@@ -260,7 +262,7 @@ class SpareKernel:
 
     def __init__(self, settings: Sandbox, config, kernel_name: str, mount: str, uid: int, args):
         self.kernel_name, self.mount, self.uid = kernel_name, mount, uid
-        self.scratch = tempfile.mkdtemp(prefix="peercoach-kernel-")
+        self.scratch = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
         os.chmod(self.scratch, 0o711)
         self.folder = os.path.join(self.scratch, "work")
         os.mkdir(self.folder)
@@ -282,8 +284,11 @@ class SpareKernel:
 
     def fits(self, kernel_name: str, path: str) -> bool:
         """Whether this kernel can run a notebook of ``kernel_name`` in folder ``path``."""
-        inside = path.startswith(self.mount.rstrip(os.sep) + os.sep)
-        return kernel_name == self.kernel_name and inside and run_sync(self.km.is_alive)()
+        return (
+            kernel_name == self.kernel_name
+            and inside(path, self.mount)
+            and run_sync(self.km.is_alive)()
+        )
 
     def receive(self, path: str) -> None:
         """Copy the submission folder ``path`` in, minus notebooks, and start the wall clock."""
@@ -318,10 +323,12 @@ class _Spares:
         if kernel is not None and not kernel.fits(kernel_name, path):
             kernel.retire()
             kernel = None
+        in_mount = inside(path, mount)
         if kernel is None:
-            mount_here = mount if path.startswith(mount.rstrip(os.sep) + os.sep) else path
-            kernel = cls.start(settings, config, kernel_name, mount_here, slot, args)
-        if mount:
+            kernel = cls.start(
+                settings, config, kernel_name, mount if in_mount else path, slot, args
+            )
+        if in_mount:
             cls.waiting = cls.start(settings, config, kernel_name, mount, slot, args)
         return kernel
 
@@ -334,6 +341,29 @@ class _Spares:
             atexit.register(discard_spare)
             cls.cleanup_registered = True
         return SpareKernel(settings, config, kernel_name, mount, uid, args)
+
+
+def inside(path: str, folder: str) -> bool:
+    """Whether ``path`` lies below ``folder`` (an empty ``folder`` holds nothing)."""
+    return bool(folder) and path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def remove_stale_folders() -> None:
+    """Remove kernel folders left in the temporary folder by grading workers that were killed."""
+    pattern = os.path.join(tempfile.gettempdir(), FOLDER_PREFIX + "*-*")
+    for folder in glob.glob(pattern):
+        pid = os.path.basename(folder)[len(FOLDER_PREFIX) :].split("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def discard_spare() -> None:
