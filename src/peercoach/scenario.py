@@ -171,7 +171,17 @@ class Branch(Model):
 class Option(Model):
     """One response the coach can give, what it does, and what the learner is told."""
 
+    id: Id = Field(
+        description="A name for this response, unique within its turn, e.g. `ask-directly`. "
+        "Records store it, so keep it when you edit the words, and never reuse it for a "
+        "different response."
+    )
     say: str = Field(min_length=1, description="The coach's words.")
+    also: list[str] = Field(
+        default_factory=list,
+        description="Other ways a coach might say the same thing, in their own words. Free text "
+        "that is close to one of these is understood as this response.",
+    )
     code: Code = Field(description="The motivational-interviewing code of the response.")
     effect: Effect = Field(default_factory=Effect, description="How the response moves the state.")
     confidence: int | None = Field(
@@ -594,7 +604,17 @@ def _turn_problems(scenario: Scenario, t: int, turn: Turn, seen: dict) -> list[t
         problems.append(
             (("turns", t, "id"), f"turn `{turn.id}` has no options, so the call cannot go on")
         )
+    option_ids: set[str] = set()
     for o, option in enumerate(turn.options):
+        if option.id in option_ids:
+            problems.append(
+                (
+                    ("turns", t, "options", o, "id"),
+                    f"the option id `{option.id}` is used twice in turn `{turn.id}`; "
+                    "option ids must be unique within a turn",
+                )
+            )
+        option_ids.add(option.id)
         where = ("turns", t, "options", o, "next")
         if isinstance(option.next, list):
             if not option.next:
