@@ -383,6 +383,46 @@ def explore(scenario: Scenario | str, limit: int = 5000) -> Exploration:
     return Exploration(found, complete=True)
 
 
+def pass_probability(scenario: Scenario | str) -> float:
+    """The chance that a coach who picks every reply at random passes the call.
+
+    Computed exactly over the scenario graph (each option of a turn equally likely), with the
+    same state, red-flag and step-limit rules as :class:`Conversation`.
+    """
+    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    memo: dict = {}
+
+    def chance(node_id: str, state: tuple, flags: frozenset, steps: int) -> float:
+        key = (node_id, state, flags, steps)
+        if key in memo:
+            return memo[key]
+        node = scenario.node(node_id)
+        if isinstance(node, Turn) and node.red_flag is not None:
+            flags = flags | {node.id}
+        if isinstance(node, Ending):
+            red = [scenario.node(f) for f in sorted(flags)]
+            result = float(judge(node, dict(zip(STATE_KEYS, state)), red)[0])
+        elif steps >= MAX_STEPS:
+            result = 0.0
+        else:
+            total = 0.0
+            for option in node.options:
+                after = apply(option, dict(zip(STATE_KEYS, state)))
+                target = next_id(option, after)
+                following = tuple(after[k] for k in STATE_KEYS)
+                total += (
+                    chance(target, following, flags, steps + 1)
+                    if steps + 1 < MAX_STEPS or isinstance(scenario.node(target), Ending)
+                    else 0.0
+                )
+            result = total / len(node.options)
+        memo[key] = result
+        return result
+
+    start = scenario.state.model_dump()
+    return chance(scenario.start, tuple(start[k] for k in STATE_KEYS), frozenset(), 0)
+
+
 def replay_conversation(scenario: Scenario, inputs: list[dict]) -> Conversation:
     """A :class:`Conversation` advanced by ``inputs``."""
     conversation = Conversation(scenario)
