@@ -1,0 +1,407 @@
+"""Route a coach's free text to the scenario option it means, or to none.
+
+The coder in :mod:`peercoach.mi` says what kind of move a line is (a question, a reflection...);
+this module says which of a turn's options the line is closest to in meaning. Each option is
+known by its lines: its ``say`` and every ``also`` paraphrase an author added.
+
+The method, in order:
+
+1. Normalise: keep ASCII letters and digits, lower case, expand contractions ("don't" -> "do
+   not", "youre" -> "you are"), fix common misspellings, turn number words into digits, drop
+   spoken fillers ("I mean"), and stem each word with a small suffix stripper.
+2. Correct typos: a word the turn does not know is replaced by a known word one edit away.
+3. Fold concepts: phrases from ``routing.yaml`` that say one thing ("kill yourself", "end your
+   life", "suicide") become one token.
+4. Weigh: words and word pairs get an inverse document frequency over the turn's options, times a
+   general weight (fillers and function words count little). Words the turn does not know keep a
+   weight, so off-topic text scores low.
+5. Compare: cosine similarity between the text and each line; an option scores its best line.
+   The MI code of the text, when given, multiplies the score a little when it matches the
+   option's code or code family; it cannot lift a zero score.
+6. Decide: no option when the best score is under ``min_score``, or when the top two are within
+   ``margin`` and the top is under ``clear_score``.
+
+Why this and not sentence embeddings: no model may be downloaded at run time, and the book's page
+player routes free text offline in JavaScript from data compiled here (:func:`compile_turn`), so
+the method must be small enough to write again in about a hundred lines of JavaScript and give
+the same answer there. It is deterministic, explainable (the reason names the closest line) and
+takes microseconds. Authors widen what an option understands by adding ``also`` lines, and
+everyone can see why a line was routed.
+
+:func:`route_text` compiles the turn (cached) and calls :func:`score_compiled`, so the live and
+compiled paths are one code path and give the same :class:`Match`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).with_name("routing.yaml")
+FORMAT = 1
+CONCEPT_MARK = "#"
+
+FAMILIES: tuple[tuple[str, ...], ...] = (
+    ("open_question", "closed_question"),
+    ("simple_reflection", "complex_reflection", "summary"),
+    ("giving_information", "advice_with_permission"),
+    ("affirmation", "emphasising_autonomy"),
+    ("confronting", "advice_without_permission"),
+    ("structuring", "small_talk", "self_disclosure"),
+)
+
+_CUE = re.compile(r"\[[^\]]{0,200}\]")
+_WORD = re.compile(r"[a-z0-9']+")
+_NON_ASCII = re.compile(r"[^\x20-\x7e]+")
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where free text was routed: the option (or ``None``), its score, every score, and why."""
+
+    index: int | None
+    option_id: str | None
+    score: float
+    scores: tuple[float, ...]
+    reason: str
+
+
+# ---------------------------------------------------------------------------------------------
+# The lexicon: routing.yaml, normalised once.
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """The JSON-ready word tables from ``routing.yaml``, with phrases normalised and stemmed."""
+    from ruamel.yaml import YAML
+
+    raw = YAML(typ="safe").load(DATA_FILE.read_text(encoding="utf-8"))
+    base = {
+        "spelling": {k: str(v) for k, v in raw["spelling"].items()},
+        "contractions": {k: str(v) for k, v in raw["contractions"].items()},
+        "suffixes": [[k, str(v)] for k, v in raw["suffixes"].items()],
+        "numbers": {k: str(v) for k, v in raw["numbers"].items()},
+        "thresholds": {k: float(v) for k, v in raw["thresholds"].items()},
+    }
+    fillers = sorted({tuple(words(f, base)) for f in raw["fillers"]}, key=lambda p: (-len(p), p))
+    general: dict[str, float] = {}
+    for weight, text in raw["general"].items():
+        for word in words(text, base):
+            general.setdefault(word, float(weight))
+    phrases = []
+    for name, concept in raw["concepts"].items():
+        token = CONCEPT_MARK + name
+        general[token] = float(concept.get("weight", 1.0))
+        for phrase in concept["phrases"]:
+            tokens = words(str(phrase), base)
+            if tokens:
+                phrases.append([tokens, token])
+    phrases.sort(key=lambda p: (-len(p[0]), p[0]))
+    return {**base, "fillers": [list(f) for f in fillers], "general": general, "phrases": phrases}
+
+
+# ---------------------------------------------------------------------------------------------
+# Text to tokens. Each step is a pure function of the text and the JSON-ready tables.
+
+
+def words(text: str, lex: dict) -> list[str]:
+    """Lower-case, contraction-free, spelled-out and stemmed words of ``text``."""
+    text = _CUE.sub(" ", text[: int(lex["thresholds"].get("max_chars", 2000))])
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = unicodedata.normalize("NFKD", text)
+    text = _NON_ASCII.sub(" ", text).lower()
+    out: list[str] = []
+    for raw in _WORD.findall(text):
+        for word in expand(raw.strip("'"), lex).split():
+            out.append(stem(lex["numbers"].get(word, word)))
+    return out[: int(lex["thresholds"].get("max_tokens", 200))]
+
+
+def expand(word: str, lex: dict) -> str:
+    """A word with its contraction or misspelling written out ("don't" -> "do not")."""
+    if word in lex["contractions"]:
+        return lex["contractions"][word]
+    for suffix, replacement in lex["suffixes"]:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            word = word[: -len(suffix)] + replacement
+            break
+    word = word.replace("'", "")
+    return lex["spelling"].get(word, word)
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: walks, walked, walking -> walk; stories -> story."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix, least in (("ing", 6), ("ed", 5)):
+        if word.endswith(suffix) and len(word) >= least:
+            word = word[: -len(suffix)]
+            if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]
+            break
+    else:
+        if word.endswith("ly") and len(word) >= 6:
+            word = word[:-2]
+        elif word.endswith(("sses", "shes", "ches", "xes", "zes")) and len(word) >= 5:
+            word = word[:-2]
+        elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) >= 4:
+            word = word[:-1]
+    if word.endswith("e") and len(word) >= 5:
+        word = word[:-1]
+    return word
+
+
+def drop_fillers(tokens: list[str], fillers: list[list[str]]) -> list[str]:
+    """The tokens without spoken filler phrases ("i mean", "you know")."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for filler in fillers:
+            if tokens[i : i + len(filler)] == filler:
+                i += len(filler)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def fold(tokens: list[str], phrases: list[list]) -> list[str]:
+    """The tokens with concept phrases replaced by their concept token, longest phrase first."""
+    starts: dict[str, list] = {}
+    for phrase, token in phrases:
+        starts.setdefault(phrase[0], []).append((phrase, token))
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for phrase, token in starts.get(tokens[i], ()):
+            if tokens[i : i + len(phrase)] == phrase:
+                out.append(token)
+                i += len(phrase)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by one insertion, deletion, substitution or swap."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :] or (
+            a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+        )
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1 :] == shorter[i:]
+
+
+def correct(tokens: list[str], known: list[str]) -> list[str]:
+    """Tokens of five letters or more that the turn does not know, replaced by a known word one
+    edit away (the first in alphabetical order when several are)."""
+    known_set = set(known)
+    by_length: dict[int, list[str]] = {}
+    for word in known:
+        by_length.setdefault(len(word), []).append(word)
+    out = []
+    for token in tokens:
+        if len(token) >= 5 and token.isalpha() and token not in known_set:
+            near = [
+                w
+                for n in (len(token) - 1, len(token), len(token) + 1)
+                for w in by_length.get(n, ())
+                if within_one_edit(token, w)
+            ]
+            token = min(near) if near else token
+        out.append(token)
+    return out
+
+
+def tokens(text: str, lex: dict, known: list[str] | None = None) -> list[str]:
+    """The meaning-bearing tokens of ``text``: words, typos corrected, fillers dropped, concepts
+    folded."""
+    found = words(text, lex)
+    if known is not None:
+        found = correct(found, known)
+    return fold(drop_fillers(found, lex["fillers"]), lex["phrases"])
+
+
+def features(toks: list[str], lex: dict) -> list[str]:
+    """The distinct features of a token list: its tokens, and pairs of neighbouring content
+    tokens (those with full general weight) joined by a space."""
+    general = lex["general"]
+    content = [t for t in toks if general.get(t, 1.0) >= 1.0]
+    pairs = [f"{a} {b}" for a, b in zip(content, content[1:], strict=False)]
+    return list(dict.fromkeys([*toks, *pairs]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling a turn, and scoring text against the compiled data.
+
+
+def compile_turn(turn) -> dict:
+    """The JSON-ready tables that route free text at ``turn``, for Python and the page player.
+
+    ``lexicon`` is the same for every turn; ``weights`` gives each known feature its weight;
+    ``options`` lists each option's id, code, first line and the feature lists of its lines.
+    """
+    lex = lexicon()
+    options = []
+    for option in turn.options:
+        lines = [option.say, *option.also]
+        known = sorted({w for line in lines for w in words(line, lex)})
+        options.append(
+            {
+                "id": option.id,
+                "code": getattr(option.code, "value", str(option.code)),
+                "say": " ".join(_CUE.sub(" ", option.say).split()),
+                "lines": [features(tokens(line, lex), lex) for line in lines],
+                "known": known,
+            }
+        )
+    return {
+        "format": FORMAT,
+        "lexicon": lex,
+        "weights": weigh(options, lex),
+        "known": sorted({w for o in options for w in o.pop("known")} | lexicon_words(lex)),
+        "unknown": unknown_weight(len(options)),
+        "options": options,
+        "families": [list(f) for f in FAMILIES],
+    }
+
+
+def lexicon_words(lex: dict) -> set[str]:
+    """The plain words the lexicon's phrases and general weights use (typo targets)."""
+    found = {w for phrase, _ in lex["phrases"] for w in phrase}
+    return {w for w in found | set(lex["general"]) if w.isalpha()}
+
+
+def idf(df: int, n: int) -> float:
+    """Inverse document frequency of a feature found in ``df`` of ``n`` options."""
+    return math.log((n + 1) / (df + 0.5)) + 0.1
+
+
+def unknown_weight(n: int) -> float:
+    """The inverse document frequency of a feature the turn's options do not have."""
+    return idf(1, max(n, 1))
+
+
+def general_weight(feature: str, lex: dict) -> float:
+    """The general (turn-independent) weight of a token or a pair of tokens."""
+    general = lex["general"]
+    if " " in feature:
+        a, b = feature.split(" ", 1)
+        return min(general.get(a, 1.0), general.get(b, 1.0)) * lex["thresholds"]["bigram_factor"]
+    return general.get(feature, 1.0)
+
+
+def weigh(options: list[dict], lex: dict) -> dict[str, float]:
+    """The weight of every feature the options use: idf over options times general weight."""
+    df: dict[str, int] = {}
+    for option in options:
+        for feature in {f for line in option["lines"] for f in line}:
+            df[feature] = df.get(feature, 0) + 1
+    n = len(options)
+    return {f: round(idf(d, n) * general_weight(f, lex), 6) for f, d in sorted(df.items())}
+
+
+def cosine(query: list[str], line: list[str], weight) -> float:
+    """Cosine similarity of two feature lists, each feature counted once at its weight."""
+    if not query or not line:
+        return 0.0
+    shared = set(query) & set(line)
+    dot = sum(weight(f) ** 2 for f in shared)
+    if not dot:
+        return 0.0
+    norm_q = math.sqrt(sum(weight(f) ** 2 for f in query))
+    norm_l = math.sqrt(sum(weight(f) ** 2 for f in line))
+    return dot / (norm_q * norm_l)
+
+
+def code_factor(data: dict, option_code: str, code) -> float:
+    """How much the MI coder's code lifts an option's score: same code, same family, or not."""
+    if code is None:
+        return 1.0
+    code = getattr(code, "value", str(code))
+    limits = data["lexicon"]["thresholds"]
+    if code == option_code:
+        return 1.0 + limits["same_code"]
+    if any(code in f and option_code in f for f in data["families"]):
+        return 1.0 + limits["same_family"]
+    return 1.0
+
+
+def score_compiled(data: dict, text: str, code=None) -> Match:
+    """Route ``text`` with data from :func:`compile_turn` only; never raises on any ``str``."""
+    lex, weights = data["lexicon"], data["weights"]
+    unknown = data["unknown"]
+
+    def weight(feature: str) -> float:
+        if feature in weights:
+            return weights[feature]
+        return unknown * general_weight(feature, lex)
+
+    text = text if isinstance(text, str) else ""
+    query = features(tokens(text, lex, data["known"]), lex)
+    scores = []
+    for option in data["options"]:
+        best = max((cosine(query, line, weight) for line in option["lines"]), default=0.0)
+        scores.append(round(min(1.0, best * code_factor(data, option["code"], code)), 6))
+    return decide(data, tuple(scores))
+
+
+def decide(data: dict, scores: tuple[float, ...]) -> Match:
+    """The :class:`Match` for a turn's scores: the top option, or none with the reason."""
+    limits = data["lexicon"]["thresholds"]
+    options = data["options"]
+    if not scores:
+        return Match(None, None, 0.0, scores, "this turn has no options to match")
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    top = order[0]
+    best = scores[top]
+    second = scores[order[1]] if len(order) > 1 else 0.0
+    if best < limits["min_score"]:
+        return Match(None, None, best, scores, "nothing close enough to any response")
+    if best - second < limits["margin"] and best < limits["clear_score"]:
+        a, b = _quote(options[top]["say"]), _quote(options[order[1]]["say"])
+        return Match(None, None, best, scores, f"too close to call between {a} and {b}")
+    return Match(top, options[top]["id"], best, scores, f"closest to {_quote(options[top]['say'])}")
+
+
+def _quote(say: str, limit: int = 80) -> str:
+    return '"' + (say if len(say) <= limit else say[: limit - 3].rstrip() + "...") + '"'
+
+
+# ---------------------------------------------------------------------------------------------
+# The live entry point.
+
+
+def route_text(turn, text: str, code=None) -> Match:
+    """Route a coach's free text at ``turn`` (a :class:`peercoach.scenario.Turn`).
+
+    ``code`` is the scenario Code the MI coder gave the text, or ``None``; it only nudges scores.
+    """
+    key = tuple((o.id, o.say, tuple(o.also), str(o.code)) for o in turn.options)
+    return score_compiled(_compiled(key, turn), text, code)
+
+
+_CACHE: dict[tuple, dict] = {}
+
+
+def _compiled(key: tuple, turn) -> dict:
+    data = _CACHE.get(key)
+    if data is None:
+        if len(_CACHE) > 1024:
+            _CACHE.clear()
+        data = _CACHE[key] = compile_turn(turn)
+    return data

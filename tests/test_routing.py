@@ -1,0 +1,184 @@
+"""Free text is routed to the option it means (peercoach.routing), checked on every scenario."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from peercoach.routing import Match, compile_turn, route_text, score_compiled
+from peercoach.scenario import Code, Option, Turn, check_file, scenario_files, scenarios_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = scenario_files([scenarios_dir()])
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location(
+        "routing_benchmark", ROOT / "benchmarks" / "routing_benchmark.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bench():
+    """The benchmark module, which reads the labelled paraphrase set."""
+    return _benchmark()
+
+
+@pytest.fixture(scope="module")
+def results(bench):
+    """Every labelled line of the paraphrase set, routed."""
+    return bench.evaluate(bench.load_rows(bench.PARAPHRASES), bench.current_scenarios())
+
+
+def _scenario(path: Path):
+    scenario, problems = check_file(path)
+    if scenario is None:
+        pytest.skip(f"{path.name} is not valid right now: {problems[0]}")
+    return scenario
+
+
+def _turn(*lines: tuple[str, str, str]) -> Turn:
+    options = [
+        Option(id=i, say=say, code=Code(code), feedback="f", next="end") for i, say, code in lines
+    ]
+    return Turn(id="t", say="Participant line.", options=options)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_every_authored_line_routes_to_its_own_option(path):
+    """Each option's `say` and every `also` line, typed verbatim, routes to that option."""
+    scenario = _scenario(path)
+    misses = []
+    for turn in scenario.turns:
+        for index, option in enumerate(turn.options):
+            for line in [option.say, *option.also]:
+                match = route_text(turn, line, option.code)
+                if match.index != index:
+                    got = turn.options[match.index].id if match.index is not None else "none"
+                    misses.append(
+                        f"turn `{turn.id}`: option `{option.id}` line {line[:60]!r} routes to "
+                        f"`{got}` ({match.reason}); options this close need different words"
+                    )
+    assert not misses, "\n".join(misses)
+
+
+def test_dev_accuracy_is_at_least_ninety_percent(results):
+    """At least 90% of the dev paraphrases route to the labelled option (or to none)."""
+    dev = [r for r in results if r["split"] == "dev"]
+    assert len(dev) >= 200
+    assert sum(r["ok"] for r in dev) / len(dev) >= 0.90
+
+
+def test_blind_accuracy_is_at_least_ninety_percent(results):
+    """At least 90% of the blind paraphrases, never tuned on, route correctly."""
+    blind = [r for r in results if r["split"] == "blind"]
+    assert len(blind) >= 110
+    assert sum(r["ok"] for r in blind) / len(blind) >= 0.90
+
+
+def test_compiled_data_gives_the_same_match_as_live_routing(bench):
+    """For every line of the set, scoring JSON-round-tripped compiled data equals route_text."""
+    scenarios = bench.current_scenarios()
+    compiled: dict = {}
+    checked = 0
+    for row in bench.load_rows(bench.PARAPHRASES):
+        turn = bench.find_turn(scenarios, row["scenario"], row["turn"])
+        if turn is None:
+            continue
+        key = (row["scenario"], row["turn"])
+        if key not in compiled:
+            compiled[key] = json.loads(json.dumps(compile_turn(turn)))
+        for code in (None, Code.open_question, Code.complex_reflection):
+            assert score_compiled(compiled[key], row["text"], code) == route_text(
+                turn, row["text"], code
+            ), row["text"]
+        checked += 1
+    assert checked >= 300
+
+
+HOSTILE = [
+    "",
+    " ",
+    "x" * 20_000,
+    "kill yourself " * 3000,
+    "🙂🙂🙂 💊🔫",
+    "<script>alert('x')</script><b>Are you thinking about killing yourself?</b>",
+    "\x00\x01\x07\x1b[31m\u202e\ufeff",
+    "don't'''''''''''''''' ''' n't 's",
+    "Ⅻ ﬁve 𝔨𝔦𝔩𝔩",
+    "[" * 5000 + "]" * 5000,
+    "a" * 5000 + " b" * 5000,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_any_text_gives_a_match_and_never_raises(text):
+    """Empty, huge, emoji, markup and control characters all give a valid Match."""
+    turn = _turn(
+        ("ask", "Are you thinking about killing yourself?", "closed_question"),
+        ("walk", "So, about the walking plan, what got in the way?", "open_question"),
+    )
+    match = route_text(turn, text)
+    assert isinstance(match, Match)
+    assert match.index in (None, 0, 1)
+    assert 0.0 <= match.score <= 1.0
+    assert len(match.scores) == 2
+    assert route_text(turn, text) == match
+
+
+def test_non_text_is_treated_as_empty():
+    """Input that is not a str routes to nothing rather than raising."""
+    turn = _turn(("a", "How did the walking go?", "open_question"))
+    assert route_text(turn, None).index is None
+
+
+def test_reassurance_routes_to_a_reassuring_option_only():
+    """Empty reassurance goes to a reassuring option when a turn has one, else to none."""
+    lines = ["Don't worry, it'll all work out.", "You'll be fine.", "Things will get better."]
+    coaching = _turn(
+        ("ask", "Are you thinking about killing yourself?", "closed_question"),
+        ("reflect", "It sounds like this week has been really heavy.", "complex_reflection"),
+    )
+    comforting = _turn(
+        ("ask", "Are you thinking about killing yourself?", "closed_question"),
+        ("comfort", "Hey, don't say that. Things will get better, you'll see.", "structuring"),
+    )
+    for line in lines:
+        assert route_text(coaching, line).index is None, line
+        assert route_text(comforting, line).option_id == "comfort", line
+
+
+def test_synonyms_fold_to_one_concept():
+    """Different words for one thing ("end your life", "suicide") reach the same option."""
+    turn = _turn(
+        ("ask", "Are you thinking about killing yourself?", "closed_question"),
+        ("walk", "So, about the walking plan, what got in the way?", "open_question"),
+    )
+    for line in ["r u having thoughts of suicide", "do you want to end your life?"]:
+        assert route_text(turn, line).option_id == "ask", line
+
+
+def test_code_nudges_but_never_decides_alone():
+    """The MI code breaks near ties but gives no match to text that shares no words."""
+    turn = _turn(
+        ("ask", "What got in the way?", "open_question"),
+        ("tell", "You should walk more.", "advice_without_permission"),
+    )
+    assert route_text(turn, "zebra xylophone", Code.open_question).index is None
+    plain = route_text(turn, "what got in the way of the walk")
+    nudged = route_text(turn, "what got in the way of the walk", Code.open_question)
+    assert nudged.scores[0] > plain.scores[0]
+
+
+def test_reason_names_the_closest_line():
+    """The reason quotes the option the text was routed to."""
+    turn = _turn(("a", "How did the walking go?", "open_question"))
+    assert (
+        route_text(turn, "how did the walking go").reason == 'closest to "How did the walking go?"'
+    )
