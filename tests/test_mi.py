@@ -267,3 +267,168 @@ def test_random_mixtures_never_raise(items):
         text = "".join(rng.choice(pieces)[: rng.randint(0, 40)] for _ in range(rng.randint(0, 6)))
         coding = code_utterance(text, rng.choice([None, text[::-1]]))
         assert coding.reasons
+
+
+PERMISSION_PHRASES = [
+    "Mind if I share something?",
+    "Can I be straight with you?",
+    "Would it be OK if I told you what other veterans tried?",
+    "Could I offer an idea?",
+    "Is it alright if I tell you what others found?",
+    "Okay if I pass along something that helped a friend?",
+    "Would you want to hear what the class covers?",
+]
+
+
+@pytest.mark.parametrize("text", PERMISSION_PHRASES)
+def test_permission_phrases_code_as_asking_permission(text):
+    """Ways of asking before offering are seeking collaboration, not advice or confronting."""
+    coding = code_utterance(text, "I just don't know what else to try.")
+    assert (coding.behaviour, coding.subtype, coding.permission) == ("question", "closed", True)
+    assert not (coding.persuade or coding.confront)
+
+
+def test_reflection_then_question_gives_two_parts_and_summary_counts_both():
+    """A reflection then a question is two codes; the summary counts one of each."""
+    coding = code_utterance(
+        "It sounds like the mornings are worst. What's one thing that helps?",
+        "Mornings are the worst, I can barely get out of bed.",
+    )
+    assert [(p.behaviour, p.subtype) for p in coding.parts] == [
+        ("reflection", "complex"),
+        ("question", "open"),
+    ]
+    assert coding.codes() == list(coding.parts)
+    assert coding.parts[0].text.startswith("It sounds like")
+    summary = summarise([coding])
+    assert (summary.reflections, summary.questions, summary.rq) == (1, 1, 1.0)
+
+
+def test_single_code_utterance_has_no_parts():
+    """A one-code turn keeps ``parts`` empty and ``codes()`` gives the coding itself."""
+    coding = code_utterance("Mm-hmm. What gets in the way?")
+    assert coding.parts == ()
+    assert coding.codes() == [coding]
+
+
+def test_summary_line_is_a_reflection_not_self_disclosure():
+    """An accurate summary is a complex reflection, not persuasion or the coach's own story."""
+    coding = code_utterance(
+        "So let me see if I've got it: you want to walk again, the knee scares you, and your "
+        "wife worries when you go out alone.",
+        "I want to walk again but the knee scares me and my wife worries.",
+    )
+    assert (coding.behaviour, coding.subtype) == ("reflection", "complex")
+    assert not (coding.persuade or coding.self_disclosure)
+
+
+def test_elicit_provide_elicit_is_not_advice_without_permission():
+    """Asking what they know, offering what others found, asking what they make of it."""
+    coding = code_utterance(
+        "What do you already know about pacing? Some people find short bursts with breaks help. "
+        "What do you make of that?",
+        "I either do everything or nothing.",
+    )
+    assert not coding.persuade
+    assert [p.behaviour for p in coding.parts] == ["question", "input", "question"]
+    assert summarise([coding]).permission_before_advice
+
+
+def test_advice_after_permission_in_the_turn_before_is_permitted():
+    """Permission asked in one turn covers the advice given in the next."""
+    ask = code_utterance("Could I offer an idea?", "I keep overdoing it on good days.")
+    advice = code_utterance("You could try stopping for a break before the pain starts.", "Sure.")
+    unasked = code_utterance("You could try stopping for a break before the pain starts.")
+    assert unasked.persuade
+    summary = summarise([ask, advice])
+    assert summary.persuades == 0 and summary.permission == "yes"
+    assert summarise([unasked]).permission == "no"
+
+
+def test_permission_not_applicable_without_advice():
+    """With no advice given, permission before advice is 'not applicable', never 'no'."""
+    codings = [
+        code_utterance("What's been hardest this week?"),
+        code_utterance("The class meets Mondays at ten at the library.", "When is the class?"),
+    ]
+    summary = summarise(codings)
+    assert summary.permission == "not applicable" and summary.permission_before_advice
+    assert any("not applicable" in line for line in summary.describe())
+    assert not any("Permission before advice: no (" in line for line in summary.describe())
+
+
+def test_safety_steps_are_left_out_of_the_ratios_and_said_so():
+    """Safety steps are counted apart and the debrief says they were left out and why."""
+    reflection = code_utterance("It sounds like you feel like a burden to everyone.")
+    ask = code_utterance("Are you thinking about killing yourself?")
+    line = code_utterance("You should call the Veterans Crisis Line now: dial 988, then press 1.")
+    marked = Coding("input", persuade=True, safety=True, text="Call 988 now.")
+    assert ask.safety and line.safety and not reflection.safety
+    summary = summarise([reflection, ask, line, marked])
+    assert summary.safety_steps == 3
+    assert (summary.questions, summary.reflections, summary.persuades) == (0, 1, 0)
+    assert summary.rq_level == "good" and summary.permission == "not applicable"
+    text = " ".join(summary.describe())
+    assert "Safety steps: 3" in text and "left out" in text and "required" in text
+
+
+def test_safety_part_leaves_the_reflection_in_the_same_turn_counted():
+    """In 'reflection + suicide question', only the question is a safety step."""
+    coding = code_utterance(
+        "It sounds like the nights feel hopeless. Are you having thoughts of ending your life?"
+    )
+    assert [p.safety for p in coding.parts] == [False, True]
+    summary = summarise([coding])
+    assert (summary.reflections, summary.questions, summary.safety_steps) == (1, 0, 1)
+
+
+CALLS = {
+    "model path": [
+        "What matters most to you about getting back to walking?",
+        "So walking with your grandson is what this is really about.",
+        "You kept going to the class even on bad days. Mind if I share something?",
+        "Some people find that pacing, stopping before the pain spikes, helps. What do you think?",
+    ],
+    "lecture": [
+        "You need to walk every day.",
+        "Why haven't you been doing your stretches?",
+        "You should cut back on the pills.",
+    ],
+    "listening only": ["So the knee has been worse.", "You're worn out by it all."],
+    "questions only": ["How's the pain?", "Did you walk?", "What helped?"],
+    "crisis": [
+        "It sounds like you're carrying a lot right now.",
+        "Are you thinking about suicide?",
+        "The Veterans Crisis Line is 988, press 1. Can we call them together right now?",
+        "You reached out tonight, and that took courage.",
+    ],
+    "empty": [],
+}
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_describe_lines_never_contradict(name):
+    """Debrief lines agree with the counts and with each other on a set of calls."""
+    codings = [code_utterance(line) for line in CALLS[name]]
+    summary = summarise(codings)
+    lines = summary.describe()
+    text = " ".join(lines)
+    parts = [p for c in codings for p in c.codes()]
+    scored = [p for p in parts if not p.safety]
+    assert summary.questions == sum(p.behaviour == "question" for p in scored)
+    assert summary.reflections == sum(p.behaviour == "reflection" for p in scored)
+    assert f"{summary.reflections} reflection" in lines[0]
+    assert f"{summary.questions} question" in lines[0]
+    if summary.reflections:
+        assert "no reflections" not in text
+    if summary.persuades:
+        assert "Permission before advice: no (" in text and "none." not in lines[3]
+    else:
+        assert "Permission before advice: no (" not in text
+    assert ("Permission before advice: not applicable" in text) == (summary.advice == 0)
+    assert ("Safety steps" in text) == bool(summary.safety_steps)
+    assert "MI-adherent moves: 0" not in text
+    if name == "crisis":
+        assert summary.safety_steps == 3 and summary.rq_level == "good"
+    if name == "model path":
+        assert summary.permission in ("yes", "not applicable") and summary.persuades == 0

@@ -47,7 +47,7 @@ def test_file_text_output_ends_with_call_summary(tmp_path, capsys):
     assert main(["code", "--file", str(path)]) == 0
     out = capsys.readouterr().out
     assert "line 7: You should just push through it." in out
-    assert "Summary of the call:" in out and "Reflections to questions" in out
+    assert "Summary of the call:" in out and "Reflections and questions" in out
 
 
 def test_missing_file_is_one_line_and_exit_1(tmp_path, capsys):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from peercoach.mi import patterns as p
+from peercoach.mi import segments
 from peercoach.mi.reasons import reason
 from peercoach.mi.summary import Coding
 from peercoach.mi.text import clean, content_stems, stem, strip_fillers, words
@@ -60,6 +61,7 @@ class _Sentence:
     reasons: list[str] = field(default_factory=list)
     substantive: bool = True
     advice: bool = False
+    text: str = ""
 
 
 def code_utterance(text: str, previous: str | None = None) -> Coding:
@@ -81,7 +83,11 @@ def code_utterance(text: str, previous: str | None = None) -> Coding:
         key = "not_english" if text.strip() and not cleaned.has_latin else "empty"
         return Coding(behaviour="other", reasons=(*notes, reason(key)), text=text)
     context = _Context.of(previous or "")
-    sentences = [_code_sentence(s, context) for s in cleaned.sentences]
+    sentences = []
+    for raw in cleaned.sentences:
+        coded = _code_sentence(raw, context)
+        coded.text = raw
+        sentences.append(coded)
     return _combine(sentences, context, notes, text)
 
 
@@ -229,7 +235,11 @@ def _flags(body: str) -> set[str]:
         flags.add("autonomy")
     if p.PERMISSION.search(body):
         flags.add("permission")
-    if p.SELF_DISCLOSURE.search(body) and not _STRONG_REFLECT.match(body):
+    if (
+        p.SELF_DISCLOSURE.search(body)
+        and not _STRONG_REFLECT.match(body)
+        and not p.SUMMARY.match(body)
+    ):
         flags.add("self_disclosure")
     return flags
 
@@ -419,7 +429,13 @@ def _combine(sentences: list[_Sentence], context: _Context, notes, text: str) ->
     if main.behaviour == "reflection" and len(reflections) >= 3 and subtype == "simple":
         subtype = "complex"
         reasons = [r for r in reasons if r != reason("simple")] + [reason("complex_summary")]
+    parts = segments.code_parts(sentences, context)
     flags |= _persuasion(sentences, flags, context, reasons)
+    if any(part.persuade for part in parts):
+        flags.add("persuade")
+        reasons.append(reason("persuade"))
+    else:
+        flags.discard("persuade")
     if reason("confront_why") in reasons:
         flags_to_explain = [name for name in _FLAG_REASONS if name in flags and name != "confront"]
     else:
@@ -430,6 +446,9 @@ def _combine(sentences: list[_Sentence], context: _Context, notes, text: str) ->
         subtype=subtype,
         reasons=tuple(dict.fromkeys(reasons))[: MAX_REASONS + len(notes)],
         text=text,
+        parts=parts if len(parts) > 1 else (),
+        safety=any(part.safety for part in parts),
+        advice=any(part.advice for part in parts),
         **{name: name in flags for name in FLAGS},
     )
 

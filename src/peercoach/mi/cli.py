@@ -19,7 +19,7 @@ _PREFIX = re.compile(r"^\s*(participant|client|coach|counsellor|counselor)\s*:\s
 _FLAG_NAMES = {
     "affirmation": "affirmation",
     "permission": "asks permission",
-    "autonomy": "emphasises autonomy",
+    "autonomy": "emphasizes autonomy",
     "persuade": "advice without permission",
     "confront": "confronting",
     "self_disclosure": "self-disclosure",
@@ -104,6 +104,18 @@ def _label(coding: Coding) -> str:
     return label + "".join(f" + {flag}" for flag in flags)
 
 
+def _parts_lines(coding: Coding) -> list[str]:
+    """One line per part when a turn carries several codes, each with its words."""
+    if not coding.parts:
+        return []
+    lines = [f"     {len(coding.parts)} codes in this turn, counted separately in the summary:"]
+    for number, part in enumerate(coding.parts, start=1):
+        words = part.text if len(part.text) <= 80 else part.text[:77] + "..."
+        safety = " (safety step)" if part.safety else ""
+        lines.append(f"       {number}. {_label(part)}{safety}: {words}")
+    return lines
+
+
 def _as_text(turns: list[Turn], codings: list[Coding]) -> str:
     lines = []
     for turn, coding in zip(turns, codings, strict=True):
@@ -112,6 +124,7 @@ def _as_text(turns: list[Turn], codings: list[Coding]) -> str:
         lines.append(f"{prefix}{shown}")
         lines.append(f"  -> {_label(coding)}")
         lines.extend(f"     - {reason}" for reason in coding.reasons)
+        lines.extend(_parts_lines(coding))
     if len(codings) > 1:
         lines.append("")
         lines.append("Summary of the call:")

@@ -74,7 +74,13 @@ PERMISSION = _any(
     r"(?:with you )?(?:if i|to|for me)\b",
     r"^(?:can|could|may|might) i (?:share|tell|offer|suggest|give|mention|ask|make|add|bring|"
     r"pass|run)\b",
-    r"^(?:would|do) you mind if i\b",
+    r"^(?:(?:would|do) you )?mind if i\b",
+    r"^(?:can|could|may|might) i (?:be (?:straight|honest|frank|blunt|direct|upfront|real) "
+    r"with you|throw|put|float|run|pass along|share|point out|give you|tell you)\b",
+    r"^(?:(?:is it |would it be )?(?:ok(?:ay)?|alright|all right|cool|fine) )?if i (?:share|"
+    r"tell|offer|suggest|mention|add|give|throw|pass|run|float|put)\b",
+    r"\bhow would you feel (?:about|if) (?:me|i)\b|\bwould you (?:want|like|care) to hear\b",
+    r"^(?:do you )?want to hear (?:what|how|an idea|a thought|something|a suggestion|about)\b",
     r"^(?:would|do) you (?:like|want) (?:me to|to hear|some|a few|any|an idea|a suggestion|"
     r"information|info|to know)\b",
     r"^(?:would|are) you (?:be )?(?:interested|open|willing) (?:in|to) (?:hearing|hear|some|me)\b",
@@ -257,8 +263,9 @@ CONFRONT = _any(
     r"\bno wonder (?:you|your)\b",
     r"\byou(?:'re| are) (?:never|not) (?:going to|gonna) (?:get|be|make|change)\b",
     r"\bwith (?:that|an) attitude\b",
-    r"\b(?:what were you thinking|how many times|i told you|i've told you|face (?:it|the fact|"
-    r"facts|reality)|admit (?:it|that)|be honest with yourself|get over it|man up|toughen up|"
+    r"\b(?:what were you thinking|how many times|(?<!if )i told you|i've told you|face "
+    r"(?:it|the fact|facts|reality)|admit (?:it|that)|be honest with yourself|get over it|"
+    r"man up|toughen up|"
     r"suck it up|quit (?:complaining|whining|making)|stop (?:complaining|whining|making excuses|"
     r"feeling sorry|being))\b",
     r"\byou (?:should|ought to) (?:be (?:ashamed|grateful|thankful)|know better)\b",
