@@ -1,0 +1,76 @@
+"""Safety checks on what a coach says: medical advice, and real escalation at a red flag.
+
+Coaches never give medical advice: no starting, stopping, changing or tapering a medicine, no
+"what I did" with mine, no treatment prescriptions, no dismissing or diagnosing symptoms.
+:func:`medical_advice` finds such advice and says why in plain words. At a red-flag turn only
+words that really escalate count: :func:`escalations` names the moves a line makes (911, the
+Veterans Crisis Line, same-day medical care, a hand-off to program staff).
+
+Both are driven by the cue files ``advice.yaml`` and ``escalation.yaml`` next to this module, which
+staff can extend; :func:`check_cues` reports mistakes in them. Pure Python, deterministic, and safe
+on any string: only the first few thousand characters of a line are read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from peercoach.safety.cues import DEFAULT_FILES, CueSet, check_cues, load_cues
+from peercoach.safety.match import find
+
+ESCALATIONS = ("911", "crisis_line", "same_day_care", "staff")
+ADVICE_FILE, ESCALATION_FILE = DEFAULT_FILES
+
+__all__ = [
+    "ESCALATIONS",
+    "CueSet",
+    "Flag",
+    "check_cues",
+    "escalations",
+    "load_cues",
+    "medical_advice",
+]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One piece of medical advice in a coach's line, and why a coach does not give it."""
+
+    kind: str
+    cue: str
+    reason: str
+    span: tuple[int, int]
+
+
+def medical_advice(text: str, previous: str = "", *, cues: CueSet | None = None) -> list[Flag]:
+    """The medical advice ``text`` gives, in order; ``[]`` when it gives none.
+
+    ``previous`` is the participant's last line: after "should I stop it?", "yeah, I would" is
+    advice. ``cues`` replaces the shipped ``advice.yaml`` (see :func:`load_cues`).
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    cues = cues or load_cues(ADVICE_FILE)
+    previous = previous if isinstance(previous, str) else ""
+    return [
+        Flag(hit.cue.kind, hit.cue.id, hit.cue.reason, hit.span)
+        for hit in find(cues, text, previous)
+    ]
+
+
+def escalations(text: str, *, cues: CueSet | None = None) -> set[str]:
+    """The escalation moves ``text`` really makes: a subset of :data:`ESCALATIONS`.
+
+    Negated, deferred or refused moves ("I won't call 911", "if it gets worse, see your doctor
+    next week") and reassurance ("don't worry, it'll pass") make none.
+    """
+    if not isinstance(text, str) or not text:
+        return set()
+    cues = cues or load_cues(ESCALATION_FILE)
+    return {hit.cue.kind for hit in find(cues, text)}
+
+
+def cue_file(name: str) -> Path:
+    """The path of a shipped cue file, ``advice`` or ``escalation``, for copying or checking."""
+    return ADVICE_FILE if name == "advice" else ESCALATION_FILE

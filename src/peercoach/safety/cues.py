@@ -1,0 +1,313 @@
+"""Reading the cue files (``advice.yaml``, ``escalation.yaml``) that drive both detectors.
+
+A cue file is plain YAML that staff can extend. It names its ``detector``, may define reusable
+regular-expression pieces under ``vocabulary`` (used in patterns as ``{name}``), and lists
+``cues``: each has an ``id``, a ``kind``, a plain-words ``reason`` and a list of ``patterns``.
+A cue of kind ``guard`` does the opposite: where it matches (in the ``scope`` it names), the other
+cues it ``applies_to`` do not count. A cue may also need the participant's last line to match one
+of its ``previous`` patterns, and is dropped where one of its ``unless`` patterns matches the
+clause. In a pattern a space matches any run of spaces, and case never matters; in a vocabulary
+entry, spaces and line breaks around `|` are ignored, so long lists can wrap.
+
+:func:`load_cues` keeps every cue that is sound and skips the rest, so a detector never fails on a
+staff mistake; :func:`check_cues` reports those mistakes as ``FILE:LINE: message`` lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+DEFAULT_FILES = (HERE / "advice.yaml", HERE / "escalation.yaml")
+KINDS = {
+    "advice": ("medication", "treatment", "symptom", "guard"),
+    "escalation": ("911", "crisis_line", "same_day_care", "staff", "guard"),
+}
+SCOPES = ("clause", "before", "just_before", "after", "text")
+CUE_KEYS = {"id", "kind", "reason", "patterns", "previous", "unless", "scope", "applies_to"}
+MAX_BYTES = 500_000
+_NAME = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One compiled cue: what it matches, what it means, and where it was written."""
+
+    id: str
+    kind: str
+    reason: str
+    pattern: re.Pattern[str]
+    previous: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+    scope: str = "clause"
+    applies_to: frozenset[str] = frozenset()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class CueSet:
+    """The sound cues of one file, split into the cues that count and the guards that cancel."""
+
+    detector: str
+    cues: tuple[Cue, ...]
+    guards: tuple[Cue, ...]
+    path: str
+
+
+def load_cues(path: str | Path) -> CueSet:
+    """Read a cue file; cues with mistakes are skipped (see :func:`check_cues` for the list)."""
+    return _load(str(Path(path).resolve()))
+
+
+def check_cues(path: str | Path | None = None) -> list[str]:
+    """Every problem in a cue file (both shipped files when ``path`` is None), as FILE:LINE lines."""
+    paths = DEFAULT_FILES if path is None else (Path(path),)
+    problems = []
+    for one in paths:
+        problems += [f"{one}:{line}: {message}" for line, message in _parse(Path(one))[1]]
+    return problems
+
+
+@lru_cache(maxsize=16)
+def _load(path: str) -> CueSet:
+    return _parse(Path(path))[0]
+
+
+def _parse(path: Path) -> tuple[CueSet, list[tuple[int, str]]]:
+    data, problems = _read(path)
+    empty = CueSet("", (), (), str(path))
+    if data is None:
+        return empty, problems
+    if not isinstance(data, dict):
+        return empty, problems + [(1, "expected a mapping with `detector` and `cues` at the top")]
+    detector = data.get("detector")
+    if detector not in KINDS:
+        line = _line(data, "detector")
+        return empty, [(line, f"`detector` must be one of {_list(KINDS)}; found {detector!r}")]
+    vocabulary, problems = _vocabulary(data, problems)
+    entries = data.get("cues")
+    if not isinstance(entries, list) or not entries:
+        return empty, problems + [(_line(data, "cues"), "`cues` must be a non-empty list")]
+    cues, seen = [], {}
+    for index, entry in enumerate(entries):
+        cue, found = _cue(entry, _item_line(entries, index), detector, vocabulary)
+        problems += found
+        if cue and cue.id in seen:
+            problems.append(
+                (
+                    cue.line,
+                    f"the cue id `{cue.id}` is used twice (first on line "
+                    f"{seen[cue.id]}); give each cue its own id",
+                )
+            )
+        elif cue:
+            seen[cue.id] = cue.line
+            cues.append(cue)
+    problems += _unknown_targets(cues)
+    return CueSet(
+        detector=detector,
+        cues=tuple(c for c in cues if c.kind != "guard"),
+        guards=tuple(c for c in cues if c.kind == "guard"),
+        path=str(path),
+    ), sorted(problems)
+
+
+def _read(path: Path) -> tuple[Any, list[tuple[int, str]]]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return None, [
+                (1, f"the file is over {MAX_BYTES // 1000} kB; a cue file must be smaller")
+            ]
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        return None, [(0, f"cannot read the file: {error.strerror}")]
+    except UnicodeDecodeError:
+        return None, [(1, "the file is not UTF-8 text; save it as UTF-8")]
+    try:
+        return YAML(typ="rt").load(text), []
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        return None, [
+            (
+                line,
+                f"this is not valid YAML ({error.problem}); check indentation, "
+                "colons and quotes (patterns are safest in 'single quotes')",
+            )
+        ]
+    except (YAMLError, ValueError, RecursionError) as error:
+        return None, [(1, f"this is not valid YAML: {error}")]
+
+
+def _vocabulary(data: dict, problems: list) -> tuple[dict[str, str], list]:
+    raw = data.get("vocabulary") or {}
+    if not isinstance(raw, dict):
+        return {}, problems + [(_line(data, "vocabulary"), "`vocabulary` must map names to text")]
+    vocabulary: dict[str, str] = {}
+    for name, value in raw.items():
+        line = _line(raw, name)
+        if not isinstance(value, str) or not _NAME.fullmatch("{" + str(name) + "}"):
+            problems.append(
+                (line, f"vocabulary `{name}` must be a lower-case name with a text value")
+            )
+            continue
+        expanded, missing = _expand(re.sub(r"\s*\|\s*", "|", value), vocabulary)
+        error = (
+            missing
+            and f"`{{{missing}}}` is not defined above it"
+            or _regex_error(expanded, allow_empty=True)
+        )
+        if error:
+            problems.append((line, f"vocabulary `{name}`: {error}"))
+        else:
+            vocabulary[name] = expanded
+    return vocabulary, problems
+
+
+def _cue(entry: Any, line: int, detector: str, vocabulary: dict) -> tuple[Cue | None, list]:
+    if not isinstance(entry, dict):
+        return None, [(line, "each cue must be a mapping with id, kind, reason and patterns")]
+    problems = [
+        (_line(entry, k), f"unknown key `{k}`; expected one of {_list(CUE_KEYS)}")
+        for k in entry
+        if k not in CUE_KEYS
+    ]
+    for key in ("id", "kind", "reason", "patterns"):
+        if key not in entry:
+            problems.append((line, f"the cue is missing `{key}`"))
+    cue_id, kind = entry.get("id"), entry.get("kind")
+    if "id" in entry and (not isinstance(cue_id, str) or not cue_id.strip()):
+        problems.append((_line(entry, "id"), "`id` must be a short text"))
+    if "kind" in entry and kind not in KINDS[detector]:
+        problems.append(
+            (
+                _line(entry, "kind"),
+                f"`kind` must be one of {_list(KINDS[detector])}; found {kind!r}",
+            )
+        )
+    if "reason" in entry and not (isinstance(entry["reason"], str) and entry["reason"].strip()):
+        problems.append((_line(entry, "reason"), "`reason` must be one plain sentence"))
+    scope = entry.get("scope", "clause")
+    if scope not in SCOPES:
+        problems.append((_line(entry, "scope"), f"`scope` must be one of {_list(SCOPES)}"))
+    compiled = {}
+    for key in ("patterns", "previous", "unless"):
+        if key in entry:
+            compiled[key], found = _patterns(
+                entry, key, vocabulary, scope if key == "patterns" and kind == "guard" else "clause"
+            )
+            problems += found
+    targets = entry.get("applies_to") or []
+    if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+        problems.append(
+            (_line(entry, "applies_to"), "`applies_to` must be a list of cue ids or kinds")
+        )
+        targets = []
+    if problems:
+        return None, problems
+    return Cue(
+        id=cue_id.strip(),
+        kind=kind,
+        reason=" ".join(entry["reason"].split()),
+        pattern=compiled["patterns"],
+        previous=compiled.get("previous"),
+        unless=compiled.get("unless"),
+        scope=scope,
+        applies_to=frozenset(targets),
+        line=line,
+    ), []
+
+
+def _patterns(entry: dict, key: str, vocabulary: dict, scope: str) -> tuple[Any, list]:
+    items = entry[key]
+    if isinstance(items, str):
+        items = [items]
+    if not isinstance(items, list) or not items:
+        return None, [(_line(entry, key), f"`{key}` must be a list of patterns")]
+    parts, problems = [], []
+    for index, item in enumerate(items):
+        line = _item_line(items, index) or _line(entry, key)
+        if not isinstance(item, str) or not item.strip():
+            problems.append((line, f"{key} item {index + 1} must be a non-empty text"))
+            continue
+        expanded, missing = _expand(item, vocabulary)
+        error = missing and f"`{{{missing}}}` is not in the vocabulary" or _regex_error(expanded)
+        if error:
+            problems.append((line, f"{key} item {index + 1} ({item!r}): {error}"))
+        else:
+            parts.append(f"(?:{expanded})")
+    if problems:
+        return None, problems
+    joined = "|".join(parts)
+    if scope == "just_before":
+        joined = f"(?:{joined})\\s*$"
+    return re.compile(joined, re.IGNORECASE), []
+
+
+def _expand(pattern: str, vocabulary: dict[str, str]) -> tuple[str, str]:
+    """Put the vocabulary in for ``{name}`` and let a space match any run of spaces."""
+    missing = ""
+
+    def put(match: re.Match[str]) -> str:
+        nonlocal missing
+        if match.group(1) not in vocabulary:
+            missing = missing or match.group(1)
+            return ""
+        return f"(?:{vocabulary[match.group(1)]})"
+
+    expanded = _NAME.sub(put, pattern.strip())
+    return re.sub(r"(?<!\\) +", r"\\s+", expanded), missing
+
+
+def _regex_error(pattern: str, allow_empty: bool = False) -> str:
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as error:
+        return f"this is not a valid regular expression ({error})"
+    except (RecursionError, OverflowError):
+        return "this regular expression is too deeply nested"
+    if not allow_empty and compiled.search(""):
+        return "this pattern matches empty text, so it would match every line"
+    return ""
+
+
+def _unknown_targets(cues: list[Cue]) -> list[tuple[int, str]]:
+    names = {c.id for c in cues} | {c.kind for c in cues}
+    return [
+        (c.line, f"`applies_to` names `{t}`, which is no cue id or kind in this file")
+        for c in cues
+        for t in sorted(c.applies_to)
+        if t not in names
+    ]
+
+
+def _line(mapping: Any, key: Any) -> int:
+    try:
+        return mapping.lc.key(key)[0] + 1
+    except (AttributeError, KeyError, TypeError):
+        return _line_of(mapping)
+
+
+def _item_line(sequence: Any, index: int) -> int:
+    try:
+        return sequence.lc.item(index)[0] + 1
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return _line_of(sequence)
+
+
+def _line_of(node: Any) -> int:
+    try:
+        return node.lc.line + 1
+    except AttributeError:
+        return 1
+
+
+def _list(values: Any) -> str:
+    return ", ".join(f"`{v}`" for v in sorted(values))
