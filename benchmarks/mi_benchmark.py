@@ -78,12 +78,44 @@ def _print_report(report, show_errors: bool) -> None:
     print("  flags (true pos / false pos / false neg):")
     for name, (tp, fp, fn) in report.flags.items():
         print(f"    {name:<16} {tp:>3} / {fp:>3} / {fn:>3}")
+    seg = report.segments
+    if seg is not None:
+        print(f"  multi-code segments: {seg.n} turns with gold parts, {seg.gold_segments} segments")
+        print(
+            f"    right number of parts {seg.count:.3f}; all parts right {seg.exact:.3f}; "
+            f"segments right (behavior+subtype) {seg.segment:.3f}; behavior only "
+            f"{seg.behaviour:.3f}"
+        )
+        print(
+            "    per part, true pos / false pos / false neg: safety "
+            f"{'/'.join(map(str, seg.safety))}; flags {'/'.join(map(str, seg.flags))}"
+        )
     if show_errors:
-        for item, coding in report.errors:
+        for item, coding in report.errors + _part_errors(report):
             print(
                 f"  {item.id}: gold {item.behaviour}/{item.subtype} coded "
                 f"{coding.behaviour}/{coding.subtype}: {item.text}"
             )
+
+
+def _part_errors(report) -> list:
+    """Items whose gold parts the coder does not match, shown with the coder's parts."""
+    wrong = []
+    for item, coding in report.coded:
+        gold = " | ".join(p.label for p in item.parts)
+        mine = " | ".join(
+            p.behaviour + (f"/{p.subtype}" if p.subtype else "") for p in coding.codes()
+        )
+        if item.parts and gold != mine:
+            wrong.append((item, _Parts(f"parts {mine} (gold {gold})")))
+    return wrong
+
+
+class _Parts:
+    """A stand-in coding that prints the part codes in the error list."""
+
+    def __init__(self, text: str):
+        self.behaviour, self.subtype = text, ""
 
 
 def _scenario_check() -> None:
@@ -115,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     options = args.parse_args(argv)
     items = load_devset(options.devset)
     print(f"{len(items)} labelled utterances from {options.devset}")
-    for split in ("dev", "test", "ext", "real", "all"):
+    for split in ("dev", "test", "ext", "real", "mc", "all"):
         _print_report(evaluate(items, split), options.errors and split == "dev")
     median, p95 = time_per_utterance(items)
     print(f"\ntime per utterance: median {median:.3f} ms, 95th percentile {p95:.3f} ms")

@@ -295,7 +295,7 @@ def _code_reflection_or_info(
 ) -> _Sentence:
     if _INFO_OPTION.match(body):
         return _Sentence("input", flags=flags, reasons=[reason("information")])
-    if _STRONG_REFLECT.match(body):
+    if _STRONG_REFLECT.match(body) or p.ABOUT_THEM.search(body):
         return _reflection(body, raw, flags, context, continues=continues)
     if _states_fact(body, context):
         return _Sentence("input", flags=flags, reasons=[reason("information")])
@@ -454,7 +454,10 @@ def _combine(sentences: list[_Sentence], context: _Context, notes, text: str) ->
 
 
 def _main_sentence(sentences: list[_Sentence]) -> _Sentence:
+    """The sentence that gives the turn its main code (see the module docstring)."""
     substantive = [s for s in sentences if s.substantive] or sentences
+    while len(substantive) > 1 and _checks_reflection(substantive[-2], substantive[-1]):
+        substantive = substantive[:-1]
     if substantive[-1].behaviour == "question":
         return substantive[-1]
     for behaviour in ("input", "reflection", "question"):
@@ -462,6 +465,11 @@ def _main_sentence(sentences: list[_Sentence]) -> _Sentence:
         if found:
             return found[-1] if behaviour == "question" else found[0]
     return substantive[0]
+
+
+def _checks_reflection(before: _Sentence, after: _Sentence) -> bool:
+    """True for "Is that right?" after a reflection: the check belongs to the reflection."""
+    return before.behaviour == "reflection" and segments.is_check(after.text)
 
 
 def _persuasion(

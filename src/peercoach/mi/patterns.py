@@ -237,7 +237,11 @@ AFFIRM_SPECIFIC = _any(
     r"\bthat's (?:a |an )?(?:really |very )?(?:great|good|real|huge|big|important|impressive|"
     r"smart|wise|clever|brave) (?:step|strength|achievement|accomplishment|insight|effort|change|"
     r"start|way|idea|move|plan|thing to do|decision|choice)\b",
-    r"\b(?:your|the) (?:effort|commitment|persistence|determination|courage|honesty|hard work)\b",
+    r"(?<!worth )(?<!all )\b(?:your|the|that|this|such) (?:effort|commitment|persistence|"
+    r"determination|courage|honesty|hard work)\b(?! (?:it takes|of it|involved))",
+    r"\b(?:says|shows|tells me|tells us) (?:a lot|something|so much) about (?:you|who you are)\b",
+    r"\byou (?:set|picked) (?:that|a|the|your) (?:goal|target|plan)\b.*\byou (?:hit|met|did|"
+    r"reached|made) it\b",
     r"\bgood for you\b.*\byou\b",
 )
 PRAISE_GENERIC = re.compile(
@@ -369,6 +373,8 @@ REFLECT_START = _any(
     r"^(?:a lot|lots|plenty|quite a|such a)\b",
     r"^(?:she|he|they|things|life|everything|it all)\b",
 )
+# Words that place what was said inside them: "is on your mind", "weighing on you".
+ABOUT_THEM = re.compile(r"\b(?:on your mind|weighing on you|in your (?:head|heart|gut))\b")
 YOU_ANYWHERE = re.compile(r"\b(?:you|you're|you've|you'd|your)\b")
 SUMMARY = re.compile(
     r"^(?:let me (?:sum|summar|pull|recap|see if i)|to (?:sum|summar)|so far|so,? to recap|"
@@ -414,6 +420,8 @@ MEANING = _any(
     r"(?:you|like you)\b|\bpart of (?:who|what) you\b|\b(?:your|a) (?:reward|escape|comfort|"
     r"lifeline|crutch|safety net|outlet|friend)\b",
     r"\b(?:took|taken|takes|taking) (?:\w+ ){0,2}away\b",
+    r"\bwhat (?:this|it|that)(?:'s| is) (?:all |really )?about\b|\b(?:has been|is|was|'s been|"
+    r"'s) (?:a|your|the) (?:way|means) (?:to|of)\b|\bspill\w* (?:over|into)\b",
 )
 FEELING = re.compile(
     r"\b(?:frustrat\w*|scar\w*|afraid|fear\w*|worr\w*|anxious|nervous|alone|lonely|isolat\w*|"

@@ -76,7 +76,7 @@ def code_parts(sentences, context) -> tuple[Coding, ...]:
 def _joins(group: list, sentence) -> bool:
     """Whether a sentence is coded together with the segment before it."""
     last = group[-1]
-    if last.behaviour == "reflection" and CHECK.match(_plain(sentence.text)):
+    if last.behaviour == "reflection" and is_check(sentence.text):
         return True
     if "permission" in sentence.flags or "permission" in last.flags:
         return False
@@ -85,8 +85,9 @@ def _joins(group: list, sentence) -> bool:
     return sentence.behaviour == last.behaviour
 
 
-def _plain(text: str) -> str:
-    return re.sub(r"^(?:and|so|okay|ok|now)[, ]+", "", text.lower().strip(" ,"))
+def is_check(text: str) -> bool:
+    """True for a check on a reflection: "Is that right?", "Did I get that?", "Close?"."""
+    return bool(CHECK.match(re.sub(r"^(?:and|so|okay|ok|now)[, ]+", "", text.lower().strip(" ,"))))
 
 
 def _is_safety(sentence) -> bool:
