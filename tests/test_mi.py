@@ -27,8 +27,42 @@ def test_devset_is_large_and_balanced(items):
     for behaviour in ("question", "reflection", "input", "other"):
         share = sum(i.behaviour == behaviour for i in items) / len(items)
         assert share >= 0.15, f"{behaviour} is only {share:.0%} of the set"
-    assert {i.split for i in items} == {"dev", "test", "ext", "real"}
+    assert {i.split for i in items} == {"dev", "test", "ext", "real", "mc"}
     assert sum(i.split == "real" for i in items) >= 150
+    assert (
+        all(i.parts for i in items if i.split == "mc") and sum(i.split == "mc" for i in items) >= 50
+    )
+    multi = [i for i in items if i.split == "dev" and len(i.parts) > 1]
+    assert len(multi) >= 30
+
+
+@pytest.mark.parametrize("split", ["dev", "mc"])
+def test_multi_code_turns_are_split_into_the_gold_parts(items, split):
+    """Most gold segments are found, in order, with the right behavior and subtype.
+
+    ``mc`` is a blind split; its floor sits below its measured figure so it can still fail.
+    """
+    seg = evaluate(items, split).segments
+    assert seg.behaviour >= 0.90 and seg.segment >= 0.80, seg
+    assert seg.safety[2] == 0 and seg.safety[1] == 0, seg
+
+
+def test_parts_column_is_parsed_and_checked(tmp_path):
+    """Gold parts read as behavior/subtype+flags; a wrong part names the file, line and part."""
+    good = tmp_path / "good.tsv"
+    header = "id\tparticipant_line\tcoach_utterance\tbehaviour\tsubtype\tflags\tparts\n"
+    good.write_text(
+        header
+        + "dev-1\tHi\tSo. What?\tquestion\topen\t\treflection/simple | question/open+safety\n",
+        encoding="utf-8",
+    )
+    (item,) = load_devset(good)
+    assert [p.label for p in item.parts] == ["reflection/simple", "question/open"]
+    assert item.parts[1].flags == {"safety"}
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(header + "dev-1\tHi\tSo.\tother\t\t\treflection/odd\n", encoding="utf-8")
+    with pytest.raises(DevsetError, match=r"bad\.tsv:2: part 'reflection/odd'"):
+        load_devset(bad)
 
 
 @pytest.mark.parametrize("split", ["dev", "test", "all"])
