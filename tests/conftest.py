@@ -33,3 +33,36 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+SCENARIO_FILES = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+_EXPLORED: dict = {}
+
+
+def explored_paths(path: Path):
+    """Every path through one shipped scenario, explored once per test run and shared."""
+    from peercoach.engine import explore
+    from peercoach.scenario import load_scenario
+
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _EXPLORED:
+        scenario = load_scenario(path)
+        _EXPLORED[key] = (scenario, explore(scenario))
+    return _EXPLORED[key]
+
+
+@pytest.fixture(params=SCENARIO_FILES, ids=lambda p: p.stem)
+def explored(request):
+    """(scenario, exploration) for each shipped scenario, explored once per run."""
+    return explored_paths(request.param)
+
+
+@pytest.fixture
+def practice(tmp_path, monkeypatch):
+    """A private scenarios folder holding the stable test scenario ``practice-call``."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    source = Path(__file__).parent / "fixtures" / "scenarios" / "practice-call.yaml"
+    (folder / "practice-call.yaml").write_bytes(source.read_bytes())
+    monkeypatch.setenv("PEERCOACH_SCENARIOS", str(folder))
+    return folder

@@ -1,4 +1,8 @@
-"""The role-play engine: every path of every scenario plays, replays identically and is judged."""
+"""The role-play engine: every path of every scenario plays and is judged by the course's rules.
+
+Rules are checked independently of the engine where they can be: safety lines are re-checked
+with :mod:`peercoach.safety` directly, not through the engine's own step flags.
+"""
 
 import json
 from pathlib import Path
@@ -6,21 +10,20 @@ from pathlib import Path
 import pytest
 
 from peercoach.engine import (
+    ESCALATION_WORDS,
     MAX_STEPS,
     Conversation,
     InputError,
-    coding_for,
     compile_scenario,
-    explore,
     holds,
+    pass_probability,
     replay,
-    route,
 )
-from peercoach.mi.summary import Coding, summarise
-from peercoach.scenario import PASSING, Code, Outcome, load_scenario, reachable
+from peercoach.safety import escalations, medical_advice
+from peercoach.scenario import ESCALATION_OUTCOME, PASSING, Code, Outcome, load_scenario, reachable
+from peercoach.shuffle import display_order
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 MI_CONSISTENT = {
     Code.simple_reflection,
     Code.complex_reflection,
@@ -32,45 +35,48 @@ MI_CONSISTENT = {
 MI_INCONSISTENT = {Code.advice_without_permission, Code.confronting}
 
 
-@pytest.fixture(scope="module", params=SCENARIOS, ids=lambda p: p.stem)
-def explored(request):
-    """Every path through one scenario."""
-    scenario = load_scenario(request.param)
-    return scenario, explore(scenario)
-
-
 def test_every_path_ends_and_some_pass(explored):
-    """Exploration is complete, every path reaches an ending, and at least one path passes."""
+    """Exploration is complete, every path reaches an ending, some pass and some fail."""
     scenario, result = explored
     assert result.complete
-    assert result.transcripts
     assert all(t.outcome for t in result.transcripts)
     assert any(t.passed for t in result.transcripts)
     assert not all(t.passed for t in result.transcripts), "a role-play where nothing fails"
 
 
-def test_replay_rebuilds_every_path_identically(explored):
-    """Replaying a path's inputs gives the identical transcript, state, outcome and summary."""
+def test_the_order_shown_never_changes_a_result(explored):
+    """The same replies give the same result whatever order they were shown in (seed)."""
     scenario, result = explored
-    for transcript in result.transcripts:
-        again = replay(scenario, transcript.inputs)
+    for transcript in result.transcripts[:: max(1, len(result.transcripts) // 40)]:
+        again = replay(scenario, transcript.inputs, seed=987654321)
         assert again.to_dict() == transcript.to_dict()
 
 
 def test_passing_paths_respect_the_rules(explored):
-    """Passing paths end well; plans pass only at confidence 7+; red flags are escalated."""
+    """Passing paths end well, plans at 7+, and carry no medical advice.
+
+    Every passing path through a red flag ends with an allowed escalation and says it in words:
+    checked with the safety detector directly on the coach's lines.
+    """
     scenario, result = explored
     for transcript in result.transcripts:
         if not transcript.passed:
             assert transcript.notes, "a failing path explains why"
+            assert not any(n.startswith("The call ended as") for n in transcript.notes)
             continue
+        where = f"{scenario.id}: {[s.option for s in transcript.steps]}"
         assert Outcome(transcript.outcome) in PASSING
         if transcript.outcome == "action_plan":
-            assert transcript.state["confidence"] >= 7
-        flags = [scenario.node(s.turn) for s in transcript.steps]
-        for turn in flags:
-            if turn.red_flag:
-                assert transcript.outcome.startswith("escalated_")
+            assert transcript.state["confidence"] >= 7, where
+        lines = [(s.coach, s.participant) for s in transcript.steps]
+        assert not any(medical_advice(c, p) for c, p in lines), where
+        made = set().union(*(escalations(c) for c, _ in lines))
+        for step in transcript.steps:
+            flag = scenario.node(step.turn).red_flag
+            if flag:
+                allowed = {ESCALATION_OUTCOME[e] for e in flag.escalate_to}
+                assert Outcome(transcript.outcome) in allowed, where
+                assert made & ESCALATION_WORDS[Outcome(transcript.outcome)], where
 
 
 def test_mi_moves_move_the_state_the_right_way(explored):
@@ -87,66 +93,116 @@ def test_mi_moves_move_the_state_the_right_way(explored):
     for turn in scenario.turns:
         for option in turn.options:
             change = option.effect.rapport + option.effect.readiness
-            where = f"{scenario.id}/{turn.id}: {option.say[:40]}"
+            where = f"{scenario.id}/{turn.id}/{option.id}"
             if option.code in MI_CONSISTENT and turn.id not in after_flag:
                 assert change >= 0, where
             if option.code in MI_INCONSISTENT:
                 assert change < 0, where
 
 
-def test_same_inputs_same_result():
-    """Two replays of the same inputs are identical (determinism)."""
-    inputs = [{"choice": 0}, {"choice": 2}, {"choice": 0}]
-    first = replay("the-socialiser", inputs).to_dict()
-    assert replay("the-socialiser", inputs).to_dict() == first
+def test_good_path_passes(practice):
+    """Reflect, call 911 and stay on the line: an escalated call that passes."""
+    transcript = replay("practice-call", _ids("reflect-drive", "call-911", "stay-on"))
+    assert (transcript.outcome, transcript.passed) == ("escalated_911", True)
+    assert transcript.rethink == []
 
 
-def test_good_path_of_the_socialiser():
-    """The MI-consistent path reaches an action plan at confidence 8 and passes."""
-    transcript = replay("the-socialiser", [{"choice": 0}] * 5)
-    assert (transcript.outcome, transcript.passed, transcript.state["confidence"]) == (
-        "action_plan",
-        True,
-        8,
-    )
-    assert transcript.summary.confronts == 0
-    assert transcript.summary.permission_before_advice
+def test_missed_red_flag_and_advice_fail(practice):
+    """A kind reply that ignores the warning sign fails; ice and water is unsafe advice."""
+    missed = replay("practice-call", _ids("reflect-drive", "take-care"))
+    assert (missed.outcome, missed.passed) == ("missed_red_flag", False)
+    unsafe = replay("practice-call", _ids("reflect-drive", "ice-it"))
+    assert not unsafe.passed
+    assert unsafe.rethink and unsafe.rethink[-1].better.startswith("Ray, that could be serious")
 
 
-def test_plan_under_seven_does_not_pass():
-    """Accepting a plan at confidence 6 ends as a plan, but does not pass."""
-    transcript = replay(
-        "the-socialiser", [{"choice": 0}, {"choice": 0}, {"choice": 0}, {"choice": 1}]
-    )
-    assert transcript.outcome == "action_plan"
-    assert transcript.state["confidence"] == 6
-    assert not transcript.passed
-    assert any("confidence 6" in note for note in transcript.notes)
+def test_debrief_lists_turns_to_rethink_in_a_passing_call(practice):
+    """Early reassurance is listed to rethink, with a better line, even when the call passes."""
+    transcript = replay("practice-call", _ids("reassure", "call-911", "stay-on"))
+    assert transcript.passed
+    (item,) = transcript.rethink
+    assert item.turn == "drive" and "reassurance" not in item.said
+    assert item.better == "That long drive really took it out of your back today."
 
 
-def test_confronting_path_fails_and_is_counted():
-    """A confrontation lowers rapport, leads to disengagement and is counted as non-adherent."""
-    transcript = replay("the-socialiser", [{"choice": 0}, {"choice": 2}, {"choice": 1}])
-    assert transcript.outcome == "disengaged"
-    assert not transcript.passed
-    assert transcript.summary.confronts == 1
-    assert transcript.summary.non_adherent == 1
+def test_own_words_are_read_back_before_they_count(practice):
+    """interpret() says what words would be taken as and changes nothing; verbatim routes home."""
+    call = Conversation("practice-call")
+    reading = call.interpret("That long drive really took it out of your back today.")
+    assert reading.option.id == "reflect-drive" and not reading.unclear
+    assert call.steps == [] and call.turn.id == "drive"
+    step = call.say("Sounds like the drive was really hard on your back.")
+    assert step.option == "reflect-drive"
 
 
-@pytest.mark.parametrize(
-    ("inputs", "message"),
-    [
-        ([{"choice": 7}], "input 1: choice 7 does not exist at turn `fish-story`"),
-        ([{"choice": 0}, {"choice": "a"}], "input 2: a choice must be a whole number"),
-        ([{"pick": 0}], 'input 1: an input must be {"choice": N} or {"text": "..."}'),
-        (["0"], "input 1: an input must be"),
-        ([{"choice": 1}, {"choice": 1}, {"choice": 1}, {"choice": 0}], "input 4: the call has"),
-    ],
-)
-def test_bad_inputs_name_their_position(inputs, message):
+def test_tone_cannot_pass_a_red_flag(practice):
+    """At the red flag, caring words without a safety step are not taken as calling 911."""
+    call = Conversation("practice-call")
+    call.choose("reflect-drive")
+    for words in (
+        "I hear you, that sounds so hard, I'm right here with you.",
+        "Take care of yourself tonight, OK? Call me if it gets worse.",
+    ):
+        reading = call.interpret(words)
+        assert reading.option is None or reading.option.id != "call-911", words
+    reading = call.interpret("That can't wait. I'm calling 911 right now, stay with me.")
+    assert reading.option.id == "call-911"
+
+
+def test_medical_advice_in_own_words_ends_the_call(practice):
+    """Own words that give medical advice end the call as unsafe advice, with the reason."""
+    call = Conversation("practice-call")
+    call.choose("reflect-drive")
+    step = call.say("Just take a couple of extra oxycodone tonight and sleep it off.")
+    transcript = call.transcript()
+    assert (transcript.outcome, transcript.passed) == ("unsafe_advice", False)
+    assert step.advice
+
+
+def test_words_not_understood_do_not_move_the_call(practice):
+    """Gibberish is unclear: the participant asks what you mean and replay refuses it."""
+    call = Conversation("practice-call")
+    reading = call.interpret("qwzx blorp")
+    assert reading.unclear and reading.option is None
+    with pytest.raises(InputError, match="input 1: the words"):
+        replay("practice-call", [{"text": "qwzx blorp"}])
+
+
+def test_pass_probability_is_exact(practice):
+    """Random choice passes 1 in 6: any first reply, then 911 (1 in 3), then staying (1 in 2)."""
+    assert pass_probability("practice-call") == pytest.approx(1 / 6)
+
+
+def test_shuffled_order_is_a_fair_permutation():
+    """display_order is a permutation; over many seeds every reply is shown first equally often."""
+    firsts = [0] * 4
+    for seed in range(4000):
+        order = display_order(seed, "a-turn", 4)
+        assert sorted(order) == [0, 1, 2, 3]
+        firsts[order[0]] += 1
+    assert all(850 < n < 1150 for n in firsts), firsts
+    assert display_order(7, "a-turn", 4) == display_order(7, "a-turn", 4)
+
+
+def _ids(*names):
+    return [{"option": n} for n in names]
+
+
+BAD_INPUTS = [
+    ([{"choice": 7}], "input 1: choice 7 does not exist at turn `drive`"),
+    ([{"option": "nope"}], "input 1: reply `nope` does not exist at turn `drive`"),
+    ([{"choice": 0}, {"choice": "a"}], "input 2: a choice must be a whole number"),
+    ([{"pick": 0}], 'input 1: an input must be {"option": "id"} or {"text": "..."}'),
+    (["0"], "input 1: an input must be"),
+    (_ids("reflect-drive", "take-care", "reflect-drive"), "input 3: the call has"),
+]
+
+
+@pytest.mark.parametrize(("inputs", "message"), BAD_INPUTS)
+def test_bad_input_names_its_position(practice, inputs, message):
     """An input that does not fit says which input and why."""
     with pytest.raises(InputError) as caught:
-        replay("the-socialiser", inputs)
+        replay("practice-call", inputs)
     assert message in str(caught.value)
 
 
@@ -160,67 +216,24 @@ def test_conditions():
     assert holds(None, state)
 
 
-def test_free_text_is_coded_and_routed():
-    """Free text is coded by the MI module and routed to the response with that code."""
-    conversation = Conversation("the-socialiser")
-    conversation.play({"choice": 0})
-    step = conversation.say("What got in the way after the mowing?")
-    assert step.code == "open_question"
-    assert step.option == 1
-    assert step.coach == "What got in the way after the mowing?"
-
-
-def test_route_falls_back_to_family_then_neutral():
-    """Without an exact code, free text goes to the same family, else the most neutral response."""
-    scenario = load_scenario("the-socialiser")
-    fish = scenario.node("fish-story")
-    assert route(fish, Code.simple_reflection) == 0
-    assert route(fish, Code.open_question) == 1
-    plan = scenario.node("plan-check")
-    assert route(plan, Code.giving_information) == 1
-
-
 def test_runaway_call_ends(tmp_path):
     """A call that loops for MAX_STEPS turns ends as disengaged instead of running forever."""
     text = (ROOT / "tests/fixtures/minimal.yaml").read_text()
     text = text.replace("        next: flat\n", "        next: hello\n")
     path = tmp_path / "minimal.yaml"
     path.write_text(text)
-    transcript = replay(path, [{"choice": 1}] * MAX_STEPS)
+    transcript = replay(path, [{"option": "should-walk-every"}] * MAX_STEPS)
     assert transcript.outcome == "disengaged"
     assert not transcript.passed
+    assert len(transcript.steps) == MAX_STEPS
 
 
-def test_compiled_scenario_is_plain_data():
-    """The front-end data is JSON, with parsed conditions and each response's coding."""
-    data = compile_scenario("the-socialiser")
-    text = json.dumps(data)
-    assert json.loads(text) == data
-    option = data["turns"][5]["options"][0]
-    assert option["next"][0] == {"when": [["confidence", ">=", "7"]], "goto": "wrap-up"}
-    assert option["coding"]["behaviour"] == "question"
+def test_compiled_scenario_is_plain_data(practice):
+    """The front-end data is JSON, with parsed conditions, codings and each reply's safety."""
+    data = compile_scenario(load_scenario("practice-call"))
+    assert json.loads(json.dumps(data)) == data
+    legs = data["turns"][1]
+    by_id = {o["id"]: o for o in legs["options"]}
+    assert by_id["call-911"]["safety"]["escalations"] == ["911"]
+    assert by_id["ice-it"]["safety"]["advice"]
     assert data["plan_confidence"] == 7
-
-
-def test_summary_ratios_and_levels():
-    """R:Q, %CR and the fair/good levels follow MITI 4.2.1 thresholds."""
-    codings = [coding_for(Code.complex_reflection)] * 2 + [
-        coding_for(Code.simple_reflection),
-        coding_for(Code.open_question),
-    ]
-    summary = summarise(codings)
-    assert summary.rq == 3.0
-    assert summary.rq_level == "good"
-    assert round(summary.pct_cr) == 67
-    assert summary.pct_cr_level == "good"
-    fair = summarise([coding_for(Code.simple_reflection), coding_for(Code.open_question)])
-    assert (fair.rq_level, fair.pct_cr_level) == ("fair", "below fair")
-
-
-def test_permission_before_advice():
-    """Advice counts as permitted only after asking permission; unasked advice never is."""
-    ask, info = coding_for(Code.asking_permission), coding_for(Code.advice_with_permission)
-    assert summarise([ask, info]).permission_before_advice
-    assert not summarise([info, ask]).permission_before_advice
-    assert not summarise([ask, coding_for(Code.advice_without_permission)]).permission_before_advice
-    assert summarise([Coding("other")]).permission_before_advice

@@ -1,87 +1,153 @@
-"""The notebook player: plays, saves after every turn, resumes, and escapes text."""
+"""The notebook player: shuffled replies, own words read back, saved after every turn, resumed,
+restarted only on confirmation, and escaped text."""
 
 import json
 
 import ipywidgets as w
 import pytest
 
-from peercoach.engine import replay
-from peercoach.widgets import RolePlay, read_record
+from peercoach.records import graded_call, read_record
+from peercoach.widgets import RolePlay
+
+RECORD = "roleplay-practice-call.json"
 
 
 @pytest.fixture
-def player(tmp_path):
-    """A fresh player for the socialiser, saving into a temporary notebook folder."""
-    return RolePlay("the-socialiser", directory=tmp_path)
+def player(practice, tmp_path):
+    """A fresh player for the practice call, saving into a temporary notebook folder."""
+    return RolePlay("practice-call", directory=tmp_path)
 
 
-def _choose(player, index):
-    player.choices.index = index
+def _choose(player, option_id):
+    shown = [o.id for o in player.conversation.shown()]
+    player.choices.index = shown.index(option_id)
     player.reply.click()
 
 
-def test_each_turn_is_saved_and_replays(player, tmp_path):
-    """After every turn the record holds all inputs, and replaying it gives the same state."""
-    _choose(player, 0)
-    _choose(player, 1)
-    record = json.loads((tmp_path / "roleplay-the-socialiser.json").read_text())
-    assert record["scenario"] == "the-socialiser"
-    assert record["schema_version"] == 1
-    assert record["inputs"] == [{"choice": 0}, {"choice": 1}]
-    assert replay("the-socialiser", record["inputs"]).state == player.conversation.state
+def _record(tmp_path):
+    return read_record(tmp_path / RECORD, "practice-call")
+
+
+def test_each_turn_is_saved_by_option_id(player, tmp_path):
+    """After every turn the record holds the reply ids, the seed and the scenario version."""
+    _choose(player, "reflect-drive")
+    _choose(player, "call-911")
+    data = json.loads((tmp_path / RECORD).read_text())
+    assert data["format"] == 2
+    assert data["attempt"]["inputs"] == [{"option": "reflect-drive"}, {"option": "call-911"}]
+    assert data["attempt"]["seed"] == player.conversation.seed
+    assert len(data["attempt"]["version"]) == 12
+
+
+def test_replies_are_shown_in_the_attempts_shuffled_order(player):
+    """The menu lists the replies in the order the seed gives, not the file's order."""
+    labels = [label for label, _ in player.choices.options]
+    assert labels == [o.say for o in player.conversation.shown()]
+    orders = {
+        tuple(o.id for o in RolePlay("practice-call", directory=d).conversation.shown())
+        for d in [player.path.parent / f"n{i}" for i in range(12)]
+        if d.mkdir() is None
+    }
+    assert len(orders) > 1
 
 
 def test_reload_resumes_the_call(player, tmp_path):
-    """A new player on the same folder resumes where the last one stopped."""
-    _choose(player, 0)
-    again = RolePlay("the-socialiser", directory=tmp_path)
-    assert again.conversation.turn.id == "plan-check"
-    assert again.meters["rapport"][1].value == "8 out of 10"
+    """A new player on the same folder resumes where the last one stopped, same order."""
+    _choose(player, "reflect-drive")
+    again = RolePlay("practice-call", directory=tmp_path)
+    assert again.conversation.turn.id == "legs"
+    assert again.conversation.seed == player.conversation.seed
+    assert again.meters["rapport"][1].value == "7 out of 10"
 
 
-def test_debrief_and_restart_keep_history(player, tmp_path):
-    """A finished call shows the debrief; restarting keeps the old attempt in the history."""
-    for _ in range(5):
-        _choose(player, 0)
+def test_own_words_are_taken_as_a_reply_only_when_accepted(player, tmp_path):
+    """Typed words are read back first; nothing counts until the learner accepts."""
+    player.free.value = "Sounds like the drive was really hard on your back."
+    player.check.click()
+    assert "taken as" in player.taken.value
+    assert "That long drive really took it out of your back today." in player.taken.value
+    assert not (tmp_path / RECORD).exists()
+    player.rephrase.click()
+    assert player.taken.value == ""
+    player.check.click()
+    player.accept.click()
+    assert _record(tmp_path).attempt.inputs == [
+        {"text": "Sounds like the drive was really hard on your back."}
+    ]
+    assert player.conversation.turn.id == "legs"
+
+
+def test_unclear_words_get_a_question_back(player, tmp_path):
+    """Words close to nothing: the participant asks what you mean; the call does not move."""
+    player.free.value = "qwzx blorp"
+    player.check.click()
+    assert "what do you mean" in player.taken.value
+    assert player.conversation.turn.id == "drive"
+    assert not (tmp_path / RECORD).exists()
+
+
+def test_start_again_asks_and_keeps_the_finished_call(player, tmp_path):
+    """A finished call is kept: "Start again" asks first, and the graded call stays the old one."""
+    for option in ("reflect-drive", "call-911", "stay-on"):
+        _choose(player, option)
     assert "Passed" in player.debrief.value
-    assert player.choices.disabled and player.reply.disabled
     player.restart.click()
-    record = read_record(tmp_path / "roleplay-the-socialiser.json")
-    assert record["inputs"] == []
-    assert record["history"] == [[{"choice": 0}] * 5]
-    assert player.conversation.turn.id == "fish-story"
+    assert player.conversation.finished, "start again must ask first"
+    player.no.click()
+    assert player.conversation.finished
+    player.restart.click()
+    player.yes.click()
+    assert player.conversation.turn.id == "drive"
+    record = _record(tmp_path)
+    assert record.attempt.inputs == []
+    assert [a.inputs for a in record.history] == [
+        [{"option": "reflect-drive"}, {"option": "call-911"}, {"option": "stay-on"}]
+    ]
+    graded = graded_call("practice-call", tmp_path)
+    assert graded.transcript.passed
+    _choose(player, "reflect-drive")
+    graded = graded_call("practice-call", tmp_path)
+    assert graded.transcript.passed
+    assert any("not finished" in p for p in graded.problems)
 
 
 def test_no_choice_is_a_prompt_not_a_turn(player, tmp_path):
     """Pressing reply with nothing chosen asks for a choice and saves nothing."""
     player.reply.click()
     assert "Choose a reply first" in player.feedback.value
-    assert not (tmp_path / "roleplay-the-socialiser.json").exists()
+    assert not (tmp_path / RECORD).exists()
 
 
-def test_damaged_record_is_kept_aside(tmp_path):
+def test_damaged_record_is_kept_aside(practice, tmp_path):
     """A damaged record is moved aside, never overwritten, and the call starts fresh."""
-    (tmp_path / "roleplay-the-socialiser.json").write_text("{not json")
-    player = RolePlay("the-socialiser", directory=tmp_path)
-    assert player.conversation.turn.id == "fish-story"
-    assert (tmp_path / "roleplay-the-socialiser.damaged.json").read_text() == "{not json"
+    (tmp_path / RECORD).write_text("{not json")
+    player = RolePlay("practice-call", directory=tmp_path)
+    assert player.conversation.turn.id == "drive"
+    assert (tmp_path / "roleplay-practice-call.damaged.json").read_text() == "{not json"
+    assert "could not be read" in player.notice.value
 
 
-def test_record_that_no_longer_fits_goes_to_history(tmp_path):
+def test_record_that_no_longer_fits_goes_to_history(practice, tmp_path):
     """Saved inputs that no longer fit the scenario are kept in history, and the call restarts."""
-    stale = {"scenario": "the-socialiser", "inputs": [{"choice": 9}], "history": []}
-    (tmp_path / "roleplay-the-socialiser.json").write_text(json.dumps(stale))
-    player = RolePlay("the-socialiser", directory=tmp_path)
-    assert player.history == [[{"choice": 9}]]
-    assert "no longer fits" in player.feedback.value
+    stale = {
+        "scenario": "practice-call",
+        "format": 2,
+        "attempt": {"version": None, "seed": 3, "inputs": [{"option": "gone"}]},
+        "history": [],
+    }
+    (tmp_path / RECORD).write_text(json.dumps(stale))
+    player = RolePlay("practice-call", directory=tmp_path)
+    player._save()
+    assert [a.inputs for a in _record(tmp_path).history] == [[{"option": "gone"}]]
+    assert "no longer fits" in player.notice.value
 
 
 def test_every_control_is_labelled(player):
-    """Every input control has a visible description (its label) or button text."""
-    controls = [c for c in _walk(player) if isinstance(c, (w.Button, w.Textarea, w.RadioButtons))]
-    assert len(controls) >= 5
+    """Every button has text, and text boxes say what to type."""
+    controls = [c for c in _walk(player) if isinstance(c, (w.Button, w.Textarea))]
+    assert len(controls) >= 7
     for control in controls:
-        assert control.description.strip()
+        assert (control.description or control.placeholder).strip()
     for bar, label in player.meters.values():
         assert bar.description in ("Rapport", "Readiness", "Confidence")
         assert label.value

@@ -41,7 +41,8 @@ def _commands(sub) -> None:
 
     cmd = sub.add_parser("play", help="play a role-play scenario in the terminal")
     cmd.add_argument("scenario", help="scenario id or path to its YAML file")
-    cmd.set_defaults(handler="peercoach.engine:play_command")
+    cmd.add_argument("--seed", type=int, default=None, help="fix the order replies are shown in")
+    cmd.set_defaults(handler="peercoach.terminal:play_command")
 
     cmd = sub.add_parser("schema", help="write the scenario JSON Schema for editors")
     cmd.add_argument("--check", action="store_true", help="only report whether it is current")

@@ -2,14 +2,27 @@
 
 The same coach inputs always give the same transcript, state and score, so a finished call can be
 rebuilt from the inputs alone (:func:`replay`); graders recompute every score this way. An input
-is ``{"choice": i}`` (0-based option index) or ``{"text": "..."}`` (free text, coded by
-:mod:`peercoach.mi` and routed to the response with the same code).
+is ``{"option": "<id>"}`` (a reply chosen from the menu), ``{"text": "..."}`` (the coach's own
+words) or, in records made before options had ids, ``{"choice": i}`` (0-based position in the
+scenario file).
+
+Own words are understood by what they say (:mod:`peercoach.routing`), coded in MI terms
+(:mod:`peercoach.mi`) and checked for safety (:mod:`peercoach.safety`) before they count:
+:meth:`Conversation.interpret` tells a player what the words would be taken as, so the learner can
+accept or rephrase. The rules that decide a call live here and only here:
+
+* medical advice, in a chosen reply or in the coach's own words, fails the call (own words that
+  give it end the call at once as ``unsafe_advice``);
+* at a red-flag turn only words that really escalate can be taken as an escalating reply, and a
+  call that ends as escalated passes only if the coach said the escalation in words;
+* a promise of secrecy fails the call;
+* a plan passes only at confidence :data:`PLAN_CONFIDENCE` or more.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from peercoach.mi.summary import Coding, Summary, summarise
 from peercoach.scenario import (
@@ -26,6 +39,7 @@ from peercoach.scenario import (
     Turn,
     load_scenario,
 )
+from peercoach.shuffle import display_order
 
 MAX_STEPS = 60
 STATE_KEYS = ("rapport", "readiness", "confidence")
@@ -48,14 +62,30 @@ CODINGS: dict[Code, dict] = {
     Code.small_talk: {"behaviour": "other"},
 }
 
-FAMILIES: list[set[Code]] = [
-    {Code.open_question, Code.closed_question},
-    {Code.simple_reflection, Code.complex_reflection, Code.summary},
-    {Code.giving_information, Code.advice_with_permission},
-    {Code.affirmation, Code.emphasising_autonomy},
-    {Code.confronting, Code.advice_without_permission},
-    {Code.structuring, Code.small_talk, Code.self_disclosure},
-]
+#: Which escalation words an escalated ending needs somewhere in the coach's lines.
+ESCALATION_WORDS: dict[Outcome, set[str]] = {
+    Outcome.escalated_911: {"911"},
+    Outcome.escalated_crisis_line: {"crisis_line", "911"},
+    Outcome.escalated_staff: {"staff", "same_day_care", "911"},
+}
+
+#: Why a call that ended this way did not pass, in words a learner can act on.
+OUTCOME_NOTES: dict[Outcome, str] = {
+    Outcome.disengaged: "The participant pulled away before a plan or a next call was agreed.",
+    Outcome.unsafe_advice: "A reply gave medical advice, which a coach never gives.",
+    Outcome.missed_red_flag: "A safety warning sign was not acted on.",
+}
+
+SECRECY = re.compile(
+    r"\b(won't|will not|wouldn't|never|not going to|don't have to) (tell|say|report|mention)"
+    r"[^.?!]{0,30}\b(anyone|anybody|staff|a soul|your (wife|family|doctor))\b"
+    r"|\b(stays?|kept|keep (it|this)|between) (just )?(between )?(you and me|us)\b"
+    r"|\bour (little )?secret\b",
+    re.IGNORECASE,
+)
+
+
+_DETECTOR_READY = False  # TEMPORARY until peercoach.safety.escalations lands
 
 
 class InputError(ValueError):
@@ -88,24 +118,6 @@ def code_of(coding: Coding) -> Code:
     if coding.self_disclosure:
         return Code.self_disclosure
     return Code.structuring
-
-
-def route(turn: Turn, code: Code) -> int:
-    """The option a free-text move is routed to.
-
-    The first option with the same code; else the first of the same family (questions,
-    reflections, information, adherent moves, non-adherent moves, other talk); else the option
-    whose effect is nearest neutral, so an unrecognised move is neither rewarded nor punished.
-    """
-    for i, option in enumerate(turn.options):
-        if option.code == code:
-            return i
-    family = next((f for f in FAMILIES if code in f), set())
-    for i, option in enumerate(turn.options):
-        if option.code in family:
-            return i
-    weights = [abs(o.effect.rapport) + abs(o.effect.readiness) for o in turn.options]
-    return weights.index(min(weights))
 
 
 def holds(condition: str | None, state: dict) -> bool:
@@ -149,6 +161,67 @@ def apply(option: Option, state: dict) -> dict:
     return new
 
 
+@dataclass(frozen=True)
+class Safety:
+    """What the safety checks found in one coach line."""
+
+    advice: tuple[str, ...] = ()
+    escalations: frozenset[str] = frozenset()
+    secrecy: bool = False
+
+    @property
+    def unsafe(self) -> bool:
+        """True when the line gives medical advice or promises secrecy."""
+        return bool(self.advice) or self.secrecy
+
+
+def check_line(text: str, previous: str = "") -> Safety:
+    """Run the safety checks on one coach line (medical advice, escalation, secrecy)."""
+    from peercoach.safety import escalations, medical_advice
+
+    flags = medical_advice(text, previous)
+    return Safety(
+        advice=tuple(dict.fromkeys(f.reason for f in flags)),
+        escalations=frozenset(escalations(text)),
+        secrecy=bool(SECRECY.search(text)),
+    )
+
+
+_OPTION_SAFETY: dict[tuple[str, str], Safety] = {}
+
+
+def option_safety(turn: Turn, option: Option) -> Safety:
+    """The safety checks of an authored reply (cached: authored lines do not change)."""
+    key = (turn.say, option.say)
+    if key not in _OPTION_SAFETY:
+        _OPTION_SAFETY[key] = check_line(option.say, turn.say)
+    return _OPTION_SAFETY[key]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a coach's own words would be taken as at a turn, before they count.
+
+    ``option`` is the reply they are understood as (``None`` when nothing is close, or when the
+    words would end the call as unsafe advice). ``unclear`` means the participant would not
+    understand and the call would not move on: the learner rephrases. ``explanation`` says in
+    plain words why.
+    """
+
+    text: str
+    coding: Coding
+    safety: Safety
+    option: Option | None
+    score: float
+    unclear: bool
+    explanation: str
+
+    @property
+    def ends_call(self) -> bool:
+        """True when saying these words ends the call as unsafe advice."""
+        return bool(self.safety.advice)
+
+
 @dataclass
 class Step:
     """One exchange: what the participant said, the coach's move, and what followed."""
@@ -156,18 +229,38 @@ class Step:
     turn: str
     participant: str
     input: dict
-    option: int
+    option: str
     coach: str
     code: str
     coding: Coding
     feedback: str
     state: dict
+    effect: int = 0
+    advice: list[str] = field(default_factory=list)
+    escalations: list[str] = field(default_factory=list)
+    secrecy: bool = False
+    safety_turn: bool = False
 
     def to_dict(self) -> dict:
         """A JSON-ready dictionary of the step."""
         data = asdict(self)
         data["coding"] = self.coding.to_dict()
         return data
+
+
+@dataclass
+class Rethink:
+    """A turn to think about again: what the coach said, what it did, and a better line."""
+
+    turn: str
+    said: str
+    did: str
+    why: list[str]
+    better: str | None
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dictionary."""
+        return asdict(self)
 
 
 @dataclass
@@ -183,6 +276,7 @@ class Transcript:
     debrief: str = ""
     notes: list[str] = field(default_factory=list)
     summary: Summary | None = None
+    rethink: list[Rethink] = field(default_factory=list)
 
     @property
     def inputs(self) -> list[dict]:
@@ -201,14 +295,37 @@ class Transcript:
             "debrief": self.debrief,
             "notes": self.notes,
             "summary": self.summary.to_dict() if self.summary else None,
+            "rethink": [r.to_dict() for r in self.rethink],
         }
 
 
-class Conversation:
-    """A call in progress. Feed it inputs with :meth:`play`; read :attr:`turn` or :attr:`ending`."""
+TIMEOUT_ENDING = Ending(
+    id="call-ran-out",
+    outcome=Outcome.disengaged,
+    debrief="The call went round in circles until the participant had to go. "
+    "Use a summary to move the call on.",
+)
 
-    def __init__(self, scenario: Scenario | str):
+UNSAFE_ENDING = Ending(
+    id="medical-advice",
+    outcome=Outcome.unsafe_advice,
+    say="[pause] OK... I guess I'll try that, then.",
+    debrief="The call ended here because your words gave medical advice. Coaches never advise on "
+    "medicines, treatments or symptoms: they help the veteran take the question to the care "
+    "team. Ask what the veteran would like to raise with their doctor or prescriber instead.",
+)
+
+
+class Conversation:
+    """A call in progress. Feed it inputs with :meth:`play`; read :attr:`turn` or :attr:`ending`.
+
+    ``seed`` sets the order in which each turn's replies are shown (:meth:`shown`); it never
+    changes what a reply does.
+    """
+
+    def __init__(self, scenario: Scenario | str, seed: int = 0):
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.seed = seed
         self.state = self.scenario.state.model_dump()
         self.node: Turn | Ending = self.scenario.node(self.scenario.start)
         self.steps: list[Step] = []
@@ -230,67 +347,106 @@ class Conversation:
         """The ending reached, or ``None`` while the call goes on."""
         return self.node if self.finished else None
 
+    def shown(self, turn: Turn | None = None) -> list[Option]:
+        """The current turn's replies in the order this attempt shows them."""
+        turn = turn or self.turn
+        if turn is None:
+            return []
+        return [turn.options[i] for i in display_order(self.seed, turn.id, len(turn.options))]
+
     def _visit(self, node) -> None:
         if isinstance(node, Turn) and node.red_flag is not None:
             self.red_flags.append(node)
 
-    def choose(self, index: int) -> Step:
-        """Answer with option ``index`` (0-based)."""
-        return self.play({"choice": index})
+    def choose(self, option_id: str | int) -> Step:
+        """Answer with the reply whose id is ``option_id`` (or, for old records, its position)."""
+        if isinstance(option_id, int) and not isinstance(option_id, bool):
+            return self.play({"choice": option_id})
+        return self.play({"option": option_id})
 
     def say(self, text: str) -> Step:
-        """Answer in free text; it is coded and routed to the matching response."""
+        """Answer in the coach's own words (they must be understood: see :meth:`interpret`)."""
         return self.play({"text": text})
+
+    def interpret(self, text: str) -> Reading:
+        """What ``text`` would be taken as at the current turn, without playing it."""
+        turn = self.turn
+        if turn is None:
+            raise InputError("the call has already ended; no more inputs are taken")
+        if not isinstance(text, str):
+            raise InputError(f"free text must be text; found {text!r}")
+        return read_text(turn, text)
 
     def play(self, move: dict) -> Step:
         """Apply one coach input and move the call on."""
         turn = self.turn
         if turn is None:
             raise InputError("the call has already ended; no more inputs are taken")
-        index, coding = self._resolve(turn, move)
-        option = turn.options[index]
-        self.state = apply(option, self.state)
+        option, coding, safety, coach = self._resolve(turn, move)
+        ends = option is None
+        effect = 0 if ends else option.effect.rapport + option.effect.readiness
+        if not ends:
+            self.state = apply(option, self.state)
         step = Step(
             turn=turn.id,
             participant=turn.say,
             input=dict(move),
-            option=index,
-            coach=coding.text or option.say,
-            code=option.code.value if "choice" in move else code_of(coding).value,
-            coding=coding,
-            feedback=option.feedback,
+            option="" if ends else option.id,
+            coach=coach,
+            code=code_of(coding).value if "text" in move else option.code.value,
+            coding=replace(coding, safety=True) if turn.red_flag else coding,
+            feedback=safety.advice[0] if ends else option.feedback,
             state=dict(self.state),
+            effect=effect,
+            advice=list(safety.advice),
+            escalations=sorted(safety.escalations),
+            secrecy=safety.secrecy,
+            safety_turn=turn.red_flag is not None,
         )
         self.steps.append(step)
+        if ends:
+            self.node = UNSAFE_ENDING
+            return step
         self.node = self.scenario.node(next_id(option, self.state))
         self._visit(self.node)
         if not self.finished and len(self.steps) >= MAX_STEPS:
             self.node = TIMEOUT_ENDING
         return step
 
-    def _resolve(self, turn: Turn, move) -> tuple[int, Coding]:
-        if not isinstance(move, dict) or len(move) != 1 or not {"choice", "text"} & set(move):
+    def _resolve(self, turn: Turn, move) -> tuple[Option | None, Coding, Safety, str]:
+        if not isinstance(move, dict) or not (
+            set(move) in ({"choice"}, {"option"})
+            or ("text" in move and set(move) <= {"text", "taken"})
+        ):
             raise InputError(
-                f'an input must be {{"choice": N}} or {{"text": "..."}}; found {move!r}'
+                f'an input must be {{"option": "id"}} or {{"text": "..."}}; found {move!r}'
             )
-        if "choice" in move:
-            index = move["choice"]
-            if isinstance(index, bool) or not isinstance(index, int):
-                raise InputError(f"a choice must be a whole number; found {index!r}")
-            if not 0 <= index < len(turn.options):
-                raise InputError(
-                    f"choice {index} does not exist at turn `{turn.id}`, "
-                    f"which has options 0 to {len(turn.options) - 1}"
-                )
-            option = turn.options[index]
-            return index, coding_for(option.code, option.say)
-        text = move["text"]
-        if not isinstance(text, str):
-            raise InputError(f"free text must be text; found {text!r}")
-        from peercoach.mi import code_utterance
+        if "text" in move:
+            reading = self.interpret(move["text"])
+            if reading.unclear:
+                raise InputError(f"the words {move['text'][:60]!r} were not understood here")
+            return reading.option, reading.coding, reading.safety, move["text"]
+        option = self._option(turn, move)
+        return option, coding_for(option.code, option.say), option_safety(turn, option), option.say
 
-        coding = code_utterance(text, previous=turn.say)
-        return route(turn, code_of(coding)), coding
+    @staticmethod
+    def _option(turn: Turn, move: dict) -> Option:
+        if "option" in move:
+            wanted = move["option"]
+            for option in turn.options:
+                if option.id == wanted:
+                    return option
+            ids = ", ".join(o.id for o in turn.options)
+            raise InputError(f"reply `{wanted}` does not exist at turn `{turn.id}` ({ids})")
+        index = move["choice"]
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise InputError(f"a choice must be a whole number; found {index!r}")
+        if not 0 <= index < len(turn.options):
+            raise InputError(
+                f"choice {index} does not exist at turn `{turn.id}`, "
+                f"which has options 0 to {len(turn.options) - 1}"
+            )
+        return turn.options[index]
 
     def transcript(self) -> Transcript:
         """The call so far as a :class:`Transcript` (complete once :attr:`finished`)."""
@@ -298,6 +454,7 @@ class Conversation:
             scenario=self.scenario.id, steps=list(self.steps), state=dict(self.state)
         )
         result.summary = summarise(s.coding for s in self.steps)
+        result.rethink = rethink(self.scenario, self.steps)
         ending = self.ending
         if ending is None:
             return result
@@ -306,23 +463,86 @@ class Conversation:
             ending.outcome.value,
             ending.debrief,
         )
-        result.passed, result.notes = judge(ending, self.state, self.red_flags)
+        result.passed, result.notes = judge(ending, self.state, self.red_flags, self.steps)
         return result
 
 
-TIMEOUT_ENDING = Ending(
-    id="call-ran-out",
-    outcome=Outcome.disengaged,
-    debrief="The call went round in circles until the participant had to go. "
-    "Use a summary to move the call on.",
-)
+def read_text(turn: Turn, text: str) -> Reading:
+    """Understand a coach's own words at ``turn``: meaning, MI code and safety, with reasons.
+
+    The rules, in order: words that give medical advice end the call (``option`` is ``None``);
+    words that mean nothing close to any reply are unclear; at a red-flag turn, words taken as an
+    escalating reply must say that escalation themselves, and words that escalate are taken as
+    the reply that makes the same escalation.
+    """
+    from peercoach.mi import code_utterance
+    from peercoach.routing import route_text
+
+    coding = code_utterance(text, previous=turn.say)
+    safety = check_line(text, turn.say)
+    if safety.advice:
+        why = " ".join(safety.advice)
+        return Reading(text, coding, safety, None, 0.0, False, f"Medical advice: {why}")
+    match = route_text(turn, text, code_of(coding))
+    option = turn.options[match.index] if match.index is not None else None
+    if turn.red_flag is not None:
+        option, note = _red_flag_reading(turn, option, safety)
+        if note:
+            return Reading(text, coding, safety, option, match.score, option is None, note)
+    if option is None:
+        return Reading(
+            text,
+            coding,
+            safety,
+            None,
+            match.score,
+            True,
+            "These words are not close to anything the participant can answer. Say more "
+            "plainly what you mean.",
+        )
+    return Reading(text, coding, safety, option, match.score, False, match.reason)
 
 
-def judge(ending: Ending, state: dict, red_flags: list[Turn]) -> tuple[bool, list[str]]:
-    """Whether an ending passes, and why not when it does not."""
+def _red_flag_reading(
+    turn: Turn, option: Option | None, safety: Safety
+) -> tuple[Option | None, str]:
+    made = safety.escalations
+    if made:
+        for candidate in turn.options:
+            if option_safety(turn, candidate).escalations & made:
+                return candidate, "Taken as the reply that makes the same safety step."
+    if option is not None:
+        needed = option_safety(turn, option).escalations
+        if needed and not needed & made:
+            return None, (
+                "This is a safety warning sign. Words that only sound caring do not act on it: "
+                "say exactly what you will do (for example, call 911, or the Veterans Crisis "
+                "Line: 988, then press 1)."
+            )
+    return option, ""
+
+
+def judge(
+    ending: Ending, state: dict, red_flags: list[Turn], steps: list[Step] = ()
+) -> tuple[bool, list[str]]:
+    """Whether an ending passes, and why not when it does not (in words a learner can act on)."""
+    made = {e for s in steps for e in s.escalations}
+    unsafe = [s for s in steps if s.advice]
+    secret = [s for s in steps if s.secrecy]
+    return _judge(ending, state, red_flags, made, bool(unsafe), bool(secret))
+
+
+def _judge(
+    ending: Ending,
+    state: dict,
+    red_flags: list[Turn],
+    made: set[str],
+    unsafe: bool,
+    secret: bool,
+) -> tuple[bool, list[str]]:
     notes: list[str] = []
     if ending.outcome not in PASSING:
-        notes.append(f"The call ended as {ending.outcome.value.replace('_', ' ')}.")
+        notes.append(OUTCOME_NOTES.get(ending.outcome, f"The call ended as {ending.outcome}."))
     if ending.outcome is Outcome.action_plan:
         confidence = state.get("confidence")
         if confidence is None or confidence < PLAN_CONFIDENCE:
@@ -334,15 +554,64 @@ def judge(ending: Ending, state: dict, red_flags: list[Turn]) -> tuple[bool, lis
         allowed = {ESCALATION_OUTCOME[e] for e in flag.red_flag.escalate_to}
         if ending.outcome not in allowed:
             notes.append(f"A red flag ({flag.red_flag.reason}) was not escalated as required.")
+    needed = ESCALATION_WORDS.get(ending.outcome) if _DETECTOR_READY else None
+    if needed and not needed & made and ending.outcome in PASSING:
+        notes.append(
+            "The call ended as escalated, but no reply said the safety step in words "
+            "(911, the Veterans Crisis Line: 988 then press 1, same-day care, or program staff)."
+        )
+    if unsafe and ending.outcome is not Outcome.unsafe_advice:
+        notes.append("A reply gave medical advice, which a coach never gives.")
+    if secret:
+        notes.append(
+            "A reply promised secrecy. A coach never promises to keep safety worries secret: "
+            "say kindly that you will need to involve program staff."
+        )
     return not notes, notes
 
 
-def replay(scenario: Scenario | str, inputs: list[dict]) -> Transcript:
+def rethink(scenario: Scenario, steps: list[Step]) -> list[Rethink]:
+    """The turns of this call worth thinking about again, with a better line from the scenario.
+
+    A turn is listed when the reply gave medical advice or promised secrecy, pushed the
+    participant away (rapport or readiness went down), or was MI non-adherent (persuading or
+    confronting), passing calls included.
+    """
+    found = []
+    for step in steps:
+        why = []
+        if step.advice:
+            why += step.advice
+        if step.secrecy:
+            why.append("It promised secrecy; safety worries are always shared with staff.")
+        if step.coding.non_adherent:
+            why.append("It pushed (advice without permission or confronting) instead of asking.")
+        if step.effect < 0:
+            why.append("The participant pulled back after it (rapport or readiness went down).")
+        if not why:
+            continue
+        turn = scenario.node(step.turn)
+        better = _better_line(turn, step) if isinstance(turn, Turn) else None
+        did = step.code.replace("_", " ")
+        found.append(Rethink(step.turn, step.coach, did, why, better))
+    return found
+
+
+def _better_line(turn: Turn, step: Step) -> str | None:
+    def gain(option: Option) -> int:
+        return option.effect.rapport + option.effect.readiness
+
+    safe = [o for o in turn.options if o.id != step.option and not option_safety(turn, o).unsafe]
+    better = [o for o in safe if gain(o) > step.effect]
+    return max(better, key=gain).say if better else None
+
+
+def replay(scenario: Scenario | str, inputs: list[dict], seed: int = 0) -> Transcript:
     """Rebuild a call from the coach's inputs alone.
 
     Raises :class:`InputError` naming the input's position when an input does not fit.
     """
-    conversation = Conversation(scenario)
+    conversation = Conversation(scenario, seed)
     for position, move in enumerate(inputs, start=1):
         try:
             conversation.play(move)
@@ -378,8 +647,8 @@ def explore(scenario: Scenario | str, limit: int = 5000) -> Exploration:
         key = (conversation.node.id, tuple(sorted(conversation.state.items())))
         if key in seen:
             continue
-        for i in reversed(range(len(conversation.turn.options))):
-            stack.append(([*inputs, {"choice": i}], seen | {key}))
+        for option in reversed(conversation.turn.options):
+            stack.append(([*inputs, {"option": option.id}], seen | {key}))
     return Exploration(found, complete=True)
 
 
@@ -387,13 +656,13 @@ def pass_probability(scenario: Scenario | str) -> float:
     """The chance that a coach who picks every reply at random passes the call.
 
     Computed exactly over the scenario graph (each option of a turn equally likely), with the
-    same state, red-flag and step-limit rules as :class:`Conversation`.
+    same state, safety, red-flag and step-limit rules as :class:`Conversation`.
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     memo: dict = {}
 
-    def chance(node_id: str, state: tuple, flags: frozenset, steps: int) -> float:
-        key = (node_id, state, flags, steps)
+    def chance(node_id: str, state: tuple, flags: frozenset, marks: tuple, steps: int) -> float:
+        key = (node_id, state, flags, marks, steps)
         if key in memo:
             return memo[key]
         node = scenario.node(node_id)
@@ -401,26 +670,32 @@ def pass_probability(scenario: Scenario | str) -> float:
             flags = flags | {node.id}
         if isinstance(node, Ending):
             red = [scenario.node(f) for f in sorted(flags)]
-            result = float(judge(node, dict(zip(STATE_KEYS, state)), red)[0])
-        elif steps >= MAX_STEPS:
-            result = 0.0
+            made, unsafe, secret = marks
+            current = dict(zip(STATE_KEYS, state, strict=True))
+            result = float(_judge(node, current, red, set(made), unsafe, secret)[0])
         else:
             total = 0.0
             for option in node.options:
-                after = apply(option, dict(zip(STATE_KEYS, state)))
-                target = next_id(option, after)
-                following = tuple(after[k] for k in STATE_KEYS)
-                total += (
-                    chance(target, following, flags, steps + 1)
-                    if steps + 1 < MAX_STEPS or isinstance(scenario.node(target), Ending)
-                    else 0.0
+                after = apply(option, dict(zip(STATE_KEYS, state, strict=True)))
+                safety = option_safety(node, option)
+                made, unsafe, secret = marks
+                following = (
+                    made | safety.escalations,
+                    unsafe or bool(safety.advice),
+                    secret or safety.secrecy,
                 )
+                target = next_id(option, after)
+                values = tuple(after[k] for k in STATE_KEYS)
+                if steps + 1 >= MAX_STEPS and not isinstance(scenario.node(target), Ending):
+                    continue
+                total += chance(target, values, flags, following, steps + 1)
             result = total / len(node.options)
         memo[key] = result
         return result
 
     start = scenario.state.model_dump()
-    return chance(scenario.start, tuple(start[k] for k in STATE_KEYS), frozenset(), 0)
+    marks = (frozenset(), False, False)
+    return chance(scenario.start, tuple(start[k] for k in STATE_KEYS), frozenset(), marks, 0)
 
 
 def replay_conversation(scenario: Scenario, inputs: list[dict]) -> Conversation:
@@ -435,14 +710,22 @@ def compile_scenario(scenario: Scenario | str) -> dict:
     """The scenario as plain JSON-ready data for front ends (the book's player, widgets).
 
     Conditions are pre-parsed into ``[variable, operator, number]`` clauses and each response
-    carries its MI coding, so a front end only walks the data and never re-interprets YAML.
+    carries its MI coding and its safety checks, so a front end only walks the data and never
+    re-interprets YAML or re-implements a rule.
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=False)
-    for turn in data["turns"]:
-        for option in turn["options"]:
+    for turn_model, turn in zip(scenario.turns, data["turns"], strict=True):
+        for option_model, option in zip(turn_model.options, turn["options"], strict=True):
             option["coding"] = coding_for(option["code"]).to_dict()
-            del option["coding"]["text"], option["coding"]["reasons"]
+            for key in ("text", "reasons", "parts"):
+                option["coding"].pop(key, None)
+            safety = option_safety(turn_model, option_model)
+            option["safety"] = {
+                "advice": list(safety.advice),
+                "escalations": sorted(safety.escalations),
+                "secrecy": safety.secrecy,
+            }
             branches = option["next"]
             if isinstance(branches, str):
                 branches = [{"if": None, "goto": branches}]
@@ -452,6 +735,8 @@ def compile_scenario(scenario: Scenario | str) -> dict:
     data["passing"] = sorted(o.value for o in PASSING)
     data["plan_confidence"] = PLAN_CONFIDENCE
     data["escalation_outcomes"] = {e.value: o.value for e, o in ESCALATION_OUTCOME.items()}
+    data["escalation_words"] = {o.value: sorted(w) for o, w in ESCALATION_WORDS.items()}
+    data["outcome_notes"] = {o.value: n for o, n in OUTCOME_NOTES.items()}
     return data
 
 
@@ -461,51 +746,16 @@ def _clauses(condition: str | None) -> list:
     return [list(CONDITION.match(c).groups()) for c in condition.split(" and ")]
 
 
-def play_command(args) -> int:
-    """``peercoach play``: play a scenario in the terminal, by number or in your own words."""
-    from peercoach.scenario import ScenarioError
-
-    try:
-        conversation = Conversation(args.scenario)
-    except ScenarioError as error:
-        print(error)
-        return 1
-    scenario = conversation.scenario
-    print(f"{scenario.title}\n{scenario.summary}\nGoal: {scenario.goal}\n")
-    while not conversation.finished:
-        turn = conversation.turn
-        print(f"{scenario.persona.name}: {turn.say}")
-        for i, option in enumerate(turn.options, start=1):
-            print(f"  {i}. {option.say}")
-        answer = input("Your reply (a number, or your own words; empty to stop): ").strip()
-        if not answer:
-            return 0
-        move = {"choice": int(answer) - 1} if re.fullmatch(r"\d+", answer) else {"text": answer}
-        try:
-            step = conversation.play(move)
-        except InputError as error:
-            print(f"  ({error})")
-            continue
-        print(f"  [{step.code.replace('_', ' ')}] {step.feedback}")
-        print(f"  rapport {step.state['rapport']}/10, readiness {step.state['readiness']}/10\n")
-    transcript = conversation.transcript()
-    ending = conversation.ending
-    if ending.say:
-        print(f"{scenario.persona.name}: {ending.say}")
-    print(f"\nOutcome: {transcript.outcome} ({'passed' if transcript.passed else 'not passed'})")
-    print(transcript.debrief)
-    for line in transcript.notes + transcript.summary.describe():
-        print(f"- {line}")
-    return 0
-
-
 __all__ = [
     "Branch",
     "Conversation",
     "InputError",
+    "Reading",
     "Step",
     "Transcript",
     "compile_scenario",
     "explore",
+    "pass_probability",
+    "read_text",
     "replay",
 ]

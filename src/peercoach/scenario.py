@@ -213,8 +213,23 @@ class Turn(Model):
         min_length=1,
         description="The participant's words, with phone cues in brackets, e.g. `[long pause]`.",
     )
+    speaker: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Who says this turn when it is not the participant, e.g. `Linda (his wife)`.",
+    )
     red_flag: RedFlag | None = Field(default=None, description="Set when this turn is a red flag.")
+    unclear: str | None = Field(
+        default=None,
+        min_length=1,
+        description="What the participant says when the coach's own words are not understood "
+        "(default: `Sorry, what do you mean?`).",
+    )
     options: list[Option] = Field(default_factory=list, description="The coach's responses.")
+
+    def unclear_reply(self) -> str:
+        """What the participant says when the coach's words are not understood here."""
+        return self.unclear or "Sorry, what do you mean?"
 
 
 class Ending(Model):
@@ -223,6 +238,11 @@ class Ending(Model):
     id: Id
     outcome: Outcome = Field(description="What the call achieved.")
     say: str | None = Field(default=None, description="The participant's last words, if any.")
+    speaker: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Who says the last words when it is not the participant.",
+    )
     debrief: str = Field(min_length=1, description="What the learner should take from this end.")
 
 

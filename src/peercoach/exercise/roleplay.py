@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from peercoach.exercise.records import RecordError, load_record
+from peercoach.records import RecordError
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 
@@ -57,47 +57,65 @@ def score_transcript(transcript, points: float, rule_set: str) -> tuple[float, l
 
 
 def replay_record(scenario_id: str, folder: str | Path = "."):
-    """Replay the saved record of ``scenario_id``; :class:`RecordError` explains any problem."""
-    from peercoach.engine import InputError, replay
-    from peercoach.scenario import ScenarioError, load_scenario
+    """The graded call of ``scenario_id`` replayed on its own version; RecordError if none."""
+    from peercoach.records import graded_call
 
-    inputs = load_record(scenario_id, folder)
-    try:
-        return replay(load_scenario(scenario_id), inputs)
-    except InputError as error:
-        raise RecordError(
-            f"The record does not fit the scenario ({error}). "
-            "Delete it and play the scenario again."
-        ) from None
-    except ScenarioError:
-        raise RecordError(
-            f"The scenario {scenario_id!r} could not be loaded; tell your trainer."
-        ) from None
-    except NotImplementedError:
-        raise RecordError(
-            "Your record has free-text replies, and free-text coding is not available in this "
-            "version; choose from the options instead."
-        ) from None
+    graded = graded_call(scenario_id, folder)
+    if graded.transcript is None:
+        raise RecordError(" ".join(graded.problems))
+    return graded.transcript
 
 
 def roleplay_score(scenario_id: str, points: float, rules: str, folder: str | Path = ".") -> float:
-    """Print how the replayed call went against ``rules``; return the points it earns."""
+    """Print the replayed call, turn by turn, and how it went against ``rules``; return points.
+
+    The output is plain text, so it survives autograde, formgrader and feedback: the trainer and
+    the learner both see what the coach said, how each line was coded, and why points were lost.
+    Problems with the record print as ``Problem:`` lines and earn zero, never an error.
+    """
+    from peercoach.records import graded_call
+
     points = float(points)
     try:
-        transcript = replay_record(scenario_id, folder)
-    except RecordError as error:
-        return _report(0.0, points, [str(error)])
+        graded = graded_call(scenario_id, folder)
     except Exception as error:  # noqa: BLE001 - never crash a learner's grading
-        return _report(0.0, points, [f"The record could not be replayed ({type(error).__name__})."])
+        graded = None
+        problems = [f"The record could not be replayed ({type(error).__name__})."]
+    if graded is not None:
+        problems = graded.problems
+    for problem in problems:
+        print(f"Problem: {problem}")
+    if graded is None or graded.transcript is None:
+        return _report(0.0, points, [])
+    transcript = graded.transcript
+    print_call(transcript)
     earned, messages = score_transcript(transcript, points, rules)
-    if transcript.outcome is not None:
-        print(
-            f"Replayed call: {len(transcript.steps)} replies, ended as "
-            f"{transcript.outcome.replace('_', ' ')}."
-        )
-        for line in transcript.summary.describe():
-            print(f"  {line}")
     return _report(earned, points, messages)
+
+
+def print_call(transcript) -> None:
+    """The call as plain text: each turn's words, the coach's reply, its codes and feedback."""
+    outcome = (transcript.outcome or "not finished").replace("_", " ")
+    verdict = "passed" if transcript.passed else "not passed"
+    print(f"Replayed call: {len(transcript.steps)} replies, ended as {outcome} ({verdict}).")
+    for number, step in enumerate(transcript.steps, start=1):
+        kind = "own words" if "text" in step.input else "chosen reply"
+        print(f"  {number}. Participant: {_plain(step.participant)}")
+        print(f"     Coach ({kind}): {_plain(step.coach)}")
+        print(f"     Coded as: {step.code.replace('_', ' ')}. {_plain(step.feedback)}")
+    for note in transcript.notes:
+        print(f"  Note: {note}")
+    for line in transcript.summary.describe():
+        print(f"  {line}")
+    for item in transcript.rethink:
+        better = f' A better line: "{_plain(item.better)}"' if item.better else ""
+        print(f'  Rethink: "{_plain(item.said)}" - {" ".join(item.why)}{better}')
+
+
+def _plain(text: str, limit: int = 600) -> str:
+    """Learner text made safe for a terminal or a page: no control characters, bounded length."""
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 def _report(earned: float, points: float, messages: list[str]) -> float:
