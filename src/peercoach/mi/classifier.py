@@ -44,6 +44,11 @@ _ADVICE_ACCEPTED = re.compile(
 )
 _COMMA_LEAD = re.compile(r"^[^,]{1,40},\s*(.+)$")
 _CONTINUES = re.compile(r"^(?:and|but)\b(?! (?:so|then|now)\b)")
+_CLAUSE_BREAK = re.compile(r"(?:,\s+(?:but|so|and)|;|\s+-+)\s+")
+_SUBORDINATE = re.compile(
+    r"^(?:\W*)(?:if|when|whenever|because|since|while|although|though|before|after|unless|as|"
+    r"once|until|whether|even if|even though)\b"
+)
 _HEDGES = re.compile(r"\b(?:kind of|sort of|you know)\b")
 _NOT_STATES = frozenset(
     "a an the what that it this because why how when where like right true fine okay ok good "
@@ -83,12 +88,43 @@ def code_utterance(text: str, previous: str | None = None) -> Coding:
         key = "not_english" if text.strip() and not cleaned.has_latin else "empty"
         return Coding(behaviour="other", reasons=(*notes, reason(key)), text=text)
     context = _Context.of(previous or "")
-    sentences = []
-    for raw in cleaned.sentences:
-        coded = _code_sentence(raw, context)
-        coded.text = raw
-        sentences.append(coded)
+    sentences = [coded for raw in cleaned.sentences for coded in _code_clauses(raw, context)]
     return _combine(sentences, context, notes, text)
+
+
+def _code_clauses(raw: str, context: _Context) -> list[_Sentence]:
+    """Code a sentence, or its two clauses when a coder would code them apart.
+
+    "You've tried a lot, so what's left?" is a reflection and a question; "It's up to you, but
+    one option is..." stresses their choice, then gives information. The first clause must be a
+    reflection or carry an affirmation or autonomy cue on its own, and the second must ask or
+    inform; a lead-in such as "If the pain eased, what would you do?" stays one question.
+    """
+    whole = _code_sentence(raw, context)
+    whole.text = raw
+    asks_at_end = raw.rstrip().endswith("?")
+    if not (asks_at_end or whole.flags & {"affirmation", "autonomy"}):
+        return [whole]
+    for match in _CLAUSE_BREAK.finditer(raw):
+        left, right = raw[: match.start()].strip(), raw[match.end() :].strip()
+        if len(words(left)) < 3 or len(words(right)) < 3 or _SUBORDINATE.match(left.lower()):
+            continue
+        if not _starts_clause(right):
+            continue
+        first = _code_sentence(left + ".", context)
+        second = _code_sentence(right[:1].upper() + right[1:], context)
+        leads = first.behaviour == "reflection" or first.flags & {"affirmation", "autonomy"}
+        asks = second.behaviour == "question" and asks_at_end
+        if leads and (asks or second.behaviour == "input"):
+            first.text, second.text = left + ".", right
+            return [first, second]
+    return [whole]
+
+
+def _starts_clause(text: str) -> bool:
+    """True when a clause stands on its own: a question form or information with a subject."""
+    body, _ = strip_fillers(text)
+    return bool(_question_form(body) or p.STRONG_INFO.search(body) or p.INFORMATION.search(body))
 
 
 @dataclass(frozen=True)
