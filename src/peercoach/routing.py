@@ -101,7 +101,10 @@ def lexicon() -> dict:
             if tokens:
                 phrases.append([tokens, token])
     phrases.sort(key=lambda p: (-len(p[0]), p[0]))
-    return {**base, "fillers": [list(f) for f in fillers], "general": general, "phrases": phrases}
+    index: dict[str, list] = {}
+    for phrase, token in phrases:
+        index.setdefault(phrase[0], []).append([phrase, token])
+    return {**base, "fillers": [list(f) for f in fillers], "general": general, "phrases": index}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,15 +175,15 @@ def drop_fillers(tokens: list[str], fillers: list[list[str]]) -> list[str]:
     return out
 
 
-def fold(tokens: list[str], phrases: list[list]) -> list[str]:
-    """The tokens with concept phrases replaced by their concept token, longest phrase first."""
-    starts: dict[str, list] = {}
-    for phrase, token in phrases:
-        starts.setdefault(phrase[0], []).append((phrase, token))
+def fold(tokens: list[str], phrases: dict[str, list]) -> list[str]:
+    """The tokens with concept phrases replaced by their concept token, longest phrase first.
+
+    ``phrases`` maps a phrase's first token to ``[tokens, concept]`` pairs, longest first.
+    """
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase, token in starts.get(tokens[i], ()):
+        for phrase, token in phrases.get(tokens[i], ()):
             if tokens[i : i + len(phrase)] == phrase:
                 out.append(token)
                 i += len(phrase)
@@ -206,20 +209,20 @@ def within_one_edit(a: str, b: str) -> bool:
     return longer[i + 1 :] == shorter[i:]
 
 
-def correct(tokens: list[str], known: list[str]) -> list[str]:
+def correct(tokens: list[str], known: dict[str, list[str]]) -> list[str]:
     """Tokens of five letters or more that the turn does not know, replaced by a known word one
-    edit away (the first in alphabetical order when several are)."""
-    known_set = set(known)
-    by_length: dict[int, list[str]] = {}
-    for word in known:
-        by_length.setdefault(len(word), []).append(word)
+    edit away (the first in alphabetical order when several are).
+
+    ``known`` maps a word length (as a string) to the turn's known words of that length, sorted.
+    """
     out = []
     for token in tokens:
-        if len(token) >= 5 and token.isalpha() and token not in known_set:
+        size = len(token)
+        if size >= 5 and token.isalpha() and token not in known.get(str(size), ()):
             near = [
                 w
-                for n in (len(token) - 1, len(token), len(token) + 1)
-                for w in by_length.get(n, ())
+                for n in (size - 1, size, size + 1)
+                for w in known.get(str(n), ())
                 if within_one_edit(token, w)
             ]
             token = min(near) if near else token
@@ -227,7 +230,7 @@ def correct(tokens: list[str], known: list[str]) -> list[str]:
     return out
 
 
-def tokens(text: str, lex: dict, known: list[str] | None = None) -> list[str]:
+def tokens(text: str, lex: dict, known: dict[str, list[str]] | None = None) -> list[str]:
     """The meaning-bearing tokens of ``text``: words, typos corrected, fillers dropped, concepts
     folded."""
     found = words(text, lex)
@@ -269,11 +272,21 @@ def compile_turn(turn) -> dict:
                 "known": known,
             }
         )
+    known: dict[str, list[str]] = {}
+    for word in sorted({w for o in options for w in o.pop("known")} | lexicon_words(lex)):
+        if len(word) >= 4:
+            known.setdefault(str(len(word)), []).append(word)
+    weights = weigh(options, lex)
+    for option in options:
+        option["lines"] = [
+            {"features": line, "norm": round(math.sqrt(sum(weights[f] ** 2 for f in line)), 6)}
+            for line in option["lines"]
+        ]
     return {
         "format": FORMAT,
         "lexicon": lex,
-        "weights": weigh(options, lex),
-        "known": sorted({w for o in options for w in o.pop("known")} | lexicon_words(lex)),
+        "weights": weights,
+        "known": known,
         "unknown": unknown_weight(len(options)),
         "options": options,
         "families": [list(f) for f in FAMILIES],
@@ -282,7 +295,7 @@ def compile_turn(turn) -> dict:
 
 def lexicon_words(lex: dict) -> set[str]:
     """The plain words the lexicon's phrases and general weights use (typo targets)."""
-    found = {w for phrase, _ in lex["phrases"] for w in phrase}
+    found = {w for pairs in lex["phrases"].values() for phrase, _ in pairs for w in phrase}
     return {w for w in found | set(lex["general"]) if w.isalpha()}
 
 
@@ -315,17 +328,12 @@ def weigh(options: list[dict], lex: dict) -> dict[str, float]:
     return {f: round(idf(d, n) * general_weight(f, lex), 6) for f, d in sorted(df.items())}
 
 
-def cosine(query: list[str], line: list[str], weight) -> float:
-    """Cosine similarity of two feature lists, each feature counted once at its weight."""
-    if not query or not line:
+def cosine(query: dict[str, float], query_norm: float, line: dict) -> float:
+    """Cosine similarity of the query (feature -> weight) and a compiled line."""
+    if not query_norm or not line["norm"]:
         return 0.0
-    shared = set(query) & set(line)
-    dot = sum(weight(f) ** 2 for f in shared)
-    if not dot:
-        return 0.0
-    norm_q = math.sqrt(sum(weight(f) ** 2 for f in query))
-    norm_l = math.sqrt(sum(weight(f) ** 2 for f in line))
-    return dot / (norm_q * norm_l)
+    dot = sum(query[f] ** 2 for f in line["features"] if f in query)
+    return dot / (query_norm * line["norm"])
 
 
 def code_factor(data: dict, option_code: str, code) -> float:
@@ -343,19 +351,16 @@ def code_factor(data: dict, option_code: str, code) -> float:
 
 def score_compiled(data: dict, text: str, code=None) -> Match:
     """Route ``text`` with data from :func:`compile_turn` only; never raises on any ``str``."""
-    lex, weights = data["lexicon"], data["weights"]
-    unknown = data["unknown"]
-
-    def weight(feature: str) -> float:
-        if feature in weights:
-            return weights[feature]
-        return unknown * general_weight(feature, lex)
-
+    lex, weights, unknown = data["lexicon"], data["weights"], data["unknown"]
     text = text if isinstance(text, str) else ""
-    query = features(tokens(text, lex, data["known"]), lex)
+    query = {
+        f: weights[f] if f in weights else unknown * general_weight(f, lex)
+        for f in features(tokens(text, lex, data["known"]), lex)
+    }
+    query_norm = math.sqrt(sum(w * w for w in query.values()))
     scores = []
     for option in data["options"]:
-        best = max((cosine(query, line, weight) for line in option["lines"]), default=0.0)
+        best = max((cosine(query, query_norm, line) for line in option["lines"]), default=0.0)
         scores.append(round(min(1.0, best * code_factor(data, option["code"], code)), 6))
     return decide(data, tuple(scores))
 
