@@ -49,6 +49,7 @@ _SUBORDINATE = re.compile(
     r"^(?:\W*)(?:if|when|whenever|because|since|while|although|though|before|after|unless|as|"
     r"once|until|whether|even if|even though)\b"
 )
+_FEELS_LIKE = re.compile(r"^(?:it's |it |that |this )*(?:feels|sounds|seems) like\b.*\byou")
 _HEDGES = re.compile(r"\b(?:kind of|sort of|you know)\b")
 _NOT_STATES = frozenset(
     "a an the what that it this because why how when where like right true fine okay ok good "
@@ -331,7 +332,7 @@ def _code_reflection_or_info(
 ) -> _Sentence:
     if _INFO_OPTION.match(body):
         return _Sentence("input", flags=flags, reasons=[reason("information")])
-    if _STRONG_REFLECT.match(body) or p.ABOUT_THEM.search(body):
+    if _STRONG_REFLECT.match(body) or p.ABOUT_THEM.search(body) or _FEELS_LIKE.search(body):
         return _reflection(body, raw, flags, context, continues=continues)
     if _states_fact(body, context):
         return _Sentence("input", flags=flags, reasons=[reason("information")])
@@ -437,16 +438,25 @@ def _empathic_guess(core: str, context: _Context) -> bool:
     if not match:
         return False
     state = match.group(1)
-    return state not in _NOT_STATES and stem(state) not in context.stems
+    return state not in _NOT_STATES and not _said(state, context)
 
 
 def _new_match(pattern: re.Pattern[str], body: str, context: _Context) -> bool:
     """True when the pattern matches words the participant did not use themselves."""
     for match in pattern.finditer(body):
         found = match.group(0)
-        if found not in context.text and stem(found.split()[0]) not in context.stems:
+        if found not in context.text and not _said(found.split()[0], context):
             return True
     return False
+
+
+def _said(word: str, context: _Context) -> bool:
+    """True when the participant used the word or one of its family ("scary" after "scares")."""
+    root = stem(word)
+    if root in context.stems:
+        return True
+    size = max(4, len(root) - 2)
+    return len(root) >= 4 and any(s[:size] == root[:size] for s in context.stems if len(s) >= 4)
 
 
 def _combine(sentences: list[_Sentence], context: _Context, notes, text: str) -> Coding:

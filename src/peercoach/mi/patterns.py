@@ -395,7 +395,7 @@ DOUBLE_SIDED = _any(
 AMPLIFIED = re.compile(
     r"\b(?:never|always|nothing|no one|nobody|everything|everyone|completely|totally|absolutely|"
     r"at all|ever|no way|entirely|whatsoever|the only|every single|forever|impossible|pointless|"
-    r"hopeless|no point|no reason)\b"
+    r"hopeless|no point|no reason|your whole (?:adult |entire )?life)\b"
 )
 METAPHOR = re.compile(
     r"\b(?:like a|like an|like you're|like you are|as if|as though|it's like|feels like|"
@@ -413,6 +413,8 @@ MEANING = _any(
     r"(?:let|letting|say|saying|show)\b|\bas much (?:for|about)\b",
     r"\b(?:sounds|must be|must have been|must feel|seems|feels) (?:like )?(?:it was |it's been )?"
     r"(?:really |so |pretty |very )?(?:hard|tough|difficult|rough|a struggle)\b",
+    r", not (?:the|just|so much|really|because|about)\b|\bsomething about (?:that|the|this|it|"
+    r"him|her|them)\b|\b(?:hard to|can't|cannot) picture\b",
     r"\b(?:wondering|ready|willing|tempted|thinking about|considering|"
     r"hard to imagine|can't imagine|no longer|used to be|anymore)\b",
     r"\b(?:the hardest|the worst|the biggest|the toughest|the scariest)\b",
@@ -446,6 +448,7 @@ IT_GENERIC = re.compile(
 # versions, options listed one by one, generic claims ("Nicotine can...", "Most cravings pass..."),
 # and amounts with units. Used before a leading "So" is taken as the sign of a reflection.
 STRONG_INFO = _any(
+    r"(?<!sets )(?<!set )(?<!setting )(?<!hits )(?<!hit )(?<!past )(?<!over )(?<!push )"
     r"\bthe (?:usual |general |current |official )?(?:guidelines?|recommendations?|rule of thumb|"
     r"target|limit|recommended \w+)\b",
     r"\b(?:is|are|it's|they're) (?:usually |generally |often )?"
