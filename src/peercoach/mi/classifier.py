@@ -44,6 +44,8 @@ _ADVICE_ACCEPTED = re.compile(
 )
 _COMMA_LEAD = re.compile(r"^[^,]{1,40},\s*(.+)$")
 _CONTINUES = re.compile(r"^(?:and|but)\b(?! (?:so|then|now)\b)")
+_MAX_CLAUSE_WORDS = 40
+_MAX_BREAKS = 3
 _CLAUSE_BREAK = re.compile(r"(?:,\s+(?:but|so|and)|;|\s+-+)\s+")
 _SUBORDINATE = re.compile(
     r"^(?:\W*)(?:if|when|whenever|because|since|while|although|though|before|after|unless|as|"
@@ -106,7 +108,9 @@ def _code_clauses(raw: str, context: _Context) -> list[_Sentence]:
     asks_at_end = raw.rstrip().endswith("?")
     if not (asks_at_end or whole.flags & {"affirmation", "autonomy"}):
         return [whole]
-    for match in _CLAUSE_BREAK.finditer(raw):
+    if len(words(raw)) > _MAX_CLAUSE_WORDS:
+        return [whole]
+    for match in list(_CLAUSE_BREAK.finditer(raw))[:_MAX_BREAKS]:
         left, right = raw[: match.start()].strip(), raw[match.end() :].strip()
         if len(words(left)) < 3 or len(words(right)) < 3 or _SUBORDINATE.match(left.lower()):
             continue
