@@ -107,7 +107,13 @@ def release_exercises(course: Path, into: Path | None = None) -> list[str]:
 
 
 def build_command(args) -> int:
-    """``peercoach build``: the course site, then the student versions of the exercises."""
+    """``peercoach build``: the course site, then the student versions of the exercises.
+
+    Releasing keeps the current version of every scenario in ``scenarios/archive/``, so calls
+    played on it are always graded on it.
+    """
+    from peercoach.records import keep_versions
+
     root = course_root()
     started = time.monotonic()
     status, problems = build_book(root, strict_all=False)
@@ -121,6 +127,8 @@ def build_command(args) -> int:
     if args.book_only:
         return 0
     course = root / "exercises"
+    for kept in keep_versions(root / "scenarios"):
+        print(f"Kept the released scenario version {kept.relative_to(root)}; commit it.")
     problems = release_exercises(course)
     for problem in problems:
         print(problem)
@@ -151,6 +159,7 @@ def exercise_problems(root: Path) -> list[str]:
 def check_command(args) -> int:
     """``peercoach check``: every check staff run before publishing, each problem in plain words."""
     from peercoach.content import content_problems
+    from peercoach.records import archive_problems, keep_versions, version_report
     from peercoach.scenario import SCHEMA_FILE, scenarios_dir, schema_text, validate_paths
 
     root = course_root()
@@ -162,7 +171,12 @@ def check_command(args) -> int:
         scenario_problems.append(
             f"{SCHEMA_FILE}: out of date; run `peercoach schema` to rewrite it"
         )
+    scenario_problems += [str(p) for p in archive_problems(scenarios)]
     sections.append(("Scenarios", scenario_problems))
+    for kept in keep_versions(scenarios):
+        print(f"Kept a new scenario version: {kept.relative_to(root)} (commit it with the edit)")
+    for line in version_report(root / "exercises", scenarios):
+        print(f"Scenario versions: {line}")
     sections.append(("Pages", content_problems(root)))
     sections.append(("Exercises", exercise_problems(root)))
     if not args.no_book:

@@ -76,6 +76,11 @@ OUTCOME_NOTES: dict[Outcome, str] = {
     Outcome.missed_red_flag: "A safety warning sign was not acted on.",
 }
 
+UNSAID_ESCALATION = (
+    "The call ended as escalated, but no reply said the safety step in words "
+    "(911, the Veterans Crisis Line: 988 then press 1, same-day care, or program staff)."
+)
+
 SECRECY = re.compile(
     r"\b(won't|will not|wouldn't|never|not going to|don't have to) (tell|say|report|mention)"
     r"[^.?!]{0,30}\b(anyone|anybody|staff|a soul|your (wife|family|doctor))\b"
@@ -83,9 +88,6 @@ SECRECY = re.compile(
     r"|\bour (little )?secret\b",
     re.IGNORECASE,
 )
-
-
-_DETECTOR_READY = False  # TEMPORARY until peercoach.safety.escalations lands
 
 
 class InputError(ValueError):
@@ -554,12 +556,9 @@ def _judge(
         allowed = {ESCALATION_OUTCOME[e] for e in flag.red_flag.escalate_to}
         if ending.outcome not in allowed:
             notes.append(f"A red flag ({flag.red_flag.reason}) was not escalated as required.")
-    needed = ESCALATION_WORDS.get(ending.outcome) if _DETECTOR_READY else None
+    needed = ESCALATION_WORDS.get(ending.outcome)
     if needed and not needed & made and ending.outcome in PASSING:
-        notes.append(
-            "The call ended as escalated, but no reply said the safety step in words "
-            "(911, the Veterans Crisis Line: 988 then press 1, same-day care, or program staff)."
-        )
+        notes.append(UNSAID_ESCALATION)
     if unsafe and ending.outcome is not Outcome.unsafe_advice:
         notes.append("A reply gave medical advice, which a coach never gives.")
     if secret:

@@ -403,3 +403,57 @@ def graded_call(
             "The call has not ended yet. Play it to the end (the debrief appears), then save."
         ]
     return GradedCall(scenario_id, None, None, True, problems)
+
+
+# -- what staff are told about versions --------------------------------------------------------
+
+
+def keep_versions(folder: Path | None = None) -> list[Path]:
+    """Archive the current version of every valid scenario; returns the files newly kept."""
+    from peercoach.scenario import scenario_files
+
+    folder = folder or scenarios_dir()
+    kept = []
+    for path in scenario_files([folder]):
+        scenario, problems = check_file(path)
+        if scenario is not None and not problems:
+            new = archive(scenario, path, folder)
+            if new is not None:
+                kept.append(new)
+    return kept
+
+
+def version_report(course: Path, folder: Path | None = None) -> list[str]:
+    """For each scenario: the exercises that use it and the submissions on an older version."""
+    import re
+
+    from peercoach.scenario import scenario_files
+
+    folder = folder or scenarios_dir()
+    users: dict[str, set[str]] = {}
+    for notebook in sorted((course / "source").glob("*/*.ipynb")):
+        text = notebook.read_text(encoding="utf-8", errors="replace")
+        for found in re.findall(r'RolePlay\(\\?"([a-z0-9-]+)\\?"', text):
+            users.setdefault(found, set()).add(notebook.parent.name)
+    lines = []
+    for path in scenario_files([folder]):
+        scenario, problems = check_file(path)
+        if scenario is None:
+            continue
+        current = version_of(scenario)
+        older = 0
+        for saved in (course / "submitted").glob(f"*/*/roleplay-{scenario.id}.json"):
+            try:
+                attempt = read_record(saved, scenario.id).attempt
+            except RecordError:
+                continue
+            older += (attempt.version or legacy_version(scenario.id, folder)) != current
+        used = ", ".join(sorted(users.get(scenario.id, ()))) or "no exercise"
+        if older:
+            lines.append(
+                f"{path.name}: version {current}, used by {used}; {older} submitted call(s) were "
+                "played on an older version and are graded on that version"
+            )
+        elif len(archived_versions(scenario.id, folder)) > 1:
+            lines.append(f"{path.name}: version {current}, used by {used}; no older submissions")
+    return lines

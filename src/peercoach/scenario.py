@@ -712,14 +712,40 @@ def validate_paths(paths) -> list[Problem]:
 
 
 def _dynamic_problems(path: Path, scenario: Scenario) -> list[Problem]:
-    from peercoach.engine import explore
+    """Problems found by playing every path: no passing path, or escalations not said in words."""
+    from peercoach.engine import UNSAID_ESCALATION, explore
 
     result = explore(scenario)
     problems = []
     if not any(t.passed for t in result.transcripts):
         msg = "no way of playing this scenario passes (check conditions and plan confidence >= 7)"
         problems.append(Problem(str(path), 1, 1, msg))
+    unsaid: dict[tuple, str] = {}
+    for transcript in result.transcripts:
+        if UNSAID_ESCALATION in transcript.notes:
+            step = transcript.steps[-1]
+            t = next(i for i, turn in enumerate(scenario.turns) if turn.id == step.turn)
+            o = next(i for i, o in enumerate(scenario.turns[t].options) if o.id == step.option)
+            unsaid[("turns", t, "options", o, "say")] = transcript.outcome
+    data = _located_data(path)
+    for loc, outcome in unsaid.items():
+        line, col = _position(data, loc) if data is not None else (1, 1)
+        problems.append(
+            Problem(
+                str(path),
+                line,
+                col,
+                f"this reply ends the call as {outcome}, but no reply on the way says the "
+                "escalation in words (911; the Veterans Crisis Line, 988 then press 1; same-day "
+                "care; program staff): say it, so a coach learns the words",
+            )
+        )
     return problems
+
+
+def _located_data(path: Path):
+    data, problems = _read_yaml(path)
+    return None if problems else data
 
 
 def schema() -> dict:

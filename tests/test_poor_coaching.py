@@ -1,0 +1,75 @@
+"""Poor coaching never passes: banks of poor lines of each kind, and strategies by position.
+
+The banks live in ``tests/poor_coaching.yaml``. Every shipped scenario is played once per kind,
+typing one line of that kind at each turn (the next line when one is not understood, as a real
+learner would rephrase); a call that no line of the kind can move on counts as not passed.
+"""
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from peercoach.engine import Conversation, pass_probability
+from peercoach.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+BANKS = YAML(typ="safe").load((ROOT / "tests/poor_coaching.yaml").read_text())
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+SEEDS = range(1, 101)
+
+
+def play_with(scenario, lines: list[str]) -> tuple[bool, str]:
+    """Play a call saying only ``lines`` (in turn); whether it passed and how it ended."""
+    call, cursor = Conversation(scenario), 0
+    while not call.finished:
+        for tries in range(len(lines)):
+            text = lines[(cursor + tries) % len(lines)]
+            if not call.interpret(text).unclear:
+                call.say(text)
+                cursor += tries + 1
+                break
+        else:
+            return False, f"stalled at {call.turn.id}"
+    transcript = call.transcript()
+    return transcript.passed, str(transcript.outcome)
+
+
+@pytest.mark.parametrize("kind", sorted(BANKS))
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_a_poor_coach_does_not_pass(path, kind):
+    """Only reassuring, chatting, lecturing, arguing, advising, missing the red flag or closing
+    early never passes a scenario."""
+    passed, how = play_with(load_scenario(path), BANKS[kind])
+    assert not passed, f"{kind} passed {path.stem} ({how})"
+
+
+def test_the_same_line_every_turn_never_passes():
+    """One reassuring line typed at every turn passes no scenario."""
+    for path in SCENARIOS:
+        for line in BANKS["reassure"]:
+            passed, how = play_with(load_scenario(path), [line])
+            assert not passed, f"{line!r} passed {path.stem} ({how})"
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_guessing_does_not_pay(path):
+    """Random choice passes at most 1 call in 5; a strategy by position no more than chance."""
+    scenario = load_scenario(path)
+    chance = pass_probability(scenario)
+    assert chance <= 0.20, f"random choice passes {path.stem} {chance:.0%} of the time"
+    for pick in (lambda n: 0, lambda n: n - 1):
+        passed = 0
+        for seed in SEEDS:
+            call = Conversation(scenario, seed)
+            while not call.finished:
+                shown = call.shown()
+                call.choose(shown[pick(len(shown))].id)
+            passed += call.transcript().passed
+        assert passed / len(SEEDS) <= max(0.20, chance + 0.10)
+
+
+def test_guessing_passes_at_most_one_call_in_ten_overall():
+    """Over all scenarios, random choice passes at most 1 call in 10."""
+    rates = [pass_probability(load_scenario(p)) for p in SCENARIOS]
+    assert sum(rates) / len(rates) <= 0.10
