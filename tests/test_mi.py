@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -407,13 +408,17 @@ def test_safety_steps_are_left_out_of_the_ratios_and_said_so():
 
 
 def test_safety_part_leaves_the_reflection_in_the_same_turn_counted():
-    """In 'reflection + suicide question', only the question is a safety step."""
+    """In 'reflection + suicide question' only the question is a safety step, unless the engine
+    marks the whole turn (a reply on a red-flag turn)."""
     coding = code_utterance(
         "It sounds like the nights feel hopeless. Are you having thoughts of ending your life?"
     )
     assert [p.safety for p in coding.parts] == [False, True]
     summary = summarise([coding])
     assert (summary.reflections, summary.questions, summary.safety_steps) == (1, 0, 1)
+    assert not coding.safety
+    marked = summarise([replace(coding, safety=True)])
+    assert (marked.reflections, marked.questions, marked.safety_steps) == (0, 0, 2)
 
 
 CALLS = {

@@ -1,13 +1,22 @@
 """Rule-based MI coding of one coach utterance, with reasons a learner can act on.
 
-Each sentence is coded on its own (question, reflection, input or other, plus flags), then the
-utterance gets one main code: a turn that ends on a question is a question; otherwise advice or
-information wins over a reflection, and a reflection over anything else. Reflections are complex
-when they add meaning the participant did not state: a feeling, both sides, an overstatement, a
-metaphor, what matters to them, or a summary. Without such a cue, a reflection is still complex
-when it brings several words of its own or runs long: simple reflections tend to be short echoes.
-The participant's previous line, when given, tells which words were theirs and whether they asked
-for advice.
+Each sentence (or each of two clauses a coder would code apart) is coded on its own: question,
+reflection, input or other, plus flags. The codes become the utterance's ``parts`` (see
+:mod:`peercoach.mi.segments` for how adjacent codes are merged), and the utterance gets one
+main code, used to route free text in a role-play:
+
+- a turn that ends on a question is a question, because in MI practice the participant answers
+  the last question asked, so a question after a reflection takes the turn over;
+- a check on a reflection ("..., is that right?", "Did I get that?") does not count as the
+  final question: the turn stays a reflection;
+- otherwise advice or information wins over a reflection (what the participant takes away is
+  the input), and a reflection over anything else.
+
+Reflections are complex when they add meaning the participant did not state: a feeling, both
+sides, an overstatement, a metaphor, what matters to them, or a summary. Without such a cue, a
+reflection is still complex when it brings several words of its own or runs long: simple
+reflections tend to be short echoes. The participant's previous line, when given, tells which
+words were theirs and whether they asked for advice.
 """
 
 from __future__ import annotations
@@ -497,7 +506,7 @@ def _combine(sentences: list[_Sentence], context: _Context, notes, text: str) ->
         reasons=tuple(dict.fromkeys(reasons))[: MAX_REASONS + len(notes)],
         text=text,
         parts=parts if len(parts) > 1 else (),
-        safety=any(part.safety for part in parts),
+        safety=all(part.safety for part in parts),
         advice=any(part.advice for part in parts),
         **{name: name in flags for name in FLAGS},
     )

@@ -109,7 +109,7 @@ REASONS: dict[str, str] = {
         "Asks permission before offering something: this is seeking collaboration, an "
         "MI-adherent move."
     ),
-    "autonomy": ("Emphasises that it is their choice: an MI-adherent move that lowers resistance."),
+    "autonomy": ("Emphasizes that it is their choice: an MI-adherent move that lowers resistance."),
     "affirmation": (
         "An affirmation: it names a specific strength or effort of theirs. This counts as "
         "MI-adherent."
@@ -119,7 +119,7 @@ REASONS: dict[str, str] = {
         "kept walking even on a bad day.'"
     ),
     "confront": (
-        "This can sound like labelling, warning or blaming, which tends to make people defend "
+        "This can sound like labeling, warning or blaming, which tends to make people defend "
         "the way things are. Reflect what you heard instead."
     ),
     "confront_why": ("'Why didn't you...' can sound like blame. Try 'What got in the way?'"),

@@ -35,7 +35,9 @@ class Coding:
 
     ``parts`` holds one coding per segment a MITI coder would code separately, in order; it is
     empty for a single-code utterance (and for codings made from a scenario option). The
-    top-level fields are then the utterance's main code. ``safety`` marks a safety step.
+    top-level fields are then the utterance's main code. ``safety`` marks a safety step: on the
+    coding, the whole turn; on a part, that segment only (the coder sets the top-level flag only
+    when every part is one).
     """
 
     behaviour: Behaviour
@@ -213,18 +215,16 @@ def _scored_parts(codings: list[Coding]) -> tuple[list[Coding], int]:
     Advice the coder found in free text (``advice`` set) that follows a permission question
     (earlier in the same turn, or in the turn before) was given with permission, so its
     ``persuade`` flag is dropped; a scenario option authored as advice without permission keeps
-    its code. A coding marked ``safety``
-    whose parts are not marked one by one (as the engine marks a scenario option) is a safety
-    step as a whole; otherwise only the parts marked ``safety`` are. Returns the parts and the
-    number of safety steps left out.
+    its code. A coding marked ``safety`` (as the engine marks a reply on a red-flag turn) is left
+    out as a whole, each of its parts counted as a safety step; otherwise only the parts marked
+    ``safety`` are left out. Returns the parts and the number of safety steps left out.
     """
     scored, safety, asked = [], 0, False
     for coding in codings:
         asked_before_turn = asked
         asked = False
-        whole = coding.safety and not any(part.safety for part in coding.parts)
         for part in coding.codes():
-            if whole or part.safety:
+            if coding.safety or part.safety:
                 safety += 1
                 continue
             if part.permission:
