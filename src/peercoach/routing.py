@@ -155,7 +155,7 @@ def stem(word: str) -> str:
             word = word[:-2]
         elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) >= 4:
             word = word[:-1]
-    if word.endswith("e") and len(word) >= 5:
+    if word.endswith("e") and len(word) >= 4:
         word = word[:-1]
     return word
 
@@ -287,7 +287,7 @@ def compile_turn(turn) -> dict:
         "lexicon": lex,
         "weights": weights,
         "known": known,
-        "unknown": unknown_weight(len(options)),
+        "unknown": unknown_weight(len(options), lex),
         "options": options,
         "families": [list(f) for f in FAMILIES],
     }
@@ -304,9 +304,10 @@ def idf(df: int, n: int) -> float:
     return math.log((n + 1) / (df + 0.5)) + 0.1
 
 
-def unknown_weight(n: int) -> float:
-    """The inverse document frequency of a feature the turn's options do not have."""
-    return idf(1, max(n, 1))
+def unknown_weight(n: int, lex: dict) -> float:
+    """The weight (before general weight) of a word the turn's options do not have: a share of
+    the weight of a word only one option has. Unknown word pairs are not counted at all."""
+    return round(idf(1, max(n, 1)) * lex["thresholds"]["unknown_factor"], 6)
 
 
 def general_weight(feature: str, lex: dict) -> float:
@@ -356,6 +357,7 @@ def score_compiled(data: dict, text: str, code=None) -> Match:
     query = {
         f: weights[f] if f in weights else unknown * general_weight(f, lex)
         for f in features(tokens(text, lex, data["known"]), lex)
+        if f in weights or " " not in f
     }
     query_norm = math.sqrt(sum(w * w for w in query.values()))
     scores = []
