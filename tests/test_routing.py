@@ -148,6 +148,35 @@ def test_non_text_is_treated_as_empty():
     assert route_text(turn, None).index is None
 
 
+REASSURANCE = [
+    "Don't worry, it'll all work out.",
+    "You'll be fine.",
+    "Things will get better, you'll see.",
+    "Don't worry about it.",
+    "It'll be OK, I promise.",
+    "Cheer up, it's not that bad.",
+]
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_reassurance_never_routes_to_a_coaching_option(path):
+    """On every turn, empty reassurance routes to none or to an option that itself reassures."""
+    from peercoach.routing import lexicon, tokens
+
+    lex = lexicon()
+    scenario = _scenario(path)
+    wrong = []
+    for turn in scenario.turns:
+        for line in REASSURANCE:
+            match = route_text(turn, line)
+            if match.index is None:
+                continue
+            option = turn.options[match.index]
+            if not any("#reassure" in tokens(t, lex) for t in [option.say, *option.also]):
+                wrong.append(f"turn `{turn.id}`: {line!r} routes to `{option.id}` ({match.reason})")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_reassurance_routes_to_a_reassuring_option_only():
     """Empty reassurance goes to a reassuring option when a turn has one, else to none."""
     lines = ["Don't worry, it'll all work out.", "You'll be fine.", "Things will get better."]
