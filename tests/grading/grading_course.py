@@ -2,7 +2,10 @@
 
 Used by the grading tests and by ``benchmarks/grading_benchmark.py``. Assignment ``ps1`` has four
 graded items (4 points) including hidden tests and a test that reads a role-play record beside
-the notebook and a scenario file from a read-only folder; ``ps2`` has one item that sleeps.
+the notebook and a scenario file from a read-only folder, as a plain nbgrader notebook (learners
+write code; the record is listed in the source folder and kept from the submission); ``ps2`` has
+one item that sleeps; ``ps3`` is built like the course's notebooks: learners answer in widgets
+that save data files the source notebook declares, and write one answer graded by hand.
 """
 
 from __future__ import annotations
@@ -26,10 +29,14 @@ c.CourseDirectory.db_url = {db_url!r}
 c.Execute.timeout = {cell_timeout}
 c.Sandbox.wall_seconds = {wall_seconds}
 c.Sandbox.memory_mb = 1024
+c.Sandbox.total_memory_mb = 1536
 c.Sandbox.cpu_seconds = 60
 c.Sandbox.processes = 48
 c.Sandbox.output_kb = 256
 c.Sandbox.read_only_paths = [{scenarios!r}]
+c.Sandbox.notebook_mb = 2
+c.Autograde.exclude_overwriting = {{"ps1": ["roleplay-demo.json"]}}
+c.Autograde.create_student = True
 """
 
 
@@ -79,6 +86,58 @@ def ps1_notebook(scenario_file: str):
     return new_notebook(cells=cells, metadata=_python_metadata())
 
 
+HIDDEN_MARK = "HIDDEN-TEST-MARK"
+
+
+def ps3_notebook():
+    """The source notebook of ps3: answers and a role-play record in declared data files."""
+    setup = new_code_cell(
+        "import json, os\n"
+        "def load(name):\n"
+        "    return json.load(open(name)) if os.path.exists(name) else {}\n"
+        'answers = load("answers-ps3.json")\nrecord = load("roleplay-demo.json")'
+    )
+    reflection = new_markdown_cell("YOUR ANSWER HERE")
+    reflection.metadata["nbgrader"] = {
+        "grade_id": "reflection",
+        "solution": True,
+        "grade": True,
+        "locked": False,
+        "points": 2,
+        "schema_version": 3,
+    }
+    roleplay = (
+        'folder = os.environ.get("PEERCOACH_SCENARIOS", "scenarios")\n'
+        'scenario = open(os.path.join(folder, "demo.yaml")).read()\n'
+        'problem = ""\n'
+        'if not record:\n    problem = "No role-play record found (roleplay-demo.json): play it."\n'
+        "elif f\"version: {record.get('version')}\" not in scenario:\n"
+        '    problem = "The record does not fit the scenario (version). Play it again."\n'
+        'elif not record.get("ended"):\n'
+        '    problem = "The call has not ended yet. Play it to the end, then save."\n'
+        'print("1 of 1 points." if not problem else "0 of 1 points.")\n'
+        'if problem:\n    print("- Reconsider: " + problem)\n'
+        "assert not problem"
+    )
+    cells = [
+        new_markdown_cell("# Practice set 3"),
+        setup,
+        reflection,
+        _cell(
+            'assert answers.get("q1") == "open"\n### BEGIN HIDDEN TESTS\n'
+            f"# {HIDDEN_MARK}\n"
+            'assert answers.get("q2") == 7\n### END HIDDEN TESTS',
+            "test_answers",
+            "test",
+            2,
+        ),
+        _cell(roleplay, "test_roleplay", "test", 1),
+    ]
+    nb = new_notebook(cells=cells, metadata=_python_metadata())
+    nb.metadata["peercoach"] = {"files": ["answers-ps3.json", "roleplay-demo.json"]}
+    return nb
+
+
 def ps2_notebook():
     """The source notebook of ps2: one answer that takes a little time."""
     cells = [
@@ -114,7 +173,7 @@ def make_course(course: Path, db_url: str | None = None, cell_timeout=4, wall_se
     course.mkdir(parents=True, exist_ok=True)
     scenarios = course.parent / "scenarios"
     scenarios.mkdir(exist_ok=True)
-    (scenarios / "demo.yaml").write_text("id: demo\n")
+    (scenarios / "demo.yaml").write_text("id: demo\nversion: 2\n")
     db_url = db_url or f"sqlite:///{course / 'gradebook.db'}"
     (course / "nbgrader_config.py").write_text(
         CONFIG.format(
@@ -124,15 +183,49 @@ def make_course(course: Path, db_url: str | None = None, cell_timeout=4, wall_se
             scenarios=str(scenarios),
         )
     )
-    for name, nb in [("ps1", ps1_notebook(str(scenarios / "demo.yaml"))), ("ps2", ps2_notebook())]:
+    notebooks = [
+        ("ps1", ps1_notebook(str(scenarios / "demo.yaml"))),
+        ("ps2", ps2_notebook()),
+        ("ps3", ps3_notebook()),
+    ]
+    for name, nb in notebooks:
         folder = course / "source" / name
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, folder / "answers.ipynb")
-    for name in ("ps1", "ps2"):
+    placeholder = {"scenario": "demo", "turns": []}
+    (course / "source" / "ps1" / "roleplay-demo.json").write_text(json.dumps(placeholder))
+    for name in ("ps1", "ps2", "ps3"):
         done = nbgrader(course, "generate_assignment", name, "--force")
         if done.returncode != 0:
             raise RuntimeError(f"generate_assignment {name} failed:\n{done.stderr[-3000:]}")
     return course
+
+
+def submit_widgets(course: Path, student: str, answers: dict, record: dict | None, extra=None):
+    """Submit ps3 as a coach does: the released notebook unchanged, with the widgets' files.
+
+    ``extra`` maps file names (may hold folders) to text, or to a function that edits the
+    notebook (for hostile cells).
+    """
+    folder = course / "submitted" / student / "ps3"
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.read(course / "release" / "ps3" / "answers.ipynb", as_version=4)
+    for name, value in (extra or {}).items():
+        if callable(value):
+            value(nb)
+        else:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(value)
+    nbformat.write(nb, folder / "answers.ipynb")
+    (folder / "answers-ps3.json").write_text(json.dumps(answers))
+    if record is not None:
+        (folder / "roleplay-demo.json").write_text(json.dumps(record))
+    (folder / "timestamp.txt").write_text("2026-01-10 12:00:00.000000 UTC")
+    return folder
+
+
+RIGHT = {"q1": "open", "q2": 7}
+CALL = {"scenario": "demo", "version": 2, "ended": True}
 
 
 def submit(course: Path, assignment: str, student: str, answers: dict[str, str], raw=None):

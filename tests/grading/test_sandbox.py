@@ -13,7 +13,7 @@ import pytest
 from grading_course import hold_gradebook
 from traitlets.config import Config
 
-from peercoach.grading import gradebook
+from peercoach.grading import gradebook, limits
 from peercoach.grading.sandbox import Sandbox, private_copy, sandbox_command
 
 pytestmark = pytest.mark.skipif(
@@ -22,24 +22,36 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def run_in_sandbox(tmp_path, code: str, **limits) -> subprocess.CompletedProcess:
+def run_in_sandbox(
+    tmp_path, code: str, patterns=("*.json",), **settings
+) -> subprocess.CompletedProcess:
     """Run ``python -c code`` through the same command prefix learner kernels get."""
     config = Config()
-    for name, value in limits.items():
+    for name, value in settings.items():
         setattr(config.Sandbox, name, value)
     settings = Sandbox(config=config)
     (tmp_path / "submission").mkdir(exist_ok=True)
     (tmp_path / "submission" / "roleplay-demo.json").write_text("{}")
     (tmp_path / "submission" / "answers.ipynb").write_text("{}")
-    work, runtime = tmp_path / "work", tmp_path / "runtime"
-    shutil.rmtree(work, ignore_errors=True)
-    private_copy(str(tmp_path / "submission"), str(work), settings.uid_base)
-    runtime.mkdir(exist_ok=True)
-    cwd = str(tmp_path / "submission")
-    prefix = sandbox_command(settings, settings.uid_base, str(work), cwd, str(runtime))
-    return subprocess.run(
-        prefix + [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-    )
+    (tmp_path / "submission" / "peercoach.py").write_text("FAKE = True")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir(exist_ok=True)
+    assert limits.mount_tmpfs(str(scratch), settings.disk_mb * 2**20, settings.disk_files)
+    try:
+        work, runtime, tmp = scratch / "work", scratch / "runtime", scratch / "tmp"
+        private_copy(str(tmp_path / "submission"), str(work), settings.uid_base, patterns)
+        runtime.mkdir()
+        tmp.mkdir(mode=0o1777)
+        tmp.chmod(0o1777)
+        cwd = str(tmp_path / "submission")
+        prefix = sandbox_command(
+            settings, settings.uid_base, str(work), cwd, str(runtime), str(tmp)
+        )
+        return subprocess.run(
+            prefix + [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+        )
+    finally:
+        limits.unmount(str(scratch))
 
 
 def test_runs_as_unprivileged_user_in_private_copy(tmp_path):
@@ -63,8 +75,8 @@ def test_cpu_time_limit_kills_busy_loop(tmp_path):
     assert time.monotonic() - began < 20
 
 
-def test_file_size_and_tmp_limits(tmp_path):
-    """Writing past the file-size limit fails; so does filling the private /tmp."""
+def test_file_size_and_disk_limits(tmp_path):
+    """Writing past the file-size limit fails; the folder and /tmp share one byte limit."""
     code = (
         "import errno\n"
         "def fill(path, mib):\n"
@@ -75,10 +87,46 @@ def test_file_size_and_tmp_limits(tmp_path):
         "    except OSError as e:\n"
         "        return errno.errorcode[e.errno]\n"
         "import signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-        "print(fill('big', 8), fill('/tmp/a', 3), fill('/tmp/b', 3))"
+        "print(fill('big', 4), fill('/tmp/a', 1), fill('c', 1), fill('/tmp/d', 2))"
     )
-    done = run_in_sandbox(tmp_path, code, file_mb=4, tmp_mb=4)
-    assert done.stdout.split() == ["EFBIG", "wrote", "ENOSPC"], done.stderr
+    done = run_in_sandbox(tmp_path, code, file_mb=2, disk_mb=5)
+    assert done.stdout.split() == ["EFBIG", "wrote", "wrote", "ENOSPC"], done.stderr
+
+
+def test_file_count_limit_covers_folder_and_tmp(tmp_path):
+    """The working folder and /tmp share one inode limit: thousands of files are refused."""
+    code = (
+        "import errno, os\ncount = 0\ntry:\n    for n in range(60000):\n"
+        "        open(('/tmp/' if n % 2 else '') + f'f{n}', 'w').close()\n        count += 1\n"
+        "except OSError as e:\n    print(errno.errorcode[e.errno], count)"
+    )
+    done = run_in_sandbox(tmp_path, code, disk_files=500)
+    word, count = done.stdout.split()
+    assert word == "ENOSPC" and int(count) < 500, done.stderr
+
+
+def test_environment_is_an_allow_list(tmp_path, monkeypatch):
+    """Grader secrets stay outside: the kernel sees only the allow-listed variables."""
+    monkeypatch.setenv("PGPASSWORD", "s3cret")
+    done = run_in_sandbox(tmp_path, "import os; print(sorted(os.environ))")
+    names = eval(done.stdout)
+    assert "PGPASSWORD" not in names, names
+    assert {"PATH", "HOME", "LANG", "PYTHONSAFEPATH"} <= set(names), names
+
+
+def test_safe_import_path_and_declared_files_only(tmp_path):
+    """A module in the submission folder is neither copied nor importable; data files are."""
+    done = run_in_sandbox(
+        tmp_path,
+        "import os, sys, peercoach; print(sorted(os.listdir('.')), hasattr(peercoach, 'FAKE'),"
+        " sys.flags.safe_path)",
+        patterns=["*.json"],
+    )
+    assert done.stdout.split() == ["['roleplay-demo.json']", "False", "True"], done.stderr
+    anyway = run_in_sandbox(
+        tmp_path, "import peercoach; print(hasattr(peercoach, 'FAKE'))", patterns=["*"]
+    )
+    assert anyway.stdout.strip() == "False", anyway.stderr
 
 
 def test_no_network_interfaces(tmp_path):

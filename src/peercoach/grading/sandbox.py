@@ -2,11 +2,15 @@
 
 The kernel sees a fresh root file system holding only: the system directories (read-only), the
 Python installation and the ``peercoach`` package (read-only), extra read-only folders from the
-configuration (the course's scenarios), a private copy of the submission (without notebooks, so no
-test code) and a private ``/tmp``. It has no network (its own network namespace; the kernel talks
-to the grader over Unix sockets), its own process namespace (everything dies with the kernel), and
-it runs as a numbered user with no rights, with limits on CPU time, address space, file size, open
-files and processes. The grader kills it when the wall-time budget is spent.
+configuration (the course's scenarios, named to the kernel by ``PEERCOACH_SCENARIOS``), a private
+copy of the data files the source notebook declares (never notebooks, so no test code, and never
+modules: Python starts with a safe import path, so nothing in the folder can shadow ``peercoach``)
+and a private ``/tmp``; the folder and ``/tmp`` sit on one size- and inode-limited tmpfs. Its
+environment is an allow-list (no grader secrets such as ``PGPASSWORD``). It has no network (its
+own network namespace; the kernel talks to the grader over Unix sockets), its own process namespace
+(everything dies with the kernel), and it runs as a numbered user with no rights, with limits on
+CPU time, address space, file size, open files and processes; a memory cgroup caps the kernel and
+all its children together. The grader kills it when the wall-time budget is spent.
 
 Kernels start ahead of their notebook (:class:`SpareKernel`): while one notebook runs, the next
 kernel boots in an empty folder, so a worker pays the kernel's start-up only once. Each worker
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -35,12 +40,16 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, List, Unicode, default
 from traitlets.config import Configurable
 
+from . import limits
+from .lockcode import allowed, course_dir, kernel_files
+
 SYSTEM_DIRS = ("/usr", "/etc")
 PROBLEMS: list[str] = []
 LIMIT_ERRORS = {
     "CellTimeoutError": "cell time limit reached",
     "MemoryError": "memory limit reached",
 }
+KERNEL_ENV = ("LANG", "LC_ALL", "TZ")
 FOLDER_PREFIX = "peercoach-kernel-"
 MERGED_USR_LINKS = ("bin", "sbin", "lib", "lib64", "lib32")
 UNSHARE = (
@@ -63,9 +72,23 @@ class Sandbox(Configurable):
     )
     memory_mb = Integer(2048, help="Address space per kernel process, in MiB.").tag(config=True)
     file_mb = Integer(64, help="Largest file the kernel may write, in MiB.").tag(config=True)
-    tmp_mb = Integer(256, help="Size of the kernel's private /tmp, in MiB.").tag(config=True)
+    disk_mb = Integer(
+        256, help="Size of the kernel's working folder and /tmp together (a tmpfs), in MiB."
+    ).tag(config=True)
+    disk_files = Integer(
+        4096, help="Files and folders the kernel's working folder and /tmp may hold together."
+    ).tag(config=True)
+    cgroup = Bool(
+        True, help="Cap each kernel and its children together with a memory cgroup if possible."
+    ).tag(config=True)
+    total_memory_mb = Integer(
+        3072, help="Memory of one kernel and all its children together (cgroup), in MiB."
+    ).tag(config=True)
     processes = Integer(64, help="Processes and threads of one sandbox user.").tag(config=True)
     open_files = Integer(256, help="Open files per kernel process.").tag(config=True)
+    notebook_mb = Integer(
+        16, help="Largest submitted notebook the grader parses, in MiB (checked before parsing)."
+    ).tag(config=True)
     output_kb = Integer(1024, help="Output the grader keeps per notebook, in KiB.").tag(config=True)
     uid_base = Integer(
         61000, help="Worker N runs kernels as users uid_base + 2N and uid_base + 2N + 1."
@@ -76,10 +99,22 @@ class Sandbox(Configurable):
         "course directory, if there is one.",
     ).tag(config=True)
 
+    scenarios = Unicode(
+        help="The course's scenarios folder, given to the kernel read-only as "
+        "PEERCOACH_SCENARIOS; default: the first read-only folder named 'scenarios'."
+    ).tag(config=True)
+
     @default("read_only_paths")
     def _scenarios_beside_course(self) -> list[str]:
         scenarios = os.path.abspath(os.path.join(os.getcwd(), os.pardir, "scenarios"))
         return [scenarios] if os.path.isdir(scenarios) else []
+
+    @default("scenarios")
+    def _first_scenarios_folder(self) -> str:
+        for path in self.read_only_paths:
+            if os.path.basename(os.path.normpath(path)) == "scenarios" and os.path.isdir(path):
+                return os.path.abspath(path)
+        return ""
 
 
 def python_paths() -> list[str]:
@@ -94,7 +129,8 @@ def root_args(settings: Sandbox, binds: list[tuple[str, str, str]]) -> list[str]
     """bubblewrap arguments that build the sandbox's file system view around ``binds``.
 
     ``binds`` holds (option, host path, sandbox path); their parent folders are created readable
-    by all, since bubblewrap would otherwise make them private to root.
+    by all, since bubblewrap would otherwise make them private to root. A bind at ``/tmp`` comes
+    first, so folders for later binds below ``/tmp`` are made inside it.
     """
     args = ["--tmpfs", "/", "--dev", "/dev", "--proc", "/proc"]
     for path in SYSTEM_DIRS:
@@ -105,10 +141,13 @@ def root_args(settings: Sandbox, binds: list[tuple[str, str, str]]) -> list[str]
             args += ["--symlink", os.readlink(target), target]
         elif os.path.isdir(target):
             args += ["--ro-bind", target, target]
-    args += ["--size", str(settings.tmp_mb * 1024 * 1024), "--perms", "1777", "--tmpfs", "/tmp"]
-    for parent in parent_dirs([inside for _, _, inside in binds]):
+    early = [bind for bind in binds if bind[2] == "/tmp"]
+    later = [bind for bind in binds if bind[2] != "/tmp"]
+    for option, host, inside in early:
+        args += [option, host, inside]
+    for parent in parent_dirs([inside for _, _, inside in later]):
         args += ["--perms", "0755", "--dir", parent]
-    for option, host, inside in binds:
+    for option, host, inside in later:
         args += [option, host, inside]
     return args
 
@@ -127,7 +166,29 @@ def parent_dirs(paths: list[str]) -> list[str]:
 def read_only_binds(settings: Sandbox) -> list[tuple[str, str, str]]:
     """The Python installation, ``peercoach`` and the configured extra folders, read-only."""
     extra = [os.path.abspath(p) for p in settings.read_only_paths if os.path.exists(p)]
-    return [("--ro-bind", os.path.realpath(p), p) for p in python_paths() + extra]
+    if settings.scenarios and os.path.isdir(settings.scenarios):
+        extra.append(os.path.abspath(settings.scenarios))
+    paths = list(dict.fromkeys(python_paths() + extra))
+    return [("--ro-bind", os.path.realpath(p), p) for p in paths]
+
+
+def kernel_environment(settings: Sandbox) -> dict[str, str]:
+    """The kernel's whole environment: an allow-list, never the grader's own variables."""
+    env = {
+        "PATH": os.pathsep.join(
+            [os.path.join(sys.prefix, "bin"), "/usr/local/bin", "/usr/bin", "/bin"]
+        ),
+        "HOME": "/tmp",
+        "LANG": "C.UTF-8",
+        "PYTHONSAFEPATH": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "IPYTHONDIR": "/tmp/.ipython",
+        "MPLCONFIGDIR": "/tmp/.matplotlib",
+    }
+    env.update({k: os.environ[k] for k in KERNEL_ENV if os.environ.get(k)})
+    if settings.scenarios:
+        env["PEERCOACH_SCENARIOS"] = os.path.abspath(settings.scenarios)
+    return env
 
 
 def limit_args(settings: Sandbox, uid: int) -> list[str]:
@@ -147,32 +208,59 @@ def limit_args(settings: Sandbox, uid: int) -> list[str]:
     return drop + ["--"] + limits + ["--"]
 
 
-def sandbox_command(settings: Sandbox, uid: int, work: str, cwd: str, runtime: str) -> list[str]:
-    """The full command prefix: bubblewrap, then privilege drop and limits, then the kernel."""
-    args = [settings.bwrap, *UNSHARE, "--die-with-parent", "--new-session"]
-    binds = read_only_binds(settings) + [("--bind", work, cwd), ("--bind", runtime, runtime)]
-    args += root_args(settings, binds) + ["--chdir", cwd]
-    args += ["--setenv", "HOME", "/tmp", "--setenv", "IPYTHONDIR", "/tmp/.ipython"]
-    args += [
-        "--setenv",
-        "MPLCONFIGDIR",
-        "/tmp/.matplotlib",
-        "--unsetenv",
-        "JUPYTER_RUNTIME_DIR",
-        "--unsetenv",
-        "JPY_PARENT_PID",
+def sandbox_command(
+    settings: Sandbox, uid: int, work: str, cwd: str, runtime: str, tmp: str, procs: str = ""
+) -> list[str]:
+    """The full command prefix: join the cgroup, bubblewrap, privilege drop and limits."""
+    args = limits.join_prefix(procs)
+    args += [settings.bwrap, *UNSHARE, "--die-with-parent", "--new-session"]
+    binds = read_only_binds(settings) + [
+        ("--bind", tmp, "/tmp"),
+        ("--bind", work, cwd),
+        ("--bind", runtime, runtime),
     ]
+    args += root_args(settings, binds) + ["--chdir", cwd, "--clearenv"]
+    for name, value in kernel_environment(settings).items():
+        args += ["--setenv", name, value]
     return args + ["--"] + limit_args(settings, uid)
 
 
-def private_copy(submission_dir: str, destination: str, uid: int) -> None:
-    """Copy the submission folder without its notebooks (they hold the tests), owned by ``uid``."""
-    shutil.copytree(
-        submission_dir, destination, ignore=shutil.ignore_patterns("*.ipynb"), dirs_exist_ok=True
-    )
-    for root, dirs, files in os.walk(destination):
-        for name in [root] + [os.path.join(root, n) for n in dirs + files]:
-            os.chown(name, uid, uid, follow_symlinks=False)
+def private_copy(
+    submission_dir: str, destination: str, uid: int, patterns: list[str] | None = None
+) -> list[str]:
+    """Copy the submission's files matching ``patterns`` (never notebooks), owned by ``uid``.
+
+    ``None`` copies every file but notebooks. Symbolic links are never followed. Returns the
+    relative paths copied.
+    """
+    os.makedirs(destination, exist_ok=True)
+    os.chown(destination, uid, uid)
+    copied = []
+    for root, dirs, files in os.walk(submission_dir):
+        dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(root, d)))
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            relative = os.path.relpath(path, submission_dir)
+            if name.endswith(".ipynb") or os.path.islink(path) or not os.path.isfile(path):
+                continue
+            if patterns is not None and not allowed(relative, patterns):
+                continue
+            target = os.path.join(destination, relative)
+            _make_parents(destination, os.path.dirname(target), uid)
+            shutil.copyfile(path, target)
+            os.chown(target, uid, uid)
+            copied.append(relative)
+    return copied
+
+
+def _make_parents(top: str, folder: str, uid: int) -> None:
+    missing = []
+    while folder != top and not os.path.isdir(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    for path in reversed(missing):
+        os.mkdir(path)
+        os.chown(path, uid, uid)
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -186,6 +274,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     uid: int = 0
     work: str = ""
     runtime: str = ""
+    tmp: str = ""
+    procs: str = ""
     on_wall_timeout = None
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
@@ -194,7 +284,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.sandbox is None:
             return cmd
         cwd = self._launch_args.get("cwd") or os.getcwd()
-        return sandbox_command(self.sandbox, self.uid, self.work, cwd, self.runtime) + cmd
+        prefix = sandbox_command(
+            self.sandbox, self.uid, self.work, cwd, self.runtime, self.tmp, self.procs
+        )
+        return prefix + cmd
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         """Hand the connection files to the sandbox user and start the kernel."""
@@ -263,14 +356,26 @@ class SpareKernel:
     def __init__(self, settings: Sandbox, config, kernel_name: str, mount: str, uid: int, args):
         self.kernel_name, self.mount, self.uid = kernel_name, mount, uid
         self.scratch = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
+        mib = 1024 * 1024
+        self.disk_limited = limits.mount_tmpfs(
+            self.scratch, settings.disk_mb * mib, settings.disk_files
+        )
         os.chmod(self.scratch, 0o711)
         self.folder = os.path.join(self.scratch, "work")
         os.mkdir(self.folder)
         os.chmod(self.folder, 0o755)
         runtime = os.path.join(self.scratch, "runtime")
         os.mkdir(runtime, 0o700)
+        tmp = os.path.join(self.scratch, "tmp")
+        os.mkdir(tmp)
+        os.chmod(tmp, 0o1777)
+        name = os.path.basename(self.scratch)
+        self.cgroup = (
+            limits.MemoryCgroup(name, settings.total_memory_mb * mib) if settings.cgroup else None
+        )
         km = SandboxedKernelManager(kernel_name=kernel_name, config=config)
         km.sandbox, km.uid, km.work, km.runtime = settings, uid, self.folder, runtime
+        km.tmp, km.procs = tmp, self.cgroup.procs if self.cgroup else ""
         km.transport = "ipc"
         km.connection_file = os.path.join(runtime, "kernel.json")
         km.ip = os.path.join(runtime, "kernel-ipc")
@@ -290,22 +395,37 @@ class SpareKernel:
             and run_sync(self.km.is_alive)()
         )
 
-    def receive(self, path: str) -> None:
-        """Copy the submission folder ``path`` in, minus notebooks, and start the wall clock."""
+    def receive(self, path: str, patterns: list[str] | None = None) -> str:
+        """Copy the files of ``path`` matching ``patterns`` in; start the wall clock.
+
+        Returns a problem to report ("" when all went well), e.g. the disk limit was reached.
+        """
         target = os.path.join(self.folder, os.path.relpath(path, self.mount))
         parent = os.path.dirname(target)
         os.makedirs(parent, exist_ok=True)
         while parent != self.folder:
             os.chmod(parent, 0o755)
             parent = os.path.dirname(parent)
-        private_copy(path, target, self.uid)
+        problem = ""
+        try:
+            private_copy(path, target, self.uid, patterns)
+        except OSError as error:
+            problem = f"data files do not fit the kernel's disk limit ({error.strerror}); cut"
         self.km.start_wall_clock()
+        return problem
+
+    def oom_kills(self) -> int:
+        """Processes of this kernel killed by the memory cgroup so far."""
+        return self.cgroup.oom_kills() if self.cgroup else 0
 
     def retire(self) -> None:
-        """Kill the kernel and remove its folders."""
+        """Kill the kernel and remove its folders, mount and cgroup."""
         try:
             self.km.stop()
         finally:
+            if self.cgroup:
+                self.cgroup.remove()
+            limits.unmount(self.scratch)
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
@@ -354,6 +474,7 @@ def remove_stale_folders() -> None:
     for folder in glob.glob(pattern):
         pid = os.path.basename(folder)[len(FOLDER_PREFIX) :].split("-")[0]
         if pid.isdigit() and not _running(int(pid)):
+            limits.unmount(folder)
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -388,8 +509,10 @@ class SandboxedExecute(Execute):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
         super().__init__(*args, **kwargs)
+        self.store_widget_state = False
         self.settings = Sandbox(parent=self)
         self.problems = PROBLEMS
+        self._kernel = None
 
     def preprocess(self, nb, resources=None, km=None):
         """Execute the notebook in a sandboxed kernel holding a private copy of its folder."""
@@ -397,9 +520,16 @@ class SandboxedExecute(Execute):
         self._output_bytes = 0
         self._output_cut = False
         self._wall_hit = False
+        self._oom_seen = 0
         if not self.settings.enabled:
-            return super().preprocess(nb, resources, km)
+            nb, resources = super().preprocess(nb, resources, km)
+            self._keep_within_budget(nb)
+            return nb, resources
         path = os.path.abspath(resources["metadata"]["path"])
+        info = resources.get("nbgrader", {})
+        patterns = kernel_files(
+            course_dir(self), info.get("assignment", ""), info.get("notebook", ""), self.config
+        )
         kernel_name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name")
         kernel = _Spares.take(
             self.settings,
@@ -410,15 +540,20 @@ class SandboxedExecute(Execute):
             self.worker_slot,
             self._kernel_arguments(),
         )
-        self._folder = path
+        self._folder, self._kernel = path, kernel
         try:
-            kernel.receive(path)
+            problem = kernel.receive(path, patterns)
+            if problem:
+                self.problems.append(problem)
             kernel.km.on_wall_timeout = self._note_wall_timeout
-            return super().preprocess(nb, resources, kernel.km)
+            nb, resources = super().preprocess(nb, resources, kernel.km)
+            self._keep_within_budget(nb)
+            return nb, resources
         finally:
             if self.kc is not None:
                 self.kc.stop_channels()
                 self.kc = None
+            self._kernel = None
             kernel.retire()
 
     def start_spare(self) -> None:
@@ -487,25 +622,107 @@ class SandboxedExecute(Execute):
             reason = LIMIT_ERRORS.get(output.get("ename"))
             if output.get("output_type") == "error" and reason:
                 self.problems.append(f"{name}: {reason}")
+        if self._new_oom_kills():
+            self.problems.append(f"{name}: {self._cgroup_reason()}")
+
+    def _new_oom_kills(self) -> int:
+        kills = self._kernel.oom_kills() if self._kernel is not None else 0
+        new, self._oom_seen = kills - self._oom_seen, kills
+        return new
+
+    def _cgroup_reason(self) -> str:
+        return (
+            f"memory limit of {self.settings.total_memory_mb} MiB for the kernel and its children "
+            "reached; a process was killed"
+        )
 
     def _death_reason(self) -> str:
         if self._wall_hit:
             return f"wall time limit of {self.settings.wall_seconds} s reached; kernel killed"
+        if self._new_oom_kills():
+            return f"kernel died: {self._cgroup_reason()}; later cells scored zero"
         return "kernel died (out of memory, killed, or exited); later cells scored zero"
 
-    def output(self, outs, msg, display_id, cell_index):
-        """Keep output until the notebook's budget is spent, then drop it with one notice."""
-        content = msg.get("content", {})
-        size = len(str(content.get("text", ""))) + len(str(content.get("data", "")))
-        self._output_bytes += size
-        limit = self.settings.output_kb * 1024
-        if self._output_bytes <= limit:
-            return super().output(outs, msg, display_id, cell_index)
+    def process_message(self, msg, cell, cell_index):
+        """Count every output message whole; past the budget keep errors short, drop the rest."""
+        kind = msg.get("msg_type")
+        if kind not in OUTPUT_MESSAGES:
+            return super().process_message(msg, cell, cell_index)
+        self._output_bytes += len(json.dumps(msg.get("content", {}), default=str))
+        if self._output_bytes <= self.settings.output_kb * 1024:
+            return super().process_message(msg, cell, cell_index)
+        self._note_output_cut()
+        if kind == "error":
+            msg = dict(msg, content=short_error(msg.get("content", {})))
+            return super().process_message(msg, cell, cell_index)
+        if not any(o.get("text") == CUT_NOTICE for o in cell.outputs):
+            cell.outputs.append(cut_notice())
+        return None
+
+    def _note_output_cut(self) -> None:
         if not self._output_cut:
             self._output_cut = True
             self.problems.append(f"output limit of {self.settings.output_kb} KiB exceeded; cut")
-            notice = NotebookNode(
-                output_type="stream", name="stderr", text="[output cut by the grader]\n"
-            )
-            outs.append(notice)
-        return None
+
+    def _keep_within_budget(self, nb) -> None:
+        """Cut what the notebook keeps (outputs, attachments, cell metadata) to the budget."""
+        if keep_within_budget(nb, self.settings.output_kb * 1024):
+            self._note_output_cut()
+
+
+OUTPUT_MESSAGES = {"stream", "display_data", "execute_result", "error", "update_display_data"}
+CUT_NOTICE = "[output cut by the grader]\n"
+KEPT_METADATA = ("nbgrader", "deletable", "editable", "tags", "trusted", "execution")
+
+
+def cut_notice() -> NotebookNode:
+    """The stream output that stands where output was cut."""
+    return NotebookNode(output_type="stream", name="stderr", text=CUT_NOTICE)
+
+
+def short_error(content: dict) -> dict:
+    """An error message cut to a few hundred characters; still an error, so it still scores 0."""
+    name = str(content.get("ename", "Error"))[:80]
+    value = str(content.get("evalue", ""))
+    if len(value) > 200:
+        value = value[:200] + " [cut by the grader]"
+    return {"ename": name, "evalue": value, "traceback": [f"{name}: {value}"]}
+
+
+def _size(value) -> int:
+    return len(json.dumps(value, default=str))
+
+
+def keep_within_budget(nb, limit: int) -> bool:
+    """Keep at most ``limit`` bytes of outputs, attachments and extra cell metadata; True if cut.
+
+    Error outputs past the budget are shortened, never removed, so the cell still fails.
+    """
+    used, cut = 0, False
+    for cell in nb.cells:
+        extra = {k: v for k, v in cell.get("metadata", {}).items() if k not in KEPT_METADATA}
+        used += _size(extra) if extra else 0
+        if used > limit:
+            for key in extra:
+                del cell.metadata[key]
+            cut = True
+        if "attachments" in cell:
+            used += _size(cell.attachments)
+            if used > limit:
+                cell.attachments = {}
+                cut = True
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            used += _size(output)
+            if used <= limit:
+                kept.append(output)
+                continue
+            cut = True
+            if output.get("output_type") == "error":
+                kept.append(NotebookNode(output_type="error", **short_error(output)))
+            elif not kept or kept[-1].get("text") != CUT_NOTICE:
+                kept.append(cut_notice())
+        cell.outputs = kept
+    return cut

@@ -1,7 +1,11 @@
 """One grading worker: loads nbgrader and the course configuration once, then grades submissions.
 
 Each submission goes through nbgrader's own :class:`nbgrader.converters.Autograde`, in this
-process, with the Execute step replaced by :class:`~peercoach.grading.sandbox.SandboxedExecute`.
+process, with the Execute step replaced by :class:`~peercoach.grading.sandbox.SandboxedExecute`,
+preceded by :class:`~peercoach.grading.lockcode.LockCode`, followed by HTML sanitizing
+(unless the course configures its own autograde steps, as ``exercises/nbgrader_config.py`` does).
+Notebooks are checked for size and depth before nbgrader parses them. Whatever happens, the
+ledger ends ``done`` or ``failed``, and a failed submission keeps no earlier automatic points.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import os
 import time
 import warnings
 
+import nbformat
 from nbgrader import api
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import NbGraderException
@@ -23,14 +28,18 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 from . import sandbox
+from .caps import MAX_DEPTH, json_file_problem
 from .gradebook import ensure_bin_on_path, serialise_gradebook
 from .ledger import Ledger, Outcome
+from .lockcode import LockCode
+from .problems import roleplay_problems
 
 EXECUTE_NAMES = {
     "Execute",
     "nbgrader.preprocessors.Execute",
     "nbgrader.preprocessors.execute.Execute",
 }
+SANITIZER = "peercoach.grading.sanitize.SanitizeLearnerHTML"
 
 _config: Config | None = None
 
@@ -49,15 +58,22 @@ def load_course_config(db_url: str | None = None) -> Config:
 
 
 def autograde_steps(config: Config) -> list:
-    """The course's autograde steps with nbgrader's Execute replaced by the sandboxed one."""
+    """The course's autograde steps with nbgrader's Execute replaced by the sandboxed one.
+
+    With nbgrader's default steps, :class:`LockCode` runs just before execution and
+    ``SanitizeLearnerHTML`` last, so learner HTML is inert in formgrader and feedback.
+    """
     steps = config.Autograde.get("autograde_preprocessors", None)
-    if steps is None:
+    defaults = steps is None
+    if defaults:
         steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
     replaced = []
     for step in steps:
         is_execute = step is Execute or (isinstance(step, str) and step in EXECUTE_NAMES)
+        if is_execute and defaults:
+            replaced.append(LockCode)
         replaced.append(sandbox.SandboxedExecute if is_execute else step)
-    return replaced
+    return replaced + [SANITIZER] if defaults else replaced
 
 
 def start(slot_counter, db_url: str | None) -> None:
@@ -102,13 +118,35 @@ class _Collector(logging.Handler):
 
 
 def grade(assignment: str, student: str) -> Outcome:
-    """Autograde one submission with nbgrader and record the outcome in the ledger."""
+    """Autograde one submission with nbgrader and record the outcome in the ledger.
+
+    The ledger entry says ``running`` while nbgrader works and always ends ``done`` or
+    ``failed``: an unexpected error fails the submission, zeroed, with the error as its reason.
+    """
     coursedir = CourseDirectory(config=_config)
     coursedir.assignment_id, coursedir.student_id = assignment, student
     ledger = Ledger(coursedir.root, assignment)
     outcome = Outcome(student)
     ledger.write(outcome)
     began = time.monotonic()
+    try:
+        failed, problems = _grade_submission(coursedir, assignment, student)
+    except Exception as error:  # noqa: BLE001 - the submission fails with its reason, never hangs
+        failed, problems = True, [f"grading error: {type(error).__name__}: {str(error)[:200]}"]
+    outcome.problems = problems
+    outcome.status = "failed" if failed else "done"
+    try:
+        if failed:
+            _zero_submission(coursedir, assignment, student)
+        outcome.score, outcome.max_score = submission_score(coursedir, assignment, student)
+    finally:
+        outcome.seconds = round(time.monotonic() - began, 2)
+        ledger.write(outcome)
+    return outcome
+
+
+def _grade_submission(coursedir, assignment: str, student: str) -> tuple[bool, list[str]]:
+    """(failed, problems) of autograding one submission, refused early when it is unsafe."""
     collector = _Collector()
     log = logging.getLogger(f"peercoach.grading.{os.getpid()}")
     log.propagate, log.handlers = False, [collector]
@@ -116,19 +154,36 @@ def grade(assignment: str, student: str) -> Outcome:
     submitted = coursedir.format_path(coursedir.submitted_directory, student, assignment)
     links = symbolic_links(submitted)
     if links:
-        failed, noted = True, [f"submission holds symbolic links, not graded: {', '.join(links)}"]
-    else:
-        failed = _run_autograde(coursedir, log)
-        noted = [_short(m) for m in collector.messages if _worth_showing(m)]
+        return True, [f"submission holds symbolic links, not graded: {', '.join(links)}"]
+    oversized = unreadable_notebooks(submitted, sandbox.Sandbox(config=_config).notebook_mb)
+    if oversized:
+        return True, [f"notebook not graded: {problem}" for problem in oversized]
+    failed = _run_autograde(coursedir, log)
+    noted = [_short(m) for m in collector.messages if _worth_showing(m)]
     edited = edited_locked_cells(coursedir, assignment, student)
-    outcome.problems = sandbox.PROBLEMS + edited + noted
-    if failed:
-        _zero_submission(coursedir, assignment, student)
-    outcome.score, outcome.max_score = submission_score(coursedir, assignment, student)
-    outcome.status = "failed" if failed else "done"
-    outcome.seconds = round(time.monotonic() - began, 2)
-    ledger.write(outcome)
-    return outcome
+    autograded = coursedir.format_path(coursedir.autograded_directory, student, assignment)
+    return failed, list(sandbox.PROBLEMS) + edited + noted + autograded_problems(autograded)
+
+
+def unreadable_notebooks(folder: str, notebook_mb: int) -> list[str]:
+    """Notebooks of a submission too large or too deeply nested to be parsed safely."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(folder, "*.ipynb"))):
+        problem = json_file_problem(path, notebook_mb * 1024 * 1024, MAX_DEPTH)
+        if problem:
+            found.append(problem)
+    return found
+
+
+def autograded_problems(folder: str) -> list[str]:
+    """Role-play problems printed by the hidden tests of the autograded notebooks."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(folder, "*.ipynb"))):
+        try:
+            found += roleplay_problems(nbformat.read(path, as_version=4))
+        except (OSError, ValueError, RecursionError):
+            continue
+    return found
 
 
 def symbolic_links(folder: str) -> list[str]:
@@ -147,13 +202,14 @@ def _run_autograde(coursedir: CourseDirectory, log: logging.Logger) -> bool:
     converter.force = True
     try:
         converter.start()
-    except NbGraderException:
+    except (NbGraderException, RecursionError):
         return True
     return False
 
 
 NOISE = (
     "Removing existing assignment",
+    "Skipping unknown notebook",
     "Removing failed assignment",
     "Please see the",
     "There was an error processing assignment '",
