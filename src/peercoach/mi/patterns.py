@@ -413,6 +413,10 @@ MEANING = _any(
     r"(?:let|letting|say|saying|show)\b|\bas much (?:for|about)\b",
     r"\b(?:sounds|must be|must have been|must feel|seems|feels) (?:like )?(?:it was |it's been )?"
     r"(?:really |so |pretty |very )?(?:hard|tough|difficult|rough|a struggle)\b",
+    r"\b(?:is|'s|was) (?:how|what) you (?:get|got|cope|deal|manage|handle|unwind|relax|get by|"
+    r"keep|take care)\b|\bfills? (?:the|a|that) (?:empty|gap|hole|time|space)\b|\b(?:a|the) "
+    r"(?:strain|toll) on\b|\bsomething (?:shifted|changed|clicked|happened|gave)\b|\b(?:it's|"
+    r"it is|that's|everything's) (?:all )?on (?:you|your shoulders)\b|\bbrave face\b|",
     r", not (?:the|just|so much|really|because|about)\b|\bsomething about (?:that|the|this|it|"
     r"him|her|them)\b|\b(?:hard to|can't|cannot) picture\b",
     r"\b(?:wondering|ready|willing|tempted|thinking about|considering|"
