@@ -36,7 +36,9 @@ def _commands(sub) -> None:
     cmd.set_defaults(handler="peercoach.build:check_command")
 
     cmd = sub.add_parser("validate", help="check scenario files and explain each problem")
-    cmd.add_argument("paths", nargs="*", default=["scenarios"], help="files or folders")
+    cmd.add_argument(
+        "paths", nargs="*", default=[], help="files or folders (default: the course's scenarios)"
+    )
     cmd.set_defaults(handler="peercoach.scenario:validate_command")
 
     cmd = sub.add_parser("play", help="play a role-play scenario in the terminal")

@@ -416,7 +416,7 @@ def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [Problem(name, line, col, _yaml_message(error, text, line))]
+        return None, [_yaml_problem(name, error, text, line, col)]
     except (YAMLError, ValueError, RecursionError) as error:
         return None, [Problem(name, 1, 1, f"this is not valid YAML: {error}")]
 
@@ -431,6 +431,87 @@ def _yaml_message(error, text: str, line: int) -> str:
         key = re.search(r'"([^"]+)"', problem)
         return f"the key `{key.group(1) if key else '?'}` appears twice here; keep only one"
     return f"this is not valid YAML ({problem or error}); check indentation, colons and quotes"
+
+
+KEY_LINE = re.compile(r"^(?P<indent> *)(?:- +)?(?P<key>[A-Za-z_][\w-]*):(?: |$)")
+
+
+def _yaml_problem(name: str, error, text: str, line: int, col: int) -> Problem:
+    """A YAML syntax error located where the mistake starts, in plain words.
+
+    The parser often notices a mistake lines later than it was made: an open quote is reported
+    where the text runs into the next key, a key moved left one line after it. Look back for
+    those mistakes first.
+    """
+    lines = text.splitlines()
+    for number in range(min(line, len(lines)), max(0, line - 15), -1):
+        quote = _open_quote(lines[number - 1])
+        mark = '"' if quote and quote[1] == "double quote" else "'"
+        if quote and not any(mark in x for x in lines[number : line - 1]):
+            return Problem(
+                name,
+                number,
+                quote[0] + 1,
+                f"a {quote[1]} opens a text here but is never closed; add the closing "
+                f"{quote[1]} at the end of the text",
+            )
+    moved = _key_out_of_line(lines, line)
+    if moved:
+        number, indent, expected, key = moved
+        return Problem(
+            name,
+            number,
+            indent + 1,
+            f"the key `{key}` is out of line: it starts at column {indent + 1}, but the keys "
+            f"of its block start at column {expected + 1}; line it up with them",
+        )
+    problem = str(getattr(error, "problem", "") or "")
+    current = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "mapping values are not allowed" in problem and current.count(": ") > 1:
+        return Problem(
+            name,
+            line,
+            col,
+            "this value contains a colon followed by a space, which YAML reads as a new key; "
+            'put the whole value in double quotes, e.g. title: "Pain: a guide"',
+        )
+    return Problem(name, line, col, _yaml_message(error, text, line))
+
+
+def _open_quote(line: str) -> tuple[int, str] | None:
+    """Where a value's opening quote is on ``line`` when the line never closes it."""
+    match = re.match(r"^ *(?:- +)?(?:[\w-]+: +)?(?P<q>[\"'])", line)
+    if not match:
+        return None
+    quote, start = match["q"], match.start("q")
+    rest = line[start + 1 :]
+    if quote == '"':
+        rest = re.sub(r"\\.", "", rest)
+        closed = '"' in rest
+    else:
+        closed = "'" in rest.replace("''", "")
+    return None if closed else (start, "double quote" if quote == '"' else "single quote")
+
+
+def _key_out_of_line(lines: list[str], line: int) -> tuple[int, int, int, str] | None:
+    """A key near ``line`` whose indent matches no open block: (line, indent, expected, key)."""
+    for number in (line - 1, line, line - 2):
+        if not 1 < number <= len(lines):
+            continue
+        match = KEY_LINE.match(lines[number - 1])
+        if not match or lines[number - 1].lstrip().startswith("- "):
+            continue
+        indent = len(match["indent"])
+        previous = [KEY_LINE.match(x) for x in lines[: number - 1]]
+        indents = [
+            len(m["indent"]) + (m.group(0).find(m["key"]) - len(m["indent"])) for m in previous if m
+        ]
+        if not indents:
+            continue
+        above = indents[-1]
+        if indent < above and indent not in indents[-12:]:
+            return number, indent, above, match["key"]
+    return None
 
 
 def _plain(data: Any) -> Any:
@@ -762,10 +843,15 @@ def schema_text() -> str:
 
 def validate_command(args) -> int:
     """``peercoach validate``: print every problem, exit 1 if any."""
-    problems = validate_paths(args.paths or ["scenarios"])
+    try:
+        paths = args.paths or [scenarios_dir()]
+    except ScenarioError as error:
+        print(error)
+        return 1
+    problems = validate_paths(paths)
     for problem in problems:
         print(problem)
-    count = len(scenario_files(args.paths or ["scenarios"]))
+    count = len(scenario_files(paths))
     if problems:
         print(f"{len(problems)} problem(s) in {count} file(s).")
         return 1
