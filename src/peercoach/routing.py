@@ -55,7 +55,7 @@ FAMILIES: tuple[tuple[str, ...], ...] = (
 )
 
 _CUE = re.compile(r"\[[^\]]{0,200}\]")
-_WORD = re.compile(r"[a-z0-9']+")
+_WORD = re.compile(r"[a-z']+|[0-9]+")
 _NON_ASCII = re.compile(r"[^\x20-\x7e]+")
 
 
