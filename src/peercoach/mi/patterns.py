@@ -218,7 +218,8 @@ BACKCHANNEL = re.compile(
 AFFIRM_SPECIFIC = _any(
     r"(?:^|, )(?:you've|you have|you) (?:really |clearly |obviously |already |certainly |"
     r"definitely )?"
-    r"(?:done|worked|made|shown|put in|stuck|kept|handled|managed|pushed|followed|got through|"
+    r"(?:done|worked|made|shown|put in|stuck|kept(?! (?:it|this|that|things) (?:to yourself|"
+    r"quiet|secret|inside|bottled))|handled|managed|pushed|followed|got through|"
     r"taken|took|stepped|reached|showed|come a long way|been (?:so |really |very )?(?:consistent|"
     r"persistent|committed|dedicated|determined|brave|honest|working|open|patient|creative|"
     r"thoughtful))\b",
