@@ -14,10 +14,10 @@ main code, used to route free text in a role-play:
 
 Reflections are complex when they add meaning the participant did not state: a feeling, both
 sides, an overstatement, a metaphor, what matters to them, or a summary. Without such a cue, a
-reflection is still complex when most of its content words are its own (at least three, two
-thirds of them); a long rephrasing in the participant's own words stays simple. With no
-participant line to compare, a long reflection counts as complex. The participant's previous
-line, when given, tells which words were theirs and whether they asked for advice.
+reflection is still complex when it brings several words of its own (four content words the
+participant did not use, counting word families as used) or runs long: simple reflections tend
+to be short echoes. The participant's previous line, when given, tells which words were theirs
+and whether they asked for advice.
 """
 
 from __future__ import annotations
@@ -34,8 +34,7 @@ from peercoach.mi.text import clean, content_stems, stem, strip_fillers, words
 FLAGS = ("affirmation", "permission", "autonomy", "persuade", "confront", "self_disclosure")
 MAX_REASONS = 5
 _LEAD_WORDS = 3
-_NOVEL_WORDS = 3
-_NOVEL_SHARE = 2 / 3
+_NOVEL_WORDS = 4
 _LONG_REFLECTION = 12
 _STRONG_REFLECT = re.compile(
     r"^(?:you\b|you're|you've|you'd|your\b|(?:it |that )?(?:sounds|seems|feels|looks) (?:like|as|"
@@ -437,13 +436,11 @@ def _complexity(
         return "complex_meaning"
     if context.text and p.DESIRE.search(core) and not p.DESIRE_SAID.search(context.text):
         return "complex_meaning"
-    mine = content_stems(body)
-    novel = {s for s in mine - context.stems if not _said(s, context)}
+    novel = {s for s in content_stems(body) - context.stems if not _said(s, context)}
     if continues and (novel or not context.stems):
         return "complex_continue"
-    if context.stems:
-        mostly_new = len(novel) >= _NOVEL_WORDS and len(novel) >= _NOVEL_SHARE * len(mine)
-        return "complex_new" if mostly_new else None
+    if context.stems and len(novel) >= _NOVEL_WORDS:
+        return "complex_new"
     if len(words(_HEDGES.sub(" ", body))) >= _LONG_REFLECTION:
         return "complex_new"
     return None
