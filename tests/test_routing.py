@@ -221,3 +221,18 @@ def test_reason_names_the_closest_line():
     assert (
         route_text(turn, "how did the walking go").reason == 'closest to "How did the walking go?"'
     )
+
+
+def test_broken_routing_data_names_file_line_and_key(tmp_path):
+    """A malformed routing.yaml is refused with the file, line, key, expected and found."""
+    from peercoach.routing import DATA_FILE, RoutingDataError, load_lexicon
+
+    text = DATA_FILE.read_text(encoding="utf-8").replace("margin: 0.06", "margin: lots", 1)
+    bad = tmp_path / "routing.yaml"
+    bad.write_text(text, encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.strip().startswith("margin:"))
+    with pytest.raises(RoutingDataError) as error:
+        load_lexicon(bad)
+    assert f"{bad}:{line}: key `thresholds.margin`: expected a number; found 'lots'" in str(
+        error.value
+    )

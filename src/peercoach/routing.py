@@ -14,7 +14,8 @@ The method, in order:
    life", "suicide") become one token.
 4. Weigh: words and word pairs get an inverse document frequency over the turn's options, times a
    general weight (fillers and function words count little). Words the turn does not know keep a
-   weight, so off-topic text scores low.
+   weight (as if one option had them), so off-topic text scores low; pairs it does not know are
+   left out, so a pair only ever adds evidence.
 5. Compare: cosine similarity between the text and each line; an option scores its best line.
    The MI code of the text, when given, multiplies the score a little when it matches the
    option's code or code family; it cannot lift a zero score.
@@ -74,37 +75,105 @@ class Match:
 # The lexicon: routing.yaml, normalised once.
 
 
+class RoutingDataError(ValueError):
+    """``routing.yaml`` is malformed; the message names the file, line, key, expected and found."""
+
+
+THRESHOLDS = (
+    "min_score margin clear_score same_code same_family bigram_factor unknown_factor "
+    "max_chars max_tokens"
+).split()
+MAPPINGS = ("spelling", "contractions", "suffixes", "numbers")
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
-    """The JSON-ready word tables from ``routing.yaml``, with phrases normalised and stemmed."""
-    from ruamel.yaml import YAML
+    """The word tables of the course's ``routing.yaml`` (cached; treat as read-only)."""
+    return load_lexicon(DATA_FILE)
 
-    raw = YAML(typ="safe").load(DATA_FILE.read_text(encoding="utf-8"))
+
+def load_lexicon(path: Path) -> dict:
+    """The JSON-ready word tables from a routing data file, phrases normalised and stemmed.
+
+    Raises :class:`RoutingDataError` listing every problem found in the file.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        raw = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError) as error:
+        raise RoutingDataError(f"{path}: cannot read routing data: {error}") from None
+    problems = data_problems(raw, path)
+    if problems:
+        raise RoutingDataError("\n".join(problems))
     base = {
-        "spelling": {k: str(v) for k, v in raw["spelling"].items()},
-        "contractions": {k: str(v) for k, v in raw["contractions"].items()},
-        "suffixes": [[k, str(v)] for k, v in raw["suffixes"].items()],
-        "numbers": {k: str(v) for k, v in raw["numbers"].items()},
+        **{name: {str(k): str(v) for k, v in raw[name].items()} for name in MAPPINGS},
         "thresholds": {k: float(v) for k, v in raw["thresholds"].items()},
     }
-    fillers = sorted({tuple(words(f, base)) for f in raw["fillers"]}, key=lambda p: (-len(p), p))
+    base["suffixes"] = [[k, v] for k, v in base["suffixes"].items()]
+    fillers = sorted({tuple(words(str(f), base)) for f in raw["fillers"]} - {()})
     general: dict[str, float] = {}
     for weight, text in raw["general"].items():
-        for word in words(text, base):
+        for word in words(str(text), base):
             general.setdefault(word, float(weight))
     phrases = []
     for name, concept in raw["concepts"].items():
-        token = CONCEPT_MARK + name
-        general[token] = float(concept.get("weight", 1.0))
-        for phrase in concept["phrases"]:
-            tokens = words(str(phrase), base)
-            if tokens:
-                phrases.append([tokens, token])
-    phrases.sort(key=lambda p: (-len(p[0]), p[0]))
+        general[CONCEPT_MARK + name] = float(concept.get("weight", 1.0))
+        phrases += [
+            [t, CONCEPT_MARK + name] for p in concept["phrases"] if (t := words(str(p), base))
+        ]
     index: dict[str, list] = {}
-    for phrase, token in phrases:
+    for phrase, token in sorted(phrases, key=lambda p: (-len(p[0]), p[0])):
         index.setdefault(phrase[0], []).append([phrase, token])
-    return {**base, "fillers": [list(f) for f in fillers], "general": general, "phrases": index}
+    fillers.sort(key=lambda f: (-len(f), f))
+    lex = {**base, "fillers": [list(f) for f in fillers], "general": general, "phrases": index}
+    return {**lex, "known": by_length(lexicon_words(lex))}
+
+
+def data_problems(raw, path: Path) -> list[str]:
+    """Every problem in loaded routing data, as ``FILE:LINE: key `K`: expected ...; found ...``."""
+    if not isinstance(raw, dict):
+        return [f"{path}:1: expected sections such as `thresholds` and `concepts`; found {raw!r}"]
+    problems = []
+
+    def line(mapping, key) -> int:
+        try:
+            return mapping.lc.key(key)[0] + 1
+        except (AttributeError, KeyError, TypeError):
+            return 1
+
+    def need(ok: bool, mapping, key, label: str, expected: str, found) -> None:
+        if not ok:
+            problems.append(
+                f"{path}:{line(mapping, key)}: key `{label}`: expected {expected}; found {found!r}"
+            )
+
+    sections = {"thresholds": dict, "general": dict, "fillers": list, "concepts": dict}
+    for name, kind in {**sections, **dict.fromkeys(MAPPINGS, dict)}.items():
+        need(isinstance(raw.get(name), kind), raw, name, name, f"a {kind.__name__}", raw.get(name))
+    if problems:
+        return problems
+    for key in THRESHOLDS:
+        value = raw["thresholds"].get(key)
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        need(number, raw["thresholds"], key, f"thresholds.{key}", "a number", value)
+    for name, concept in raw["concepts"].items():
+        ok = isinstance(concept, dict) and isinstance(concept.get("phrases"), list)
+        need(ok, raw["concepts"], name, f"concepts.{name}", "a `phrases` list", concept)
+    for weight, text in raw["general"].items():
+        ok = isinstance(weight, int | float) and isinstance(text, str)
+        need(ok, raw["general"], weight, f"general.{weight}", "a number: words", text)
+    return problems
+
+
+def by_length(found: set[str]) -> dict[str, list[str]]:
+    """Words of four letters or more, sorted, grouped by length (the key is the length as text)."""
+    table: dict[str, list[str]] = {}
+    for word in sorted(found):
+        if len(word) >= 4:
+            table.setdefault(str(len(word)), []).append(word)
+    return table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,20 +278,21 @@ def within_one_edit(a: str, b: str) -> bool:
     return longer[i + 1 :] == shorter[i:]
 
 
-def correct(tokens: list[str], known: dict[str, list[str]]) -> list[str]:
-    """Tokens of five letters or more that the turn does not know, replaced by a known word one
-    edit away (the first in alphabetical order when several are).
+def correct(tokens: list[str], *known: dict[str, list[str]]) -> list[str]:
+    """Tokens of five letters or more that no table knows, replaced by a known word one edit away
+    (the first in alphabetical order when several are).
 
-    ``known`` maps a word length (as a string) to the turn's known words of that length, sorted.
+    Each table in ``known`` maps a word length (as a string) to known words of that length.
     """
     out = []
     for token in tokens:
         size = len(token)
-        if size >= 5 and token.isalpha() and token not in known.get(str(size), ()):
+        if size >= 5 and token.isalpha() and all(token not in k.get(str(size), ()) for k in known):
             near = [
                 w
+                for k in known
                 for n in (size - 1, size, size + 1)
-                for w in known.get(str(n), ())
+                for w in k.get(str(n), ())
                 if within_one_edit(token, w)
             ]
             token = min(near) if near else token
@@ -235,7 +305,7 @@ def tokens(text: str, lex: dict, known: dict[str, list[str]] | None = None) -> l
     folded."""
     found = words(text, lex)
     if known is not None:
-        found = correct(found, known)
+        found = correct(found, known, lex["known"])
     return fold(drop_fillers(found, lex["fillers"]), lex["phrases"])
 
 
@@ -272,10 +342,7 @@ def compile_turn(turn) -> dict:
                 "known": known,
             }
         )
-    known: dict[str, list[str]] = {}
-    for word in sorted({w for o in options for w in o.pop("known")} | lexicon_words(lex)):
-        if len(word) >= 4:
-            known.setdefault(str(len(word)), []).append(word)
+    known = by_length({w for o in options for w in o.pop("known")} - lexicon_words(lex))
     weights = weigh(options, lex)
     for option in options:
         option["lines"] = [
