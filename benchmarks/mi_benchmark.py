@@ -1,12 +1,15 @@
 """Print how well the MI coder agrees with the hand-labelled development set, and how fast it is.
 
-    .venv/bin/python benchmarks/mi_benchmark.py            # dev, test, ext, real and all
+    .venv/bin/python benchmarks/mi_benchmark.py            # dev, test, ext, real, mc and all
     .venv/bin/python benchmarks/mi_benchmark.py --errors   # also list disagreements (dev only)
 
 Rules were tuned on the ``dev`` split only; ``test`` was written before any measuring and held out.
 ``ext`` and ``real`` are blind splits in a spoken-transcript style (other health topics), labelled
 before the coder was run on them and measured only before and after a round of changes; they are
-the better guide to transcripts of real sessions. See ``benchmarks/mi/LABELLING.md``.
+the better guide to transcripts of real sessions. ``mc`` is a blind split of turns with several
+codes, in another coach's voice, with gold codes per segment; for every split with gold parts
+the benchmark also prints how well the turns are cut into parts. See
+``benchmarks/mi/LABELLING.md``.
 ``--scenarios`` adds an outside check: the coder against the codes scenario authors gave their
 coach options (written by other people, to other conventions, so expect lower figures).
 """

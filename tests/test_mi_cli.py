@@ -71,3 +71,16 @@ def test_neither_text_nor_file_is_a_usage_error(capsys):
     """With nothing to code the command says what to give and exits non-zero."""
     assert main(["code"]) == 2
     assert "give one utterance" in capsys.readouterr().err
+
+
+def test_several_codes_in_one_turn_are_listed(capsys):
+    """A reflection then a question shows both parts, in text and in JSON."""
+    line = "It sounds like the mornings are worst. What's one thing that helps?"
+    assert main(["code", line]) == 0
+    out = capsys.readouterr().out
+    assert "2 codes in this turn" in out
+    assert "1. reflection (complex): It sounds like" in out and "2. question (open)" in out
+    assert main(["code", "--json", line]) == 0
+    coding = json.loads(capsys.readouterr().out)["codings"][0]
+    assert [p["behaviour"] for p in coding["parts"]] == ["reflection", "question"]
+    assert coding["safety"] is False
