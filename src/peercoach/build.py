@@ -40,16 +40,73 @@ def _env() -> dict:
     return dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
 
 
+def preflight(root: Path) -> list[str]:
+    """Mistakes that would stop the book build with a traceback, found first and in plain words.
+
+    The book's configuration and table of contents must be valid YAML, every page UTF-8 text,
+    and the bibliography valid BibTeX.
+    """
+    from peercoach.scenario import read_yaml
+
+    problems = []
+    for name in ("_config.yml", "_toc.yml"):
+        _, found = read_yaml(root / name)
+        problems += [str(p).replace(str(root) + os.sep, "") for p in found]
+    for page in sorted((root / "book").rglob("*.md")):
+        raw = page.read_bytes()
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            problems.append(
+                f"{page.relative_to(root)}:{line}: this page is not saved as UTF-8 text (it may "
+                "be Windows-1252); save it again as UTF-8 in your editor"
+            )
+    problems += _bibtex_problems(root / "book" / "references.bib", root)
+    return problems
+
+
+def _bibtex_problems(path: Path, root: Path) -> list[str]:
+    from pybtex.database.input import bibtex
+    from pybtex.scanner import PybtexSyntaxError
+
+    if not path.is_file():
+        return []
+    name = path.relative_to(root)
+    try:
+        bibtex.Parser().parse_string(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return [f"{name}:1: the file is not UTF-8 text; save it again as UTF-8"]
+    except PybtexSyntaxError as error:
+        line = getattr(error, "lineno", 0) or 0
+        return [
+            f"{name}:{line}: this is not valid BibTeX ({error}); most often the line above is "
+            "missing the comma after its closing brace, or a brace is not closed"
+        ]
+    except Exception as error:  # noqa: BLE001 - pybtex raises plain errors for duplicates
+        return [f"{name}: this is not valid BibTeX ({error})"]
+    return []
+
+
 def build_book(root: Path, strict_all: bool) -> tuple[int, list[str]]:
     """Build the Jupyter Book into ``_build/html``; returns the exit status and problem lines."""
+    early = preflight(root)
+    if early:
+        return 1, early
     command = [_tool("jupyter-book"), "build", str(root), "-W", "-n", "--keep-going"]
     if strict_all:
         command.append("--all")
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, env=_env())
-    output = result.stdout + result.stderr
+    output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
     problems = [_plain_warning(line, root) for line in output.splitlines() if WARNING.match(line)]
     if result.returncode and not problems:
-        problems = [line for line in output.splitlines()[-15:] if line.strip()]
+        causes = re.findall(r"\(exception: (.+)\)\s*$", output, re.MULTILINE)
+        causes += re.findall(
+            r"^(?:Extension error|Sphinx error|Exception occurred):?\s*(.+)$", output, re.MULTILINE
+        )
+        problems = [f"the book build stopped: {c}" for c in dict.fromkeys(causes) if c.strip()]
+        if not problems:
+            problems = [line for line in output.splitlines()[-15:] if line.strip()]
     return result.returncode, problems
 
 
@@ -183,6 +240,8 @@ def check_command(args) -> int:
         status, problems = build_book(root, strict_all=True)
         if status and not problems:
             problems = ["the book did not build"]
+        already = [p for _, found in sections for p in found]
+        problems = [p for p in problems if not any(a.split(": ", 1)[-1] in p for a in already)]
         sections.append(("Book build", problems))
     total = 0
     for title, problems in sections:
