@@ -1,8 +1,9 @@
 """A temporary copy of the course, graded with nbgrader's own converters in-process.
 
-Simulated learners are built from the released notebook: the instructor's solution (answer cells
-taken from the source notebook, role-play records found by playing the scenario), the untouched
-release, a typical partial answer (``answers/<assignment>/partial.json``) and hostile submissions.
+Simulated learners are the released notebook, untouched (learners never edit code), with the data
+files the widgets would save beside it: the answers file (``answers/<assignment>/solution.json``
+for the solution, ``partial.json`` for a typical partial answer, or hostile text) and role-play
+records found by playing the scenario.
 """
 
 from __future__ import annotations
@@ -60,6 +61,22 @@ def auto_items(assignment: str) -> dict[str, float]:
     }
 
 
+def manual_items(assignment: str) -> dict[str, float]:
+    """Trainer-graded items (written answers) of an assignment: grade id -> points."""
+    nb = source_notebook(assignment)
+    return {
+        nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"])
+        for c in nb.cells
+        if is_manual(c)
+    }
+
+
+def graded_source(assignment: str, grade_id: str) -> str:
+    """The source (hidden tests included) of a graded cell of the instructor's notebook."""
+    cells = source_notebook(assignment).cells
+    return next(c.source for c in cells if nbgrader_meta(c).get("grade_id") == grade_id)
+
+
 def roleplay_items(assignment: str) -> list[tuple[str, str, float, str]]:
     """Role-play items: (grade id, scenario id, points, rule set), from the hidden tests."""
     items = []
@@ -102,14 +119,17 @@ def write_record(folder: Path, scenario: str, inputs) -> None:
     (folder / f"roleplay-{scenario}.json").write_text(json.dumps(data), encoding="utf-8")
 
 
-def without_markers(source: str) -> str:
-    """An instructor's answer with the solution markers removed."""
-    keep = [
-        ln
-        for ln in source.splitlines()
-        if "### BEGIN SOLUTION" not in ln and "### END SOLUTION" not in ln
-    ]
-    return "\n".join(keep)
+def fixture(assignment: str, kind: str) -> dict:
+    """``answers/<assignment>/<kind>.json``: the answers (and role-play kinds) of a learner."""
+    return json.loads((ANSWERS / assignment / f"{kind}.json").read_text(encoding="utf-8"))
+
+
+def write_answers(folder: Path, assignment: str, answers: dict | str) -> None:
+    """Save an answers file the way the widgets do (or raw text, for a hostile file)."""
+    from peercoach.answers import dumps
+
+    text = answers if isinstance(answers, str) else dumps(assignment, answers)
+    (folder / f"answers-{assignment}.json").write_text(text, encoding="utf-8")
 
 
 @dataclass
@@ -167,9 +187,14 @@ class Course:
         return self.root / "release" / self.assignment / f"{self.assignment}.ipynb"
 
     def submit(
-        self, student: str, notebook=None, raw: str | None = None, records: dict | None = None
+        self,
+        student: str,
+        notebook=None,
+        raw: str | None = None,
+        records: dict | None = None,
+        answers: dict | str | None = None,
     ) -> Path:
-        """Place a submission: a notebook (or raw text for a broken file) and role-play records."""
+        """Place a submission: a notebook (or raw text), role-play records and an answers file."""
         folder = self.root / "submitted" / student / self.assignment
         folder.mkdir(parents=True)
         path = folder / f"{self.assignment}.ipynb"
@@ -182,6 +207,8 @@ class Course:
                 (folder / f"roleplay-{scenario}.json").write_text(inputs, encoding="utf-8")
             else:
                 write_record(folder, scenario, inputs)
+        if answers is not None:
+            write_answers(folder, self.assignment, answers)
         self.students.append(student)
         return path
 
@@ -189,22 +216,9 @@ class Course:
         """A fresh copy of the released notebook."""
         return nbformat.read(self.release, as_version=4)
 
-    def with_answers(self, answers: dict[str, str]):
-        """The released notebook with the answer cells named in ``answers`` filled in."""
-        nb = self.released()
-        for cell in nb.cells:
-            gid = nbgrader_meta(cell).get("grade_id")
-            if nbgrader_meta(cell).get("solution") and gid in answers:
-                cell.source = answers[gid]
-        return nb
-
-    def solution_answers(self) -> dict[str, str]:
-        """The instructor's answers, by grade id, from the source notebook."""
-        return {
-            nbgrader_meta(c)["grade_id"]: without_markers(c.source)
-            for c in source_notebook(self.assignment).cells
-            if nbgrader_meta(c).get("solution")
-        }
+    def solution_answers(self) -> dict:
+        """The model answers, as the widgets would save them (``answers/<a>/solution.json``)."""
+        return fixture(self.assignment, "solution")["answers"]
 
     def autograde(self) -> None:
         """Autograde every submission in one batch, timing it."""

@@ -1,7 +1,8 @@
 """Every assignment released, submitted by simulated learners, autograded, fed back and exported.
 
 Parametrised over ``exercises/source/*``: a new assignment is checked with no new test code. Its
-typical partial answer lives in ``answers/<assignment>/partial.json``.
+model answers live in ``answers/<assignment>/solution.json`` and a typical partial answer in
+``partial.json``, as the answer widgets save them.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ import time
 
 import pytest
 from nbcourse import (
-    ANSWERS,
     ASSIGNMENTS,
     CELL_TIMEOUT,
     Course,
     auto_items,
+    fixture,
+    graded_source,
     hidden_lines,
     is_test,
+    manual_items,
     model_record,
     nbgrader_meta,
     roleplay_items,
@@ -42,24 +45,35 @@ def _records(assignment: str, full: bool) -> dict:
     return records
 
 
-def _partial(course: Course) -> tuple:
-    data = json.loads((ANSWERS / course.assignment / "partial.json").read_text(encoding="utf-8"))
+def _partial(course: Course) -> tuple[dict, dict]:
+    data = fixture(course.assignment, "partial")
     records = {}
     for scenario, kind in data.get("roleplays", {}).items():
         _, _, points, rules = next(r for r in roleplay_items(course.assignment) if r[1] == scenario)
         records[scenario] = model_record(scenario, points, rules, full=kind == "full")
-    return course.with_answers(data.get("answers", {})), records
+    return data.get("answers", {}), records
 
 
-def _hostile(course: Course, solution, records: dict) -> None:
-    loop = course.with_answers(course.solution_answers())
+def _junk(solution: dict) -> tuple[dict, set[str]]:
+    """The solution with every other answer replaced by junk: a wrong type, a huge text, nesting."""
+    junk_values = [12345, "x" * 25_000, {"a": {"b": {"c": {"d": ["deep"]}}}}, [None, True], 1.5]
+    answers, spoiled = dict(solution), set()
+    for position, item in enumerate(sorted(solution)):
+        if position % 2 == 0:
+            answers[item] = junk_values[position // 2 % len(junk_values)]
+            spoiled.add(item)
+    return answers, spoiled
+
+
+def _hostile(course: Course, answers: dict, records: dict) -> None:
+    loop = course.released()
     loop.cells.insert(0, __import__("nbformat").v4.new_code_cell("while True:\n    pass"))
-    course.submit("loop", loop, records=records)
+    course.submit("loop", loop, records=records, answers=answers)
 
-    deleted = course.with_answers(course.solution_answers())
+    deleted = course.released()
     first = next(i for i, c in enumerate(deleted.cells) if is_test(c))
     del deleted.cells[first]
-    course.submit("deleted-test", deleted, records=records)
+    course.submit("deleted-test", deleted, records=records, answers=answers)
 
     edited = course.released()
     for cell in edited.cells:
@@ -70,7 +84,11 @@ def _hostile(course: Course, solution, records: dict) -> None:
     course.submit("invalid-json", raw='{"cells": [ this is not a notebook')
     if records:
         broken = {scenario: '{"inputs": [{"choice": "first"}' for scenario in records}
-        course.submit("bad-record", solution, records=broken)
+        course.submit("bad-record", course.released(), records=broken, answers=answers)
+    junk, _ = _junk(answers)
+    text = json.dumps({"assignment": course.assignment, "format": 1, "answers": junk})
+    course.submit("junk-answers", course.released(), records=records, answers=text)
+    course.submit("damaged-answers", course.released(), records=records, answers='{"answers": [')
 
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
@@ -80,11 +98,11 @@ def graded(request, tmp_path_factory) -> Course:
     course = Course.create(tmp_path_factory.mktemp(assignment), assignment)
     assert course.release.is_file(), "generate_assignment did not release the notebook"
     full_records = _records(assignment, full=True)
-    solution = course.with_answers(course.solution_answers())
-    course.submit("solution", solution, records=full_records)
+    solution = course.solution_answers()
+    course.submit("solution", course.released(), records=full_records, answers=solution)
     course.submit("blank", course.released())
     partial, partial_records = _partial(course)
-    course.submit("partial", partial, records=partial_records)
+    course.submit("partial", course.released(), records=partial_records, answers=partial)
     _hostile(course, solution, full_records)
     course.autograde()
     start = time.perf_counter()
@@ -100,6 +118,30 @@ def test_release_has_no_solutions_or_records(graded):
     assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
     assert not list(graded.release.parent.glob("roleplay-*.json"))
     assert "peercoach.exercise import" in text, "the shared header was not included"
+    assert not list(graded.release.parent.glob("answers-*.json"))
+    assert "raise NotImplementedError" not in text
+
+
+def test_release_is_code_free_for_learners(graded):
+    """Every code cell is hidden; the notebook declares its data files for the sandbox."""
+    nb = graded.released()
+    assert all(
+        c.metadata.get("jupyter", {}).get("source_hidden")
+        for c in nb.cells[3:]
+        if c.cell_type == "code"
+    )
+    files = nb.metadata["peercoach"]["files"]
+    assert f"answers-{graded.assignment}.json" in files
+    assert {f"roleplay-{s}.json" for _, s, _, _ in roleplay_items(graded.assignment)} <= set(files)
+    assert "Run All" in nb.cells[0].source and "feedback(" not in nb.cells[0].source
+
+
+def test_blank_release_runs_without_errors(graded):
+    """Run All on the blank release (as autograde does) shows no error and nothing on stderr."""
+    for cell in graded.autograded("blank").cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", (cell.source[:60], output)
+            assert output.get("name") != "stderr", (cell.source[:60], output.get("text"))
 
 
 def test_solution_gets_every_auto_point(graded):
@@ -167,6 +209,72 @@ def test_malformed_record_scores_zero_with_a_message(graded):
         assert "damaged" in text and not any(o.output_type == "error" for o in cell.outputs)
     others = set(auto_items(graded.assignment)) - {gid for gid, *_ in items}
     assert all(scores[g]["auto"] == auto_items(graded.assignment)[g] for g in others)
+
+
+def test_hand_edited_answers_score_zero_for_those_items_only(graded):
+    """Junk types, huge texts and deep nesting score 0 for those items; the others still score."""
+    _, spoiled = _junk(graded.solution_answers())
+    scores, nb = graded.scores("junk-answers"), graded.autograded("junk-answers")
+    assert scores, "the hand-edited submission was not graded"
+    for cell in nb.cells:
+        gid = nbgrader_meta(cell).get("grade_id")
+        if not is_test(cell) or gid in [r[0] for r in roleplay_items(graded.assignment)]:
+            continue
+        assert not any(o.output_type == "error" for o in cell.outputs), gid
+        source = graded_source(graded.assignment, gid)
+        items = {i for i in graded.solution_answers() if f'"{i}"' in source}
+        points = auto_items(graded.assignment)[gid]
+        if not items & spoiled:
+            assert scores[gid]["auto"] == points, gid
+        elif items <= spoiled:
+            assert scores[gid]["auto"] == 0, gid
+        else:
+            assert 0 < scores[gid]["auto"] < points, gid
+
+
+def test_damaged_answers_file_scores_zero_with_a_message(graded):
+    """An answers file that is not JSON: every answer item 0 with a message; role-plays score."""
+    scores, nb = graded.scores("damaged-answers"), graded.autograded("damaged-answers")
+    plays = {r[0] for r in roleplay_items(graded.assignment)}
+    for cell in nb.cells:
+        gid = nbgrader_meta(cell).get("grade_id")
+        if not is_test(cell):
+            continue
+        if gid in plays:
+            assert scores[gid]["auto"] == auto_items(graded.assignment)[gid]
+        else:
+            text = "".join(o.get("text", "") for o in cell.outputs)
+            assert scores[gid]["auto"] == 0 and "damaged" in text, (gid, text)
+
+
+def test_written_answers_go_to_the_trainer(graded):
+    """A written answer is shown, escaped, in its graded cell and waits for the trainer.
+
+    The trainer's score is then recorded as formgrader's grade API does (``manual_score`` on the
+    gradebook's grade), and the solution reaches every point; a blank written answer is 0 with
+    nothing to grade.
+    """
+    from nbgrader.api import Gradebook
+
+    manual = manual_items(graded.assignment)
+    assert manual, "every assignment has a written answer for the trainer"
+    solution, blank = graded.scores("solution"), graded.scores("blank")
+    cells = {nbgrader_meta(c).get("grade_id"): c for c in graded.autograded("solution").cells}
+    for gid in manual:
+        assert solution[gid]["manual"] and solution[gid]["auto"] is None, gid
+        assert not blank[gid]["manual"] and blank[gid]["auto"] == 0, gid
+        page = "".join(o.get("data", {}).get("text/html", "") for o in cells[gid].outputs)
+        written = html.escape(graded.solution_answers()[gid]).replace("\n", "<br>")
+        assert written in page, gid
+    with Gradebook(graded.config().CourseDirectory.db_url) as gb:
+        for gid, points in manual.items():
+            grade = gb.find_grade(gid, graded.assignment, graded.assignment, "solution")
+            grade.manual_score = points  # what formgrader's GradeHandler.put does
+            grade.needs_manual_grade = grade.manual_score is None and grade.auto_score is None
+            gb.db.commit()
+        submission = gb.find_submission(graded.assignment, "solution")
+        assert not submission.needs_manual_grade
+        assert submission.score == submission.max_score
 
 
 def test_feedback_has_no_hidden_test_code(graded):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from peercoach.answers import AnswersError
+
 
 class Item:
     """An auto-graded item worth ``points``; each check carries a share of them."""
@@ -27,6 +29,8 @@ class Item:
             ok = _truth(test())
         except NameError as error:
             ok, hint = False, f"{_missing(error)} Run your answer cell above, then this one."
+        except AnswersError as error:
+            ok, hint = False, f"{hint} ({error})"
         except Exception as error:  # noqa: BLE001 - any learner error is a failed check
             ok, hint = False, f"{hint} (Your code raised {type(error).__name__}: {error}.)"
         self.results.append((float(weight), ok, hint))
