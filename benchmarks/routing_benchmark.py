@@ -67,8 +67,16 @@ def find_turn(scenarios: dict, scenario_id: str, turn_id: str):
     return node if node is not None and hasattr(node, "options") else None
 
 
-def evaluate(rows: list[dict], scenarios: dict) -> list[dict]:
-    """Each row routed: got, expected, ok, or ``skipped`` with the reason."""
+def mi_code(turn, text: str):
+    """The scenario code the MI coder gives ``text`` after the participant's line."""
+    from peercoach.engine import code_of
+    from peercoach.mi import code_utterance
+
+    return code_of(code_utterance(text, previous=turn.say))
+
+
+def evaluate(rows: list[dict], scenarios: dict, with_code: bool = False) -> list[dict]:
+    """Each row routed (with the MI coder's code if asked): got, expected, ok, or ``skipped``."""
     results = []
     for row in rows:
         turn = find_turn(scenarios, row["scenario"], row["turn"])
@@ -76,7 +84,7 @@ def evaluate(rows: list[dict], scenarios: dict) -> list[dict]:
         if turn is None or (row["option_id"] != NONE and row["option_id"] not in ids):
             results.append({**row, "skipped": "turn gone" if turn is None else "option gone"})
             continue
-        match = route_text(turn, row["text"])
+        match = route_text(turn, row["text"], mi_code(turn, row["text"]) if with_code else None)
         got = match.option_id or NONE
         results.append(
             {
@@ -192,6 +200,11 @@ def main(argv: list[str]) -> int:
     for kind, (median, p95) in timing(rows, scenarios).items():
         print(f"time per line ({kind}): median {median:.3f} ms, p95 {p95:.3f} ms")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    coded = [r for r in evaluate(rows, scenarios, with_code=True) if not r["skipped"]]
+    for split in ("dev", "blind"):
+        part = [r for r in coded if r["split"] == split]
+        right = sum(r["ok"] for r in part)
+        print(f"{split} with the MI coder's code: {right}/{len(part)} = {right / len(part):.1%}")
     if "--compare" in argv:
         for split, accuracy in sorted(fuzzy_baseline(rows, scenarios).items()):
             print(f"rapidfuzz token_set_ratio baseline {split}: {accuracy:.1%}")
