@@ -3,11 +3,15 @@
 A cue file is plain YAML that staff can extend. It names its ``detector``, may define reusable
 regular-expression pieces under ``vocabulary`` (used in patterns as ``{name}``), and lists
 ``cues``: each has an ``id``, a ``kind``, a plain-words ``reason`` and a list of ``patterns``.
-A cue of kind ``guard`` does the opposite: where it matches (in the ``scope`` it names), the other
+A cue with ``lead_in`` counts only where the clause before its words ends with one of those
+patterns (so "stop taking it" counts after "you should" or at the start of a clause, but not after
+"I can't tell you to"). A cue of kind ``guard`` does the opposite: where it matches (in the ``scope`` it names), the other
 cues it ``applies_to`` do not count. A cue may also need the participant's last line to match one
-of its ``previous`` patterns, and is dropped where one of its ``unless`` patterns matches the
-clause. In a pattern a space matches any run of spaces, and case never matters; in a vocabulary
-entry, spaces and line breaks around `|` are ignored, so long lists can wrap.
+of its ``previous`` patterns, or the line or that last line to match one of its ``context``
+patterns (so "I just quit them" counts only where a medicine is named), and is dropped where one of its ``unless`` patterns matches the
+clause. A pattern matches from the start of a word (unless it starts with an anchor such as `^`),
+a space in it matches any run of spaces, and case never matters; in a vocabulary
+entry line breaks (with the indent after them) are dropped, so a long ``|-`` block can wrap.
 
 :func:`load_cues` keeps every cue that is sound and skips the rest, so a detector never fails on a
 staff mistake; :func:`check_cues` reports those mistakes as ``FILE:LINE: message`` lines.
@@ -28,7 +32,18 @@ KINDS = {
     "escalation": ("911", "crisis_line", "same_day_care", "staff", "guard"),
 }
 SCOPES = ("clause", "before", "just_before", "after", "text")
-CUE_KEYS = {"id", "kind", "reason", "patterns", "previous", "unless", "scope", "applies_to"}
+CUE_KEYS = {
+    "id",
+    "kind",
+    "reason",
+    "patterns",
+    "lead_in",
+    "previous",
+    "context",
+    "unless",
+    "scope",
+    "applies_to",
+}
 MAX_BYTES = 500_000
 _NAME = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
@@ -42,6 +57,8 @@ class Cue:
     reason: str
     pattern: re.Pattern[str]
     previous: re.Pattern[str] | None = None
+    lead_in: re.Pattern[str] | None = None
+    context: re.Pattern[str] | None = None
     unless: re.Pattern[str] | None = None
     scope: str = "clause"
     applies_to: frozenset[str] = frozenset()
@@ -64,7 +81,7 @@ def load_cues(path: str | Path) -> CueSet:
 
 
 def check_cues(path: str | Path | None = None) -> list[str]:
-    """Every problem in a cue file (both shipped files when ``path`` is None), as FILE:LINE lines."""
+    """Every problem in a cue file (both shipped files if ``path`` is None), as FILE:LINE lines."""
     paths = DEFAULT_FILES if path is None else (Path(path),)
     problems = []
     for one in paths:
@@ -158,7 +175,7 @@ def _vocabulary(data: dict, problems: list) -> tuple[dict[str, str], list]:
                 (line, f"vocabulary `{name}` must be a lower-case name with a text value")
             )
             continue
-        expanded, missing = _expand(re.sub(r"\s*\|\s*", "|", value), vocabulary)
+        expanded, missing = _expand(re.sub(r"\n\s*", "", value), vocabulary)
         error = (
             missing
             and f"`{{{missing}}}` is not defined above it"
@@ -198,11 +215,12 @@ def _cue(entry: Any, line: int, detector: str, vocabulary: dict) -> tuple[Cue | 
     if scope not in SCOPES:
         problems.append((_line(entry, "scope"), f"`scope` must be one of {_list(SCOPES)}"))
     compiled = {}
-    for key in ("patterns", "previous", "unless"):
+    for key in ("patterns", "lead_in", "previous", "context", "unless"):
         if key in entry:
-            compiled[key], found = _patterns(
-                entry, key, vocabulary, scope if key == "patterns" and kind == "guard" else "clause"
+            at_end = key == "lead_in" or (
+                key == "patterns" and kind == "guard" and scope == "just_before"
             )
+            compiled[key], found = _patterns(entry, key, vocabulary, at_end)
             problems += found
     targets = entry.get("applies_to") or []
     if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
@@ -219,13 +237,15 @@ def _cue(entry: Any, line: int, detector: str, vocabulary: dict) -> tuple[Cue | 
         pattern=compiled["patterns"],
         previous=compiled.get("previous"),
         unless=compiled.get("unless"),
+        lead_in=compiled.get("lead_in"),
+        context=compiled.get("context"),
         scope=scope,
         applies_to=frozenset(targets),
         line=line,
     ), []
 
 
-def _patterns(entry: dict, key: str, vocabulary: dict, scope: str) -> tuple[Any, list]:
+def _patterns(entry: dict, key: str, vocabulary: dict, at_end: bool) -> tuple[Any, list]:
     items = entry[key]
     if isinstance(items, str):
         items = [items]
@@ -238,15 +258,16 @@ def _patterns(entry: dict, key: str, vocabulary: dict, scope: str) -> tuple[Any,
             problems.append((line, f"{key} item {index + 1} must be a non-empty text"))
             continue
         expanded, missing = _expand(item, vocabulary)
-        error = missing and f"`{{{missing}}}` is not in the vocabulary" or _regex_error(expanded)
+        error = missing and f"`{{{missing}}}` is not in the vocabulary"
+        error = error or _regex_error(expanded, allow_empty=key == "lead_in")
         if error:
             problems.append((line, f"{key} item {index + 1} ({item!r}): {error}"))
         else:
-            parts.append(f"(?:{expanded})")
+            parts.append(_from_word_start(expanded) if key != "lead_in" else f"(?:{expanded})")
     if problems:
         return None, problems
     joined = "|".join(parts)
-    if scope == "just_before":
+    if at_end:
         joined = f"(?:{joined})\\s*$"
     return re.compile(joined, re.IGNORECASE), []
 
@@ -264,6 +285,13 @@ def _expand(pattern: str, vocabulary: dict[str, str]) -> tuple[str, str]:
 
     expanded = _NAME.sub(put, pattern.strip())
     return re.sub(r"(?<!\\) +", r"\\s+", expanded), missing
+
+
+def _from_word_start(pattern: str) -> str:
+    """Make a pattern start at a word boundary, unless it anchors itself: 5-10 times faster."""
+    if pattern.startswith(("^", "\\b", "(?<", "(?:^", "(?=", "(?!", "\\W")):
+        return f"(?:{pattern})"
+    return f"\\b(?:{pattern})"
 
 
 def _regex_error(pattern: str, allow_empty: bool = False) -> str:

@@ -24,6 +24,10 @@ def find(cues: CueSet, text: str, previous: str = "") -> list[Hit]:
     for cue in cues.cues:
         if cue.previous is not None and not cue.previous.search(previous):
             continue
+        if cue.context is not None and not (
+            cue.context.search(text) or cue.context.search(previous)
+        ):
+            continue
         span = _first_unguarded(cue, cues.guards, text, spans)
         if span:
             hits.append(Hit(cue, span))
@@ -39,6 +43,8 @@ def _first_unguarded(
             continue
         for match in cue.pattern.finditer(clause):
             if match.end() == match.start():
+                continue
+            if cue.lead_in is not None and not cue.lead_in.search(clause, 0, match.start()):
                 continue
             if not any(_cancels(g, cue, text, clause, match) for g in guards):
                 return start + match.start(), start + match.end()
