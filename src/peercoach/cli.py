@@ -15,7 +15,7 @@ MAP = """\
 How the parts fit:
   scenarios/*.yaml --validate--> engine --> notebook player | book pages | grader --> report
 
-For staff who edit pages and scenarios:   check, validate, play, schema
+For staff who edit pages and scenarios:   check, preview, validate, play, schema, changes
 For building the course:                  build
 For coaches practising feedback:          code
 For trainers:                             grade, export, report, certificate
@@ -34,6 +34,16 @@ def _commands(sub) -> None:
     )
     cmd.add_argument("--no-book", action="store_true", help="skip the (slower) strict book build")
     cmd.set_defaults(handler="peercoach.build:check_command")
+
+    cmd = sub.add_parser(
+        "preview", help="serve the book on this machine and rebuild it when a file changes"
+    )
+    cmd.add_argument("--port", type=int, default=8000, help="default: 8000")
+    cmd.set_defaults(handler="peercoach.preview:preview_command")
+
+    cmd = sub.add_parser("changes", help="what changed for learners since a git revision")
+    cmd.add_argument("rev", help="a git revision, e.g. a tag or `HEAD~5`")
+    cmd.set_defaults(handler="peercoach.changes:changes_command")
 
     cmd = sub.add_parser("validate", help="check scenario files and explain each problem")
     cmd.add_argument(
