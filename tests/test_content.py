@@ -19,32 +19,50 @@ import pytest
 
 from peercoach.content import (
     MAX_GRADE,
+    TRIAGE_FILE,
+    URGENCIES,
     Block,
     Line,
+    TextItem,
+    TriageFileError,
     all_objectives,
     assessment_problems,
     bib_keys,
     block_placement_problems,
+    book_pages,
     citation_key_problems,
     citations,
     content_problems,
     duplicate_objective_problems,
+    flags_named,
     h2_titles,
+    json_items,
     learner_page_problems,
     learner_pages,
     load_page,
+    load_triage,
     module_pages,
+    notebook_items,
+    number_problems_in,
     objective_count_problems,
     objective_references,
+    page_items,
     prose_of,
     quiz_problems,
     reading_grade,
     reference_problems,
     rel,
+    safety_number_problems,
+    scenario_files,
+    scenario_items,
     section_problems,
+    spelling_problems_in,
     split_blocks,
+    stated_urgency,
     study_time_problems,
     title_problems,
+    triage_text_problems,
+    urgencies_agree,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,7 +114,7 @@ def test_module_starts_with_numbered_title(path):
 
 @pytest.mark.parametrize("path", MODULE_PAGES, ids=MODULE_IDS)
 def test_module_has_required_sections_in_order(path):
-    """Overview and objectives come first; key points, quiz, practise, exercise, references last."""
+    """Overview and objectives come first; key points, quiz, practice, exercise, references last."""
     problems = section_problems(path, ROOT)
     assert not problems, _report(problems)
 
@@ -228,7 +246,7 @@ def test_content_problems_reports_seeded_problems(tmp_path):
     page = tmp_path / SEEDED
     text = page.read_text(encoding="utf-8")
     text = text.replace("## Overview\n", f"## Overview\n\n{LONG_PARAGRAPH}\n", 1)
-    text = re.sub(r"## Practise\n", "## Practice\n", text, count=1)  # a misspelt section
+    text = re.sub(r"## Practice\n", "## Practise\n", text, count=1)  # a British-spelled section
     text = text.replace(
         "```{objectives}\n", "```{objectives}\n- m05-seeded: Do something nobody assesses.\n", 1
     )
@@ -244,9 +262,290 @@ def test_content_problems_reports_seeded_problems(tmp_path):
         re.match(rf"{SEEDED}: reads at grade \d+\.\d, expected 9\.0 or below", p) for p in new
     )
     assert any(
-        re.match(rf"{SEEDED}:\d+: the last sections should be .*missing 'Practise'", p) for p in new
+        re.match(rf"{SEEDED}:\d+: the last sections should be .*missing 'Practice'", p) for p in new
     ), report
     seeded_line = text.splitlines().index("- m05-seeded: Do something nobody assesses.") + 1
     assert f"{SEEDED}:{seeded_line}: objective 'm05-seeded' is not assessed" in report, report
     cite_line = len(text.splitlines())
     assert f"{SEEDED}:{cite_line}: cites 'NoSuchKey2099', which is not in" in report, report
+    practise_line = text.splitlines().index("## Practise") + 1
+    assert f"{SEEDED}:{practise_line}: 'Practise' is British spelling; use 'Practice'" in report
+
+
+# ---------------------------------------------------------------------------
+# (e) Safety: one triage file, exact crisis numbers, hand-offs that work on one line
+# ---------------------------------------------------------------------------
+
+TRIAGE = load_triage(ROOT / TRIAGE_FILE)
+BOOK_PAGES = book_pages(ROOT)
+SCENARIOS = scenario_files(ROOT)
+FIXTURES = ROOT / "tests" / "fixtures" / "content"
+
+
+def test_triage_file_is_complete():
+    """Every red flag has a known urgency, key words, and a source that is cited or 'course'."""
+    text = (ROOT / TRIAGE_FILE).read_text(encoding="utf-8")
+    assert {flag.urgency for flag in TRIAGE.flags} <= set(URGENCIES)
+    assert all(flag.keywords and all(flag.keywords) for flag in TRIAGE.flags)
+    sources = re.findall(r"^    source: (\S+)$", text, re.MULTILINE)
+    assert len(sources) == len(TRIAGE.flags)
+    assert set(sources) - {"course"} <= BIB_KEYS
+
+
+@pytest.mark.parametrize("path", BOOK_PAGES, ids=[rel(p, ROOT) for p in BOOK_PAGES])
+def test_page_agrees_with_triage_and_crisis_numbers(path):
+    """No sentence on a page gives a red flag another urgency than book/triage.yaml, and the
+    crisis numbers are exact (988 then press 1, text 838255, 911)."""
+    items = page_items(path, ROOT)
+    problems = triage_text_problems(items, TRIAGE) + safety_number_problems(items)
+    assert not problems, _report(problems)
+
+
+@pytest.mark.parametrize("path", BOOK_PAGES, ids=[rel(p, ROOT) for p in BOOK_PAGES])
+def test_page_uses_us_spelling(path):
+    """No page uses a British spelling from src/peercoach/us_spelling.yaml."""
+    problems = spelling_problems_in(page_items(path, ROOT))
+    assert not problems, _report(problems)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[rel(p, ROOT) for p in SCENARIOS])
+def test_scenario_agrees_with_triage_and_crisis_numbers(path):
+    """Scenario text follows the same triage file and the same exact numbers as the pages."""
+    items = scenario_items(path, ROOT)
+    problems = triage_text_problems(items, TRIAGE) + safety_number_problems(items)
+    assert not problems, _report(problems)
+
+
+def _fixture(name: str) -> Path:
+    return FIXTURES / name
+
+
+def _triage_json(name: str) -> list[str]:
+    return triage_text_problems(json_items(_fixture(name), ROOT), TRIAGE)
+
+
+def _triage_page(name: str) -> list[str]:
+    return triage_text_problems(page_items(_fixture(name), ROOT), TRIAGE)
+
+
+def _numbers_page(name: str) -> list[str]:
+    return safety_number_problems(page_items(_fixture(name), ROOT))
+
+
+def _numbers_scenario(name: str) -> list[str]:
+    items = scenario_items(_fixture(name), ROOT)
+    return safety_number_problems(items) + triage_text_problems(items, TRIAGE)
+
+
+def _spelling_page(name: str) -> list[str]:
+    return spelling_problems_in(page_items(_fixture(name), ROOT))
+
+
+def _triage_file(name: str) -> list[str]:
+    try:
+        load_triage(_fixture(name), f"tests/fixtures/content/{name}")
+    except TriageFileError as error:
+        return error.problems
+    return []
+
+
+FIXTURE_DIR = "tests/fixtures/content"
+BROKEN_FIXTURES = [
+    (
+        "triage-under.md",
+        _triage_page,
+        rf"{FIXTURE_DIR}/triage-under.md:5: names the red flag 'saddle-numbness-with-bladder-bowel'"
+        r" .* as 'same_day_care' .* book/triage.yaml says '911'",
+    ),
+    (
+        "triage-over.md",
+        _triage_page,
+        rf"{FIXTURE_DIR}/triage-over.md:8: names the red flag 'cancer-history' .* as "
+        r"'same_day_care' .* says 'next_visit'",
+    ),
+    (
+        "keyed-answers.json",
+        _triage_json,
+        rf"{FIXTURE_DIR}/keyed-answers.json#/items/1/answer: names the red flag "
+        r"'saddle-numbness-with-bladder-bowel' .* says '911'",
+    ),
+    (
+        "numbers-text.md",
+        _numbers_page,
+        rf"{FIXTURE_DIR}/numbers-text.md:5: 'text 838225': the Veterans Crisis Line text number "
+        r"is 838255",
+    ),
+    (
+        "numbers-dial.md",
+        _numbers_page,
+        rf"{FIXTURE_DIR}/numbers-dial.md:5: 'Dial 998': the numbers to call are 988 then press 1",
+    ),
+    (
+        "numbers-press.md",
+        _numbers_page,
+        rf"{FIXTURE_DIR}/numbers-press.md:5: 'press 2': for the Veterans Crisis Line, dial 988 "
+        r"then press 1",
+    ),
+    (
+        "numbers-911.md",
+        _numbers_page,
+        rf"{FIXTURE_DIR}/numbers-911.md:5: 'call 991': the numbers to call are",
+    ),
+    (
+        "handoff.md",
+        _numbers_page,
+        rf"{FIXTURE_DIR}/handoff.md:5: '.*until you're connected': on one phone line the veteran "
+        r"cannot dial",
+    ),
+    (
+        "scenario-numbers.yaml",
+        _numbers_scenario,
+        rf"{FIXTURE_DIR}/scenario-numbers.yaml:8: 'text 838225': the Veterans Crisis Line text",
+    ),
+    (
+        "spelling.md",
+        _spelling_page,
+        rf"{FIXTURE_DIR}/spelling.md:5: 'programme' is British spelling; use 'program'",
+    ),
+    (
+        "spelling.md",
+        _spelling_page,
+        rf"{FIXTURE_DIR}/spelling.md:5: 'practise' is British spelling; use 'practice'",
+    ),
+    (
+        "triage-broken.yaml",
+        _triage_file,
+        rf"{FIXTURE_DIR}/triage-broken.yaml:11: red flag 'fever': urgency should be one of 911, "
+        r"crisis_line, same_day_care, staff_today, next_visit, found 'soon'",
+    ),
+    (
+        "triage-broken.yaml",
+        _triage_file,
+        rf"{FIXTURE_DIR}/triage-broken.yaml:\d+ \('weight-loss' keywords\): 'weight \(loss' is "
+        r"not a valid pattern",
+    ),
+    (
+        "triage-broken.yaml",
+        _triage_file,
+        rf"{FIXTURE_DIR}/triage-broken.yaml: red flag 'weight-loss' overrides 'no-such-flag'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "check", "expected"),
+    BROKEN_FIXTURES,
+    ids=[f"{name}-{i}" for i, (name, _, _) in enumerate(BROKEN_FIXTURES)],
+)
+def test_broken_fixture_is_reported_with_its_location(name, check, expected):
+    """Each pinned broken fixture is reported with its file and line, in plain words."""
+    problems = check(name)
+    report = _report(problems)
+    assert any(re.match(expected, p) for p in problems), report
+    assert "Traceback" not in report and "Error" not in report.split(":", 1)[0]
+
+
+def test_wrong_on_purpose_examples_are_not_triage_problems():
+    """Poor-response admonitions, unmarked quiz choices and options that lower rapport are
+    examples of what not to do; their feedback is still checked."""
+    assert _triage_page("triage-poor-example.md") == []
+    items = scenario_items(_fixture("scenario-numbers.yaml"), ROOT)
+    wrong = [i for i in items if i.example]
+    assert [i.where for i in wrong] == [f"{FIXTURE_DIR}/scenario-numbers.yaml:13"]
+    flipped = [TextItem(i.text, i.where) for i in wrong]
+    assert triage_text_problems(flipped, TRIAGE), "the example is wrong, so it would be flagged"
+
+
+def test_keyed_answers_pairs_check_like_pages():
+    """The triage check takes plain (text, location) pairs, e.g. keyed answers read later."""
+    pairs = [("Saddle numbness and new bladder trouble: emergency department now.", "a.json#/1")]
+    assert triage_text_problems(pairs, TRIAGE) == []
+    pairs = [("A history of cancer, with nothing new: mention it at the next visit.", "a#/2")]
+    assert triage_text_problems(pairs, TRIAGE) == []
+    pairs = [("A history of cancer: urge care today.", "a.json#/3")]
+    assert triage_text_problems(pairs, TRIAGE)[0].startswith("a.json#/3: names the red flag")
+
+
+@pytest.mark.parametrize(
+    ("text", "ids", "urgency"),
+    [
+        (
+            "New numbness in the groin and trouble passing urine.",
+            ["saddle-numbness-with-bladder-bowel"],
+            "",
+        ),
+        ("New numbness in the saddle area: care today.", ["saddle-numbness"], "same_day_care"),
+        ("A history of cancer with new weight loss.", ["cancer-with-new-symptoms"], ""),
+        (
+            "Weight loss with no reason, or a history of cancer.",
+            ["weight-loss", "cancer-history"],
+            "",
+        ),
+        (
+            "He is thinking about suicide and has a plan to use the gun.",
+            ["suicide-immediate-danger"],
+            "",
+        ),
+        (
+            "Thoughts of suicide, but not in immediate danger: the crisis line.",
+            ["suicidal-thoughts"],
+            "crisis_line",
+        ),
+        ("Say what would make it an emergency.", [], ""),
+        ("Feeling down alone is not an emergency.", [], ""),
+        ("Tell your supervisor the same day.", [], "staff_today"),
+    ],
+)
+def test_flags_and_urgency_read_from_text(text, ids, urgency):
+    """Key words name red flags (specific ones replace general ones); phrases state urgency,
+    except after 'not' or a condition."""
+    assert [flag.id for flag in flags_named(TRIAGE, text)] == ids
+    assert stated_urgency(TRIAGE, text) == urgency
+
+
+def test_telling_staff_never_contradicts_a_more_urgent_flag():
+    """Reporting to staff the same day follows every red flag; it only contradicts next_visit."""
+    assert urgencies_agree("911", "staff_today")
+    assert urgencies_agree("crisis_line", "staff_today")
+    assert not urgencies_agree("next_visit", "staff_today")
+    assert not urgencies_agree("911", "same_day_care")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dial 988 then press 1, or text 838255.",
+        "Call 911 if someone is in immediate danger.",
+        "The old number, 1-800-273-8255, still works.",
+        "Army, 1988-2000 (Gulf War). 9.1% said so. About 900 veterans.",
+        "Keep the veteran on the line and call the crisis line from a second phone.",
+        "Stay with him until help arrives.",
+    ],
+)
+def test_right_numbers_pass(text):
+    """Exact numbers, years, percentages and correct hand-offs are not reported."""
+    assert number_problems_in(text) == []
+
+
+def test_spelling_check_reads_notebooks_and_keeps_ids(tmp_path):
+    """The lead can run the spelling check on notebooks; hyphenated ids are left alone."""
+    notebook = tmp_path / "nb.ipynb"
+    notebook.write_text(
+        '{"cells": [{"cell_type": "markdown", "source": ["Intro\\n", "A programme."]},'
+        ' {"cell_type": "code", "source": "colour = 1"}]}',
+        encoding="utf-8",
+    )
+    problems = spelling_problems_in(notebook_items(notebook, tmp_path))
+    assert problems == ["nb.ipynb: cell 1 line 2: 'programme' is British spelling; use 'program'"]
+    assert spelling_problems_in([("Play the-socialiser now.", "x")]) == []
+    assert spelling_problems_in([("Colour", "x")]) == [
+        "x: 'Colour' is British spelling; use 'Color'"
+    ]
+
+
+def test_hostile_text_is_capped_and_never_raises():
+    """Huge or odd learner text is cut to size and checked without errors."""
+    text = ("numbness groin pee " * 50_000) + "text 838225"
+    problems = safety_number_problems([(text, "answer")])
+    assert problems == []  # the wrong number lies past the cap, so it is not read
+    assert spelling_problems_in([("\x00\ufffd programme", "x")])

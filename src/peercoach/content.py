@@ -63,7 +63,7 @@ MAX_GRADE = 9.0
 LEARNER_PREFIXES = ("book/intro", "book/modules/", "book/cards/", "book/glossary")
 
 REQUIRED_FIRST = ["Overview", "Learning objectives"]
-REQUIRED_LAST = ["Key points", "Self-check quiz", "Practise", "Graded exercise", "References"]
+REQUIRED_LAST = ["Key points", "Self-check quiz", "Practice", "Graded exercise", "References"]
 STUDY_MINUTES = (45, 90)
 MIN_QUIZZES_PER_MODULE = 3
 OBJECTIVES_PER_MODULE = (3, 5)
@@ -831,4 +831,616 @@ def content_problems(root: Path) -> list[str]:
         problems += learner_page_problems(path, root)
     for path in module_pages(root):
         problems += module_problems(path, root)
-    return problems + objective_problems(root) + citation_problems(root)
+    return [
+        *problems,
+        *objective_problems(root),
+        *citation_problems(root),
+        *safety_problems(root),
+        *spelling_problems(root),
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Text items: (text, location) pairs from pages, scenarios, notebooks and JSON
+# ---------------------------------------------------------------------------
+
+POOR_EXAMPLE = re.compile(r"^(poor|wrong|weak|what not to)\b", re.IGNORECASE)
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+TEXT_LIMIT = 200_000  # characters read from any one text item or notebook (hostile input)
+
+
+@dataclass(frozen=True)
+class TextItem:
+    """A piece of text to check, where it is (``file:line``), and what it sits under.
+
+    ``context`` is the lead-in (a heading, or a line ending with ``:``) that a list item
+    continues, so "Red flags: get care today" followed by a list is read as one statement.
+    ``example`` marks text written to be wrong on purpose: a "Poor response" admonition, an
+    unmarked quiz choice, or a scenario option that lowers rapport or readiness.
+    """
+
+    text: str
+    where: str
+    context: str = ""
+    example: bool = False
+
+
+def as_items(pairs) -> list[TextItem]:
+    """``TextItem`` objects from ``TextItem``s or ``(text, location[, context])`` tuples."""
+    items = []
+    for pair in pairs:
+        if isinstance(pair, TextItem):
+            items.append(pair)
+        else:
+            text, where, *rest = pair
+            items.append(TextItem(str(text)[:TEXT_LIMIT], str(where), *(str(r) for r in rest[:1])))
+    return items
+
+
+def _visible(line: str) -> str:
+    """A source line with the parts no reader sees as words removed (code, URLs, targets)."""
+    line = CITE_ROLE.sub("", line)
+    line = re.sub(r"\{[\w:.-]+\}`([^`<]*?)\s*(?:<[^>]*>)?`", r"\1", line)
+    line = re.sub(r"`[^`]*`", "", line)
+    line = re.sub(r"\]\([^)]*\)", "]", line)
+    line = re.sub(r"<https?://[^>]+>|https?://\S+|\b[\w.-]+\.(?:net|org|gov|com)/\S*", "", line)
+    line = re.sub(r"<!--.*?-->|<[^>]+>", "", line)
+    return line
+
+
+def page_items(path: Path, root: Path) -> list[TextItem]:
+    """Every line of words on a page as a ``TextItem`` (prose, dialogue, quizzes, admonitions).
+
+    Front matter, code and non-prose directives (role-play ids, bibliographies) are skipped.
+    """
+    page = load_page(path)
+    return list(_items_of(page.parts, rel(path, root), example=False, heading=""))
+
+
+def _items_of(parts: list[str | Block], name: str, example: bool, heading: str):
+    """``TextItem``s from page parts (see ``page_items``), recursing into prose directives."""
+    lead_in = heading
+    for part in parts:
+        if isinstance(part, Block):
+            if not part.name or part.name in NON_PROSE_DIRECTIVES:
+                continue
+            yield from _block_items(part, name, example, heading)
+            continue
+        stripped = part.strip()
+        if (
+            not stripped
+            or stripped.startswith(("%", "<!--", "+++", "("))
+            and stripped.endswith(("-->", ")="))
+        ):
+            continue
+        if match := HEADING.match(stripped):
+            heading = lead_in = match["title"]
+            yield TextItem(_visible(match["title"]), f"{name}:{part.lineno}", example=example)
+            continue
+        is_item = bool(LIST_ITEM.match(part))
+        text = _visible(part)
+        yield TextItem(text, f"{name}:{part.lineno}", lead_in if is_item else "", example)
+        if not is_item:
+            lead_in = text if stripped.endswith(":") else heading
+
+
+def _block_items(block: Block, name: str, example: bool, heading: str):
+    """``TextItem``s inside one directive; quiz choices left unmarked count as examples."""
+    argument = Line(block.argument, block.lineno)
+    example = example or bool(block.name == "admonition" and POOR_EXAMPLE.match(block.argument))
+    if block.argument and block.name not in {"roleplay"}:
+        yield TextItem(_visible(argument), f"{name}:{block.lineno}", example=example)
+    first = body_lineno(block)
+    body = directive_body(block)
+    if block.name == "quiz":
+        wrong = False
+        for offset, line in enumerate(body):
+            choice = QUIZ_CHOICE.match(line)
+            wrong = choice["mark"] == " " if choice else wrong
+            is_feedback = bool(QUIZ_FEEDBACK.match(line))
+            text = _visible(line)
+            where = f"{name}:{first + offset}"
+            yield TextItem(text, where, block.argument, example or (wrong and not is_feedback))
+        return
+    yield from _items_of(split_blocks(body, first), name, example, heading)
+
+
+def scenario_items(path: Path, root: Path) -> list[TextItem]:
+    """Every string in a scenario YAML file as a ``TextItem`` at its line.
+
+    The coach's words in an option that lowers rapport or readiness are marked as examples
+    (written to be wrong on purpose); everything else, feedback included, is checked in full.
+    A file that does not parse gives no items (``peercoach validate`` reports it).
+    """
+    try:
+        data = YAML().load(path.read_text(encoding="utf-8")[:TEXT_LIMIT])
+    except (YAMLError, UnicodeDecodeError, OSError):
+        return []
+    return list(_yaml_items(data, rel(path, root), example=False))
+
+
+def _yaml_items(node, name: str, example: bool):
+    """``TextItem``s for the strings under a ruamel round-trip node, with their line numbers."""
+    if isinstance(node, dict):
+        effect = node.get("effect")
+        lowers = isinstance(effect, dict) and any(
+            isinstance(v, int) and v < 0 for v in effect.values()
+        )
+        for key, value in node.items():
+            wrong = example or (lowers and key in {"say", "also"})
+            if isinstance(value, str):
+                line = node.lc.value(key)[0] + 1 if hasattr(node, "lc") else 0
+                yield TextItem(value[:TEXT_LIMIT], f"{name}:{line}", example=wrong)
+            else:
+                yield from _yaml_items(value, name, wrong)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, str):
+                line = node.lc.item(index)[0] + 1 if hasattr(node, "lc") else 0
+                yield TextItem(value[:TEXT_LIMIT], f"{name}:{line}", example=example)
+            else:
+                yield from _yaml_items(value, name, example)
+
+
+def json_items(path: Path, root: Path) -> list[TextItem]:
+    """Every string in a JSON file (for example keyed answers) as a ``TextItem``.
+
+    The location is ``file#/json/pointer`` (``answers.json#/items/3/answer``). A file that is
+    not JSON gives one item whose check cannot pass silently: see ``json_file_problems``.
+    """
+    data = json.loads(path.read_text(encoding="utf-8")[:TEXT_LIMIT])
+    return list(_json_items(data, rel(path, root), ""))
+
+
+def _json_items(node, name: str, pointer: str):
+    if isinstance(node, str):
+        yield TextItem(node[:TEXT_LIMIT], f"{name}#{pointer or '/'}")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _json_items(value, name, f"{pointer}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _json_items(value, name, f"{pointer}/{index}")
+
+
+def notebook_items(path: Path, root: Path) -> list[TextItem]:
+    """Markdown-cell lines of a notebook as ``TextItem``s (``file:cell N line M``)."""
+    notebook = json.loads(path.read_text(encoding="utf-8")[: TEXT_LIMIT * 10])
+    items = []
+    cells = notebook.get("cells", []) if isinstance(notebook, dict) else []
+    for number, cell in enumerate(cells if isinstance(cells, list) else [], start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        for lineno, line in enumerate(text[:TEXT_LIMIT].splitlines(), start=1):
+            items.append(
+                TextItem(_visible(line), f"{rel(path, root)}: cell {number} line {lineno}")
+            )
+    return items
+
+
+# ---------------------------------------------------------------------------
+# Triage: one red-flag list (book/triage.yaml), and text that must agree with it
+# ---------------------------------------------------------------------------
+
+TRIAGE_FILE = "book/triage.yaml"
+URGENCIES = ("911", "crisis_line", "same_day_care", "staff_today", "next_visit")
+NEGATION = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+CONDITION = re.compile(
+    r"\b(?:if|when|unless|what would|would make|make it|makes it|becomes?)\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+")
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A red flag from ``book/triage.yaml``: what it is, how urgent, and how text names it."""
+
+    id: str
+    description: str
+    urgency: str
+    keywords: tuple[tuple[re.Pattern, ...], ...]
+    overrides: tuple[str, ...] = ()
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The triage file: urgency phrases (most urgent first) and red flags."""
+
+    labels: dict[str, str]
+    phrases: dict[str, tuple[re.Pattern, ...]]
+    flags: tuple[RedFlag, ...]
+
+
+class TriageFileError(ValueError):
+    """``book/triage.yaml`` is broken; ``problems`` name the file, line, key and what is wrong."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _word_pattern(where: str, expression: object, problems: list[str]) -> re.Pattern | None:
+    """A key word or phrase as a compiled pattern matched at a word start, or a problem."""
+    if not isinstance(expression, str) or not expression.strip():
+        problems.append(f"{where}: expected a non-empty text, found {expression!r}")
+        return None
+    try:
+        text = expression if expression.startswith("\\b") else rf"(?<!\w){expression}"
+        return re.compile(text, re.IGNORECASE)
+    except re.error as error:
+        problems.append(f"{where}: {expression!r} is not a valid pattern ({error})")
+        return None
+
+
+def _line_of(node, key, name: str) -> str:
+    """``name:line`` of ``key`` in a ruamel mapping or sequence (``name`` when unknown)."""
+    try:
+        lc = node.lc.value(key) if isinstance(node, dict) else node.lc.item(key)
+        return f"{name}:{lc[0] + 1}"
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return name
+
+
+def load_triage(path: Path, name: str = TRIAGE_FILE) -> Triage:
+    """Read and check the triage file; raise ``TriageFileError`` listing every problem."""
+    try:
+        data = YAML().load(path.read_text(encoding="utf-8")[:TEXT_LIMIT])
+    except (OSError, UnicodeDecodeError) as error:
+        raise TriageFileError([f"{name}: cannot be read ({error})"]) from None
+    except YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise TriageFileError([f"{name}{line}: is not valid YAML ({error.problem})"]) from None
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise TriageFileError([f"{name}: expected keys 'urgencies' and 'red_flags'"])
+    labels, phrases = _triage_urgencies(data.get("urgencies"), data, name, problems)
+    flags = _triage_flags(data.get("red_flags"), data, name, problems)
+    if problems:
+        raise TriageFileError(problems)
+    return Triage(labels, phrases, tuple(flags))
+
+
+def _triage_urgencies(node, parent, name: str, problems: list[str]):
+    """The ``urgencies`` mapping: exactly ``URGENCIES``, in that order, each with phrases."""
+    labels: dict[str, str] = {}
+    phrases: dict[str, tuple[re.Pattern, ...]] = {}
+    if not isinstance(node, dict):
+        problems.append(
+            f"{_line_of(parent, 'urgencies', name)}: 'urgencies' should map each of "
+            f"{', '.join(URGENCIES)} to a label and phrases"
+        )
+        return labels, phrases
+    found = [str(key) for key in node]
+    if found != list(URGENCIES):
+        problems.append(
+            f"{_line_of(parent, 'urgencies', name)}: 'urgencies' should list "
+            f"{', '.join(URGENCIES)} in that order, found {', '.join(found) or 'none'}"
+        )
+    for key, value in node.items():
+        where = _line_of(node, key, name)
+        value = value if isinstance(value, dict) else {}
+        labels[str(key)] = str(value.get("label", key))
+        listed = value.get("phrases")
+        if not isinstance(listed, list) or not listed:
+            problems.append(f"{where}: urgency '{key}' needs a 'phrases' list")
+            continue
+        compiled = [_word_pattern(f"{where} (phrases)", p, problems) for p in listed]
+        phrases[str(key)] = tuple(p for p in compiled if p)
+    return labels, phrases
+
+
+def _triage_flags(node, parent, name: str, problems: list[str]) -> list[RedFlag]:
+    """The ``red_flags`` list, each entry checked for its keys and values."""
+    if not isinstance(node, list) or not node:
+        problems.append(f"{_line_of(parent, 'red_flags', name)}: 'red_flags' should be a list")
+        return []
+    flags, ids = [], set()
+    for index, entry in enumerate(node):
+        where = _line_of(node, index, name)
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: each red flag should be a mapping, found {entry!r}")
+            continue
+        flag_id = str(entry.get("id", ""))
+        for key in ("id", "description", "urgency", "keywords"):
+            if not entry.get(key):
+                problems.append(f"{where}: red flag {flag_id or index + 1} has no '{key}'")
+        urgency = str(entry.get("urgency", ""))
+        if entry.get("urgency") and urgency not in URGENCIES:
+            problems.append(
+                f"{_line_of(entry, 'urgency', name)}: red flag '{flag_id}': urgency "
+                f"should be one of {', '.join(URGENCIES)}, found '{urgency}'"
+            )
+        if flag_id in ids:
+            problems.append(f"{where}: red flag id '{flag_id}' is used twice")
+        ids.add(flag_id)
+        groups = entry.get("keywords") if isinstance(entry.get("keywords"), list) else []
+        compiled = []
+        for group in groups:
+            group = group if isinstance(group, list) else [group]
+            here = f"{_line_of(entry, 'keywords', name)} ('{flag_id}' keywords)"
+            compiled.append(tuple(p for w in group if (p := _word_pattern(here, w, problems))))
+        overrides = tuple(str(o) for o in entry.get("overrides") or [])
+        flags.append(
+            RedFlag(
+                flag_id,
+                str(entry.get("description", "")),
+                urgency,
+                tuple(compiled),
+                overrides,
+                bool(entry.get("ordered")),
+            )
+        )
+    for flag in flags:
+        for other in flag.overrides:
+            if other not in ids:
+                problems.append(
+                    f"{name}: red flag '{flag.id}' overrides '{other}', which is not "
+                    f"a red flag id in this file"
+                )
+    return flags
+
+
+def _live_matches(pattern: re.Pattern, text: str, stated: bool = False) -> list[re.Match]:
+    """Matches of ``pattern`` in ``text`` that do not follow a negation ("not an emergency").
+
+    With ``stated`` (urgency phrases), matches that follow a condition ("what would make it an
+    emergency") do not count either: they say when, not what.
+    """
+    skip = (NEGATION, CONDITION) if stated else (NEGATION,)
+    return [m for m in pattern.finditer(text) if not any(p.search(text[: m.start()]) for p in skip)]
+
+
+def names_flag(flag: RedFlag, text: str) -> bool:
+    """True when every key-word group of ``flag`` matches ``text`` (in order if ``ordered``)."""
+    position = 0
+    for group in flag.keywords:
+        starts = [m.start() for p in group for m in _live_matches(p, text) if m.start() >= position]
+        if not starts:
+            return False
+        if flag.ordered:
+            position = min(starts) + 1
+    return bool(flag.keywords)
+
+
+def flags_named(triage: Triage, text: str) -> list[RedFlag]:
+    """The red flags ``text`` names, less those replaced by a more specific one it also names."""
+    named = [flag for flag in triage.flags if names_flag(flag, text)]
+    replaced = {other for flag in named for other in flag.overrides}
+    return [flag for flag in named if flag.id not in replaced]
+
+
+def stated_urgency(triage: Triage, text: str) -> str:
+    """The most urgent urgency whose phrases ``text`` uses, or ``""`` when it states none."""
+    for urgency in URGENCIES:
+        if any(_live_matches(p, text, stated=True) for p in triage.phrases.get(urgency, ())):
+            return urgency
+    return ""
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` split into sentences (at ``.``, ``!`` or ``?`` followed by a space)."""
+    return [s.strip() for s in SENTENCE_END.split(re.sub(r"\s+", " ", text)) if s.strip()]
+
+
+def urgencies_agree(expected: str, stated: str) -> bool:
+    """True when text stating ``stated`` for a red flag whose urgency is ``expected`` is right.
+
+    Telling the supervisor the same day follows every red flag, so a sentence that only says
+    to tell staff does not contradict a more urgent red flag ("tell your supervisor the same day
+    about any talk of suicide"); it does contradict a red flag that can wait for the next visit.
+    """
+    if stated == "staff_today" and URGENCIES.index(expected) < URGENCIES.index(stated):
+        return True
+    return expected == stated
+
+
+def triage_text_problems(pairs, triage: Triage) -> list[str]:
+    """Sentences that name a red flag and state a different urgency than the triage file.
+
+    ``pairs`` are ``(text, location)`` pairs or ``TextItem``s, from any source: pages,
+    scenarios, keyed answers in JSON. Text marked as a wrong-on-purpose example is skipped. A
+    sentence that names a flag but no urgency is left alone; a list item with no urgency phrase
+    of its own takes the urgency of its lead-in ("Get care today:") or heading.
+    """
+    problems = []
+    for item in as_items(pairs):
+        if item.example:
+            continue
+        context = stated_urgency(triage, item.context) if item.context else ""
+        for text in sentences(item.text):
+            flags = flags_named(triage, text)
+            stated = stated_urgency(triage, text) or context
+            for flag in flags if stated else []:
+                if not urgencies_agree(flag.urgency, stated):
+                    problems.append(
+                        f"{item.where}: names the red flag '{flag.id}' ({flag.description}) "
+                        f"as '{stated}' ({triage.labels.get(stated, stated)}), but "
+                        f"{TRIAGE_FILE} says '{flag.urgency}' "
+                        f"({triage.labels.get(flag.urgency, flag.urgency)}); found: "
+                        f"{_quote(text)}"
+                    )
+    return problems
+
+
+def _quote(text: str, limit: int = 120) -> str:
+    """``text`` in quotes, shortened to ``limit`` characters."""
+    text = text.strip()
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+# ---------------------------------------------------------------------------
+# Safety numbers and the crisis hand-off
+# ---------------------------------------------------------------------------
+
+CRISIS_TEXT = "838255"
+CALL_WORD = re.compile(r"\b(?:dial|call|ring|phone)(?:ing|s|ed)?\s+(?P<number>\d{3,4})\b", re.I)
+PRESS = re.compile(r"\bpress(?:ing)?\s+(?P<digit>\d+)\b", re.IGNORECASE)
+TEXT_NUMBER = re.compile(r"\btext(?:ing)?\s+(?:to\s+)?(?P<number>\d[\d -]{3,}\d)\b", re.I)
+SIX_DIGITS = re.compile(r"(?<![\d.,-])8\d{5}(?![\d.,-])")
+THREE_DIGITS = re.compile(r"(?<![\d.,$-])\d{3}(?![\d.,%-])")
+OLD_LINE = re.compile(r"\b800[-. ]?273[-. ]?(?P<last>\d{4})\b")
+VCL_988 = re.compile(r"(?<![\d-])988(?![\d-])")
+SINGLE_LINE_HANDOFF = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # "I'll stay with you until you're connected", "You stayed until he was connected"
+        r"\bstay(?:ed|ing|s)?\b(?: on the line| on| with (?:you|him|her|them))?[^.;?!]{0,20}?"
+        r"\buntil (?:you|he|she|they)(?:'re|'s|'ve| are| is| was| were| have| has)? ?"
+        r"(?:connected|through|called|dialed)\b",
+        # "Would you call them now, while I stay on the line?"
+        r"\b(?:you|would you|will you|can you)\b[^.;?!]{0,20}\b(?:call|dial)\b[^.;?!]{0,80}"
+        r"\bwhile I stay\b",
+        # "Dial 988 and press 1. I'll stay on the line."
+        r"\b(?:dial|call)\s+(?:988|911)\b[^.;?!]{0,30}[.!]\s*I(?:'ll| will) stay\b",
+        # "Will you stay on while I call?"
+        r"\bstay on (?:the line )?while I (?:call|dial)\b",
+    )
+)
+
+
+def _near(number: str, target: str) -> bool:
+    """True when ``number`` differs from ``target`` by one digit or one swap of neighbors."""
+    if len(number) != len(target) or number == target:
+        return False
+    differ = [i for i in range(len(target)) if number[i] != target[i]]
+    swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and sorted(number) == sorted(target)
+    return len(differ) == 1 or swapped
+
+
+def number_problems_in(text: str) -> list[str]:
+    """What is wrong with the crisis numbers in one text, in plain words (empty when right)."""
+    found = []
+    for match in CALL_WORD.finditer(text):
+        if match["number"] not in {"911", "988"}:
+            found.append(
+                f"'{match[0]}': the numbers to call are 988 then press 1 (Veterans "
+                f"Crisis Line) and 911"
+            )
+    for match in PRESS.finditer(text):
+        if match["digit"] != "1":
+            found.append(f"'{match[0]}': for the Veterans Crisis Line, dial 988 then press 1")
+    for match in TEXT_NUMBER.finditer(text):
+        if re.sub(r"\D", "", match["number"]) != CRISIS_TEXT:
+            found.append(f"'{match[0]}': the Veterans Crisis Line text number is {CRISIS_TEXT}")
+    for match in SIX_DIGITS.finditer(text):
+        if _near(match[0], CRISIS_TEXT) and not TEXT_NUMBER.search(text):
+            found.append(f"'{match[0]}': the Veterans Crisis Line text number is {CRISIS_TEXT}")
+    for match in THREE_DIGITS.finditer(text):
+        if any(_near(match[0], n) for n in ("911", "988")) and not CALL_WORD.search(text):
+            found.append(f"'{match[0]}': did you mean 988 (then press 1) or 911?")
+    for match in OLD_LINE.finditer(text):
+        if match["last"] != "8255":
+            found.append(
+                f"'{match[0]}': the old crisis number is 1-800-273-8255 (988 then "
+                f"press 1 is preferred)"
+            )
+    for match in VCL_988.finditer(text):
+        if not re.match(r"[^.;\n]{0,25}?\bpress(?:ing)?\s+1\b", text[match.end() :], re.I):
+            shown = text[match.start() : match.end() + 12].split("\n")[0].strip()
+            found.append(
+                f"'{shown}': write the Veterans Crisis Line number in full, 988 then press 1"
+            )
+    for match in (m for pattern in SINGLE_LINE_HANDOFF for m in pattern.finditer(text)):
+        found.append(
+            f"'{match[0]}': on one phone line the veteran cannot dial while you hold "
+            f"the line; keep them on the line and call the Veterans Crisis Line or 911 "
+            f"yourself from a second phone, or set up a three-way call"
+        )
+    return found
+
+
+def safety_number_problems(pairs) -> list[str]:
+    """Wrong or incomplete crisis numbers, and one-line hand-offs, in ``(text, location)`` pairs.
+
+    The exact numbers are: Veterans Crisis Line 988 then press 1, text 838255, and 911. Unlike
+    the triage check, examples written to be wrong are checked too: no page shows a wrong number.
+    """
+    problems = []
+    for item in as_items(pairs):
+        for message in number_problems_in(item.text):
+            problems.append(f"{item.where}: {message}")
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# US spelling
+# ---------------------------------------------------------------------------
+
+SPELLING_FILE = Path(__file__).with_name("us_spelling.yaml")
+
+
+@lru_cache(maxsize=1)
+def us_spellings(path: Path = SPELLING_FILE) -> dict[str, str]:
+    """British spelling -> US spelling, from ``us_spelling.yaml`` beside this module."""
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    words = data.get("words", {}) if isinstance(data, dict) else {}
+    return {str(k).lower(): str(v) for k, v in words.items()}
+
+
+@lru_cache(maxsize=1)
+def _spelling_pattern(path: Path = SPELLING_FILE) -> re.Pattern:
+    words = sorted(us_spellings(path), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])", re.I)
+
+
+def _same_case(word: str, model: str) -> str:
+    """``word`` in the letter case of ``model`` (``Programme`` -> ``Program``)."""
+    if model.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:] if model[:1].isupper() else word
+
+
+def spelling_problems_in(pairs) -> list[str]:
+    """British spellings in ``(text, location)`` pairs, each with the US spelling to use.
+
+    Use it on any text: pages (``page_items``), scenarios (``scenario_items``), notebooks
+    (``notebook_items``). Words joined by hyphens (ids such as ``the-socialiser``) are left
+    alone.
+    """
+    spellings, pattern = us_spellings(), _spelling_pattern()
+    problems = []
+    for item in as_items(pairs):
+        for match in pattern.finditer(item.text):
+            us = _same_case(spellings[match[0].lower()], match[0])
+            problems.append(f"{item.where}: '{match[0]}' is British spelling; use '{us}'")
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# The safety and spelling checks over the course
+# ---------------------------------------------------------------------------
+
+
+def scenario_files(root: Path) -> list[Path]:
+    """The scenario YAML files under ``scenarios/``."""
+    return sorted((root / "scenarios").glob("*.y*ml"))
+
+
+def course_text_items(root: Path) -> tuple[list[TextItem], list[TextItem]]:
+    """(page items, scenario items): the text of every page under ``book/`` and every scenario."""
+    pages = [item for path in book_pages(root) for item in page_items(path, root)]
+    scenarios = [item for path in scenario_files(root) for item in scenario_items(path, root)]
+    return pages, scenarios
+
+
+def safety_problems(root: Path) -> list[str]:
+    """Triage disagreements and wrong crisis numbers on every page and in every scenario."""
+    pages, scenarios = course_text_items(root)
+    problems = safety_number_problems(pages + scenarios)
+    try:
+        triage = load_triage(root / TRIAGE_FILE)
+    except TriageFileError as error:
+        return error.problems + problems
+    return triage_text_problems(pages + scenarios, triage) + problems
+
+
+def spelling_problems(root: Path) -> list[str]:
+    """British spellings on the pages under ``book/`` (learner, trainer and staff pages)."""
+    return spelling_problems_in(
+        item for path in book_pages(root) for item in page_items(path, root)
+    )
