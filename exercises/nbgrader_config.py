@@ -41,3 +41,11 @@ c.GenerateFeedback.preprocessors = [
     "peercoach.exercise.steps.HideTestCode",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# --- Grading sandbox (owned by the grading code; keep this section last) ---
+# Every autograde, from `peercoach grade`, `nbgrader autograde` or formgrader's Autograde button,
+# runs learner kernels in the sandbox (c.Sandbox.* limits), with code cells locked to the released
+# notebook, and learner HTML is escaped in the autograded notebooks and in generated feedback.
+from peercoach.grading.nbconfig import use_sandbox  # noqa: E402
+
+use_sandbox(c)

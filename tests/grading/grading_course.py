@@ -37,6 +37,10 @@ c.Sandbox.read_only_paths = [{scenarios!r}]
 c.Sandbox.notebook_mb = 2
 c.Autograde.exclude_overwriting = {{"ps1": ["roleplay-demo.json"]}}
 c.Autograde.create_student = True
+
+from peercoach.grading.nbconfig import use_sandbox  # noqa: E402
+
+use_sandbox(c)
 """
 
 

@@ -58,11 +58,11 @@ def terminal_safe(text: str) -> str:
 def csv_safe(value) -> str:
     """A CSV cell a spreadsheet shows as text: a leading ``= + - @``, tab or CR gets a quote.
 
-    Numbers stay numbers (a negative score keeps its minus sign).
+    Numbers stay numbers (a negative score keeps its minus sign); a lone "-" stays as it is.
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     text = str(value)
-    if text.startswith(_FORMULA_START):
+    if text.startswith(_FORMULA_START) and text != "-":
         return "'" + text
     return text

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import os
 import sys
 
+from .caps import csv_safe
 from .runner import GradingError, grade_assignment
 
 EXPORT_FIELDS = [
@@ -35,19 +35,15 @@ def grade_command(args) -> int:
 
 
 def export_command(args) -> int:
-    """Write one CSV row per student and graded item, plus a total row per submission."""
+    """Write one CSV row per student and graded item, plus a total row per submission.
+
+    Names are written so that a spreadsheet shows them as text, never as formulas.
+    """
     from nbgrader.coursedir import CourseDirectory
 
     from .gradebook import item_grades
     from .worker import load_course_config
 
-    if not os.path.exists("nbgrader_config.py"):
-        print(
-            f"peercoach export: {os.path.abspath('nbgrader_config.py')}: expected an nbgrader "
-            "course directory; not found. Run this in the course directory (e.g. exercises/).",
-            file=sys.stderr,
-        )
-        return 2
     coursedir = CourseDirectory(config=load_course_config(args.db))
     rows = list(item_grades(coursedir.db_url, coursedir.course_id))
     with open(args.out, "w", newline="") as handle:
@@ -56,17 +52,18 @@ def export_command(args) -> int:
         for r in rows:
             writer.writerow(
                 [
-                    r.student,
-                    r.assignment,
-                    r.notebook,
-                    r.item,
+                    csv_safe(r.student),
+                    csv_safe(r.assignment),
+                    csv_safe(r.notebook),
+                    csv_safe(r.item),
                     f"{r.score:g}",
                     f"{r.max_score:g}",
                     "yes" if r.needs_manual_grade else "no",
                 ]
             )
         for (student, assignment), (score, max_score) in totals(rows).items():
-            writer.writerow([student, assignment, "", "TOTAL", f"{score:g}", f"{max_score:g}", ""])
+            row = [csv_safe(student), csv_safe(assignment), "", "TOTAL"]
+            writer.writerow(row + [f"{score:g}", f"{max_score:g}", ""])
     print(f"Wrote {len(rows)} grades to {args.out}.")
     return 0
 

@@ -19,8 +19,10 @@ from nbgrader import api
 from nbgrader.coursedir import CourseDirectory
 
 from . import worker
+from .caps import terminal_safe
 from .gradebook import ensure_bin_on_path, serialise_gradebook
 from .ledger import Ledger, Outcome
+from .limits import cgroup_kind, memory_note
 
 
 class GradingError(Exception):
@@ -38,10 +40,12 @@ def submitted_students(coursedir: CourseDirectory, assignment: str) -> list[str]
 
 
 def check_ready(coursedir: CourseDirectory, assignment: str, sandbox_enabled: bool, bwrap: str):
-    """Refuse clearly when the gradebook lacks the assignment or bubblewrap is missing."""
+    """Refuse clearly when the gradebook lacks the assignment or bubblewrap is missing.
+
+    Like ``nbgrader autograde``, a course folder needs no ``nbgrader_config.py``: nbgrader's
+    defaults apply.
+    """
     config_file = os.path.join(coursedir.root, "nbgrader_config.py")
-    if not os.path.exists(config_file):
-        raise GradingError(f"{config_file}: expected an nbgrader course directory; not found.")
     with api.Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         try:
             gb.find_assignment(assignment)
@@ -109,7 +113,8 @@ def progress_line(outcome: Outcome, done: int, total: int) -> str:
     """One line per finished submission, e.g. ``[3/16] alice  4/5  6.1 s``."""
     mark = "ok" if outcome.ok else "FAILED"
     return (
-        f"[{done}/{total}] {outcome.student}  {outcome.score:g}/{outcome.max_score:g}  "
+        f"[{done}/{total}] {terminal_safe(outcome.student)}  "
+        f"{outcome.score:g}/{outcome.max_score:g}  "
         f"{outcome.seconds:.1f} s  {mark}"
     )
 
@@ -143,13 +148,14 @@ class Progress:
 
 
 def table(outcomes: list[Outcome]) -> str:
-    """The final table: student, score, time, problems."""
+    """The final table: student, score, time, problems (control characters shown escaped)."""
     rows = [("student", "score", "time", "problems")]
     for o in sorted(outcomes, key=lambda o: o.student):
         problems = "; ".join(o.problems) if o.problems else "-"
         if not o.ok:
             problems = "FAILED: " + problems
-        rows.append((o.student, f"{o.score:g}/{o.max_score:g}", f"{o.seconds:.1f} s", problems))
+        name, problems = terminal_safe(o.student), terminal_safe(problems)
+        rows.append((name, f"{o.score:g}/{o.max_score:g}", f"{o.seconds:.1f} s", problems))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     return "\n".join("  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows)
 
@@ -180,6 +186,8 @@ def grade_assignment(
         return 0
     workers = workers or os.cpu_count() or 1
     print(f"Grading {len(todo)} submission(s) of {assignment} with {workers} worker(s).", file=out)
+    if settings.enabled and settings.cgroup:
+        print(memory_note(cgroup_kind(), settings.total_memory_mb), file=out)
     began = time.monotonic()
     progress = Progress(len(todo), out)
     try:

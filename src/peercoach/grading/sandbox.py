@@ -525,6 +525,12 @@ class SandboxedExecute(Execute):
             nb, resources = super().preprocess(nb, resources, km)
             self._keep_within_budget(nb)
             return nb, resources
+        if os.geteuid() != 0:
+            raise PermissionError(
+                "nbgrader_config.py: c.Sandbox.enabled is True, so learner code runs as separate "
+                "unprivileged users, which needs root; found a non-root process. Run the Jupyter "
+                "server or 'peercoach grade' as root."
+            )
         path = os.path.abspath(resources["metadata"]["path"])
         info = resources.get("nbgrader", {})
         patterns = kernel_files(

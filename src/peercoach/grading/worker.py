@@ -23,7 +23,6 @@ from nbgrader import api
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import Execute
 from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
@@ -31,15 +30,8 @@ from . import sandbox
 from .caps import MAX_DEPTH, json_file_problem
 from .gradebook import ensure_bin_on_path, serialise_gradebook
 from .ledger import Ledger, Outcome
-from .lockcode import LockCode
+from .nbconfig import default_steps, sandboxed_steps
 from .problems import roleplay_problems
-
-EXECUTE_NAMES = {
-    "Execute",
-    "nbgrader.preprocessors.Execute",
-    "nbgrader.preprocessors.execute.Execute",
-}
-SANITIZER = "peercoach.grading.sanitize.SanitizeLearnerHTML"
 
 _config: Config | None = None
 
@@ -58,22 +50,15 @@ def load_course_config(db_url: str | None = None) -> Config:
 
 
 def autograde_steps(config: Config) -> list:
-    """The course's autograde steps with nbgrader's Execute replaced by the sandboxed one.
+    """The course's autograde steps (nbgrader's defaults if unset), rewritten for the sandbox.
 
-    With nbgrader's default steps, :class:`LockCode` runs just before execution and
-    ``SanitizeLearnerHTML`` last, so learner HTML is inert in formgrader and feedback.
+    See :func:`peercoach.grading.nbconfig.sandboxed_steps`: LockCode and SandboxedExecute
+    replace Execute, and learner HTML is sanitized last.
     """
     steps = config.Autograde.get("autograde_preprocessors", None)
-    defaults = steps is None
-    if defaults:
-        steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
-    replaced = []
-    for step in steps:
-        is_execute = step is Execute or (isinstance(step, str) and step in EXECUTE_NAMES)
-        if is_execute and defaults:
-            replaced.append(LockCode)
-        replaced.append(sandbox.SandboxedExecute if is_execute else step)
-    return replaced + [SANITIZER] if defaults else replaced
+    if steps is None:
+        steps = default_steps("Autograde")
+    return sandboxed_steps(list(steps))
 
 
 def start(slot_counter, db_url: str | None) -> None:

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from peercoach.grading.caps import RECORD_MAX_BYTES, json_file_problem
 from peercoach.mi import Summary
+
+RECORD_MAX_DEPTH = 16
 
 PATTERN = "roleplay-*.json"
 
@@ -64,6 +67,9 @@ def engine_replay(scenario_id: str, inputs: list) -> Replayed:
 
 
 def _read_inputs(path: Path) -> tuple[str, list]:
+    too_big = json_file_problem(str(path), RECORD_MAX_BYTES, RECORD_MAX_DEPTH)
+    if too_big:
+        raise ValueError(f"expected a role-play record, found a file not read: {too_big}")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:

@@ -11,6 +11,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peercoach.grading.caps import csv_safe
 from peercoach.report.calls import Call
 from peercoach.report.cohort import Cohort
 from peercoach.report.config import Certification
@@ -37,12 +38,12 @@ class Table:
         return f"{self.id}.csv"
 
     def write_csv(self, folder: Path) -> Path:
-        """Write the table as UTF-8 CSV (empty cell for "not available")."""
+        """Write the table as UTF-8 CSV (empty cell for "not available"); no cell is a formula."""
         path = folder / self.csv_name
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(self.columns)
-            writer.writerows([["" if v is None else v for v in row] for row in self.rows])
+            writer.writerows([["" if v is None else csv_safe(v) for v in row] for row in self.rows])
         return path
 
 
