@@ -5,17 +5,18 @@ releases all nine assignments with nbgrader's ``GenerateAssignment``, takes subm
 simulated coaches and grades them with nbgrader's ``Autograde`` converter, in-process (the helpers
 of ``tests/exercises/nbcourse.py``):
 
-* ``ready``: the instructor's solution of every assignment, with role-play records that earn full
-  points (the capstone calls included); a trainer then gives full marks to the manually graded
-  answers (the model answers), as in formgrader, and signs the coach off;
+* ``ready``: the untouched release of every assignment with the model answers file the widgets
+  would save (``tests/exercises/answers/<a>/solution.json``) and role-play records that earn full
+  points (the capstone calls included); the written answers wait for the trainer, who gives them
+  full marks, as in formgrader, and signs the coach off;
 * ``partial``: nothing for phone-rapport and safety, the typical partial answers of
   ``tests/exercises/answers/`` elsewhere (a weak socialiser call in the capstone, no second call);
 * ``blank``: every release, untouched.
 
 Manual grading: the rule needs safety at 100%, and safety has a manually graded item, so the
 ready coach needs a trainer's score there; the trainer grades all of that coach's manual items.
-The partial and blank coaches left every manual answer untouched, which nbgrader scores 0 with
-no manual grading needed, so after this the gradebook has nothing left to grade.
+The partial and blank coaches wrote no written answer, which nbgrader scores 0 with no manual
+grading needed, so after this the gradebook has nothing left to grade.
 
 ``peercoach report`` and ``peercoach certificate`` then run through :func:`peercoach.cli.main` in
 the course directory, and every figure is checked against the gradebook (read independently with
@@ -118,15 +119,14 @@ def peercoach(course_dir: Path, *argv: str) -> Run:
     return Run(code, out.getvalue(), err.getvalue())
 
 
-def _partial(nbc, course, assignment: str):
-    import json
-
-    data = json.loads((nbc.ANSWERS / assignment / "partial.json").read_text(encoding="utf-8"))
+def _partial(nbc, assignment: str) -> tuple[dict, dict]:
+    """The typical partial answers file and role-play records of ``assignment``."""
+    data = nbc.fixture(assignment, "partial")
     records = {}
     for scenario, kind in data.get("roleplays", {}).items():
         _, _, points, rules = next(r for r in nbc.roleplay_items(assignment) if r[1] == scenario)
         records[scenario] = nbc.model_record(scenario, points, rules, full=kind == "full")
-    return course.with_answers(data.get("answers", {})), records
+    return data.get("answers", {}), records
 
 
 def _stamp(path: Path, when: dt.datetime) -> None:
@@ -142,14 +142,15 @@ def _submit_all(nbc, course) -> None:
         full = {
             s: nbc.model_record(s, p, r, full=True) for _, s, p, r in nbc.roleplay_items(assignment)
         }
-        solution = course.with_answers(course.solution_answers())
-        _stamp(course.submit("ready", solution, records=full), when)
+        ready = course.submit(
+            "ready", course.released(), records=full, answers=course.solution_answers()
+        )
+        _stamp(ready, when)
         _stamp(course.submit("blank", course.released()), when + dt.timedelta(hours=2))
         if assignment not in PARTIAL_SKIPS:
-            notebook, records = _partial(nbc, course, assignment)
-            _stamp(
-                course.submit("partial", notebook, records=records), when + dt.timedelta(hours=1)
-            )
+            answers, records = _partial(nbc, assignment)
+            partial = course.submit("partial", course.released(), records=records, answers=answers)
+            _stamp(partial, when + dt.timedelta(hours=1))
 
 
 def _grade_manually(db_url: str, student: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import builtins
 import json
 
 import nbformat
@@ -33,18 +35,46 @@ def test_the_nine_assignments_exist():
     assert sorted(course_order(EXERCISES)) == EXPECTED
 
 
+SCORERS = ("score", "roleplay_score", "grade_")
+
+
+def _free_names(code: str) -> set[str]:
+    """Names a piece of code reads without defining or importing them (builtins excluded)."""
+    tree = ast.parse(code)
+    bound = set(dir(builtins))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bound.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.FunctionDef, ast.Lambda)):
+            bound |= {a.arg for a in node.args.args}
+            if isinstance(node, ast.FunctionDef):
+                bound.add(node.name)
+    return {
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    } - bound
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_assignment_is_well_formed(assignment):
-    """Every test cell has hidden tests ending in a score; every assignment has a partial answer."""
+    """Test cells end in a score and read no learner variable; every code cell is hidden."""
     nb = nbformat.read(SOURCE / assignment / f"{assignment}.ipynb", as_version=4)
     assert auto_items(assignment)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code":
+            assert cell.metadata.get("jupyter", {}).get("source_hidden"), cell.source[:60]
         if meta.get("grade") and not meta.get("solution"):
             assert "### BEGIN HIDDEN TESTS" in cell.source, meta["grade_id"]
-            last = cell.source.split("### END HIDDEN TESTS")[0].strip().splitlines()[-1]
-            assert last.startswith(("item.score()", "roleplay_score(")), meta["grade_id"]
-    assert (ANSWERS / assignment / "partial.json").is_file()
+            code = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+            last = ast.parse(code).body[-1]
+            assert isinstance(last, ast.Expr) and isinstance(last.value, ast.Call), meta["grade_id"]
+            name = ast.unparse(last.value.func).split(".")[-1]
+            assert name.startswith(SCORERS), meta["grade_id"]
+            assert _free_names(code) == set(), meta["grade_id"]
+    for kind in ("partial", "solution"):
+        assert (ANSWERS / assignment / f"{kind}.json").is_file()
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

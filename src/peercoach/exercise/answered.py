@@ -166,12 +166,14 @@ def show_written(item: str) -> None:
     except AnswersError as error:
         print(f"No written answer to grade: {error}.")
         return
+    display(written_bundle(item, value), raw=True)
+
+
+def written_bundle(item: str, value: str) -> dict:
+    """The output that shows a written answer: plain text, escaped HTML and the marker."""
     body = html.escape(value).replace("\n", "<br>")
-    display(
-        {
-            "text/plain": value,
-            "text/html": f"<blockquote class='peercoach-written'>{body}</blockquote>",
-            MIME: {"item": item, "answered": True, "characters": len(value)},
-        },
-        raw=True,
-    )
+    return {
+        "text/plain": value,
+        "text/html": f"<blockquote class='peercoach-written'>{body}</blockquote>",
+        MIME: {"item": item, "answered": True, "characters": len(value)},
+    }
