@@ -339,6 +339,17 @@ def test_reflection_then_question_gives_two_parts_and_summary_counts_both():
     assert (summary.reflections, summary.questions, summary.rq) == (1, 1, 1.0)
 
 
+def test_permission_question_is_seeking_collaboration_not_a_question_in_rq():
+    """Asking permission is counted as an MI-adherent move and never lowers R:Q."""
+    codings = [
+        code_utterance("So the knee has been worse since the move."),
+        code_utterance("Could I offer an idea?"),
+    ]
+    summary = summarise(codings)
+    assert (summary.questions, summary.permissions, summary.adherent) == (0, 1, 1)
+    assert summary.rq_level == "good"
+
+
 def test_single_code_utterance_has_no_parts():
     """A one-code turn keeps ``parts`` empty and ``codes()`` gives the coding itself."""
     coding = code_utterance("Mm-hmm. What gets in the way?")
@@ -454,7 +465,9 @@ def test_describe_lines_never_contradict(name):
     text = " ".join(lines)
     parts = [p for c in codings for p in c.codes()]
     scored = [p for p in parts if not p.safety]
-    assert summary.questions == sum(p.behaviour == "question" for p in scored)
+    asks = [p for p in scored if p.behaviour == "question"]
+    assert summary.questions == sum(not p.permission for p in asks)
+    assert summary.permissions == sum(p.permission for p in scored)
     assert summary.reflections == sum(p.behaviour == "reflection" for p in scored)
     assert f"{summary.reflections} reflection" in lines[0]
     assert f"{summary.questions} question" in lines[0]

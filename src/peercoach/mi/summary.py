@@ -119,9 +119,9 @@ class Summary:
         lines = [_rq_line(self), _cr_line(self), _adherent_line(self), _non_adherent_line(self)]
         lines.extend(_advice_lines(self))
         if self.safety_steps:
-            steps = _plural(self.safety_steps, "safety step")
             lines.append(
-                f"Safety steps: {steps} (such as asking directly about suicide or giving the "
+                f"Safety steps: {self.safety_steps} (such as asking directly about suicide or "
+                "giving the "
                 "crisis line). They were left out of the ratios and the permission count: "
                 "safety comes first, and these steps are required, not MI choices."
             )
@@ -135,7 +135,8 @@ def _plural(count: int, noun: str) -> str:
 def _rq_line(s: Summary) -> str:
     counted = (
         f"{_plural(s.reflections, 'reflection')} and {_plural(s.questions, 'question')} "
-        f"({s.open_questions} open, {s.closed_questions} closed)"
+        f"({s.open_questions} open, {s.closed_questions} closed; permission questions counted "
+        "apart)"
     )
     if s.rq is None and s.reflections:
         ratio = "reflections only, no questions"
@@ -244,13 +245,16 @@ def _excused(part: Coding) -> Coding:
 def summarise(codings: Iterable[Coding]) -> Summary:
     """Summarize a call's codings in MITI 4.2.1 terms, counting every part of every utterance.
 
+    A question that asks permission counts as seeking collaboration (an MI-adherent move), not
+    as a question in R:Q, so asking permission never lowers the ratio.
+
     R:Q is ``None`` when there were no questions; when there were reflections it would be
     infinite, so the level is rated on the reflections alone (any reflection with no question
     counts as "good"). %CR is ``None`` when there were no reflections.
     """
     codings = [c for c in codings if isinstance(c, Coding)]
     parts, safety = _scored_parts(codings)
-    q = [c for c in parts if c.behaviour == "question"]
+    q = [c for c in parts if c.behaviour == "question" and not c.permission]
     r = [c for c in parts if c.behaviour == "reflection"]
     cr = sum(c.subtype == "complex" for c in r)
     rq = len(r) / len(q) if q else None
