@@ -81,7 +81,7 @@ class RoutingDataError(ValueError):
 
 THRESHOLDS = (
     "min_score margin clear_score same_code same_family bigram_factor unknown_factor "
-    "max_chars max_tokens"
+    "max_chars max_tokens max_corrections"
 ).split()
 MAPPINGS = ("spelling", "contractions", "suffixes", "numbers")
 
@@ -181,16 +181,21 @@ def by_length(found: set[str]) -> dict[str, list[str]]:
 
 
 def words(text: str, lex: dict) -> list[str]:
-    """Lower-case, contraction-free, spelled-out and stemmed words of ``text``."""
-    text = _CUE.sub(" ", text[: int(lex["thresholds"].get("max_chars", 2000))])
+    """Lower-case, contraction-free, spelled-out and stemmed words of ``text`` (at most
+    ``max_tokens`` of them, from its first ``max_chars`` characters)."""
+    limits = lex["thresholds"]
+    most = int(limits.get("max_tokens", 150))
+    text = _CUE.sub(" ", text[: int(limits.get("max_chars", 2000))])
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     text = unicodedata.normalize("NFKD", text)
     text = _NON_ASCII.sub(" ", text).lower()
     out: list[str] = []
-    for raw in _WORD.findall(text):
-        for word in expand(raw.strip("'"), lex).split():
+    for raw in _WORD.finditer(text):
+        for word in expand(raw.group().strip("'"), lex).split():
             out.append(stem(lex["numbers"].get(word, word)))
-    return out[: int(lex["thresholds"].get("max_tokens", 200))]
+        if len(out) >= most:
+            break
+    return out[:most]
 
 
 def expand(word: str, lex: dict) -> str:
@@ -278,24 +283,30 @@ def within_one_edit(a: str, b: str) -> bool:
     return longer[i + 1 :] == shorter[i:]
 
 
-def correct(tokens: list[str], *known: dict[str, list[str]]) -> list[str]:
+def correct(tokens: list[str], limit: int, *known: dict[str, list[str]]) -> list[str]:
     """Tokens of five letters or more that no table knows, replaced by a known word one edit away
-    (the first in alphabetical order when several are).
+    (the first in alphabetical order when several are); at most ``limit`` distinct tokens are
+    looked up, so hostile text stays cheap.
 
     Each table in ``known`` maps a word length (as a string) to known words of that length.
     """
+    fixed: dict[str, str] = {}
     out = []
     for token in tokens:
         size = len(token)
-        if size >= 5 and token.isalpha() and all(token not in k.get(str(size), ()) for k in known):
-            near = [
-                w
-                for k in known
-                for n in (size - 1, size, size + 1)
-                for w in k.get(str(n), ())
-                if within_one_edit(token, w)
-            ]
-            token = min(near) if near else token
+        if token in fixed:
+            token = fixed[token]
+        elif len(fixed) < limit and size >= 5 and token.isalpha():
+            if all(token not in k.get(str(size), ()) for k in known):
+                near = [
+                    w
+                    for k in known
+                    for n in (size - 1, size, size + 1)
+                    for w in k.get(str(n), ())
+                    if within_one_edit(token, w)
+                ]
+                fixed[token] = min(near) if near else token
+                token = fixed[token]
         out.append(token)
     return out
 
@@ -305,7 +316,8 @@ def tokens(text: str, lex: dict, known: dict[str, list[str]] | None = None) -> l
     folded."""
     found = words(text, lex)
     if known is not None:
-        found = correct(found, known, lex["known"])
+        limit = int(lex["thresholds"]["max_corrections"])
+        found = correct(found, limit, known, lex["known"])
     return fold(drop_fillers(found, lex["fillers"]), lex["phrases"])
 
 
