@@ -312,6 +312,9 @@ PERMISSION_PHRASES = [
     "Is it alright if I tell you what others found?",
     "Okay if I pass along something that helped a friend?",
     "Would you want to hear what the class covers?",
+    "Want me to tell you what worked for other guys?",
+    "Would it be helpful if I shared some information?",
+    "Are you open to a suggestion?",
 ]
 
 

@@ -74,13 +74,20 @@ PERMISSION = _any(
     r"(?:with you )?(?:if i|to|for me)\b",
     r"^(?:can|could|may|might) i (?:share|tell|offer|suggest|give|mention|ask|make|add|bring|"
     r"pass|run)\b",
-    r"^(?:(?:would|do) you )?mind if i\b",
+    r"^(?:(?:would|do) you )?mind if i\b(?! ask\b)",
     r"^(?:can|could|may|might) i (?:be (?:straight|honest|frank|blunt|direct|upfront|real) "
     r"with you|throw|put|float|run|pass along|share|point out|give you|tell you)\b",
     r"^(?:(?:is it |would it be )?(?:ok(?:ay)?|alright|all right|cool|fine) )?if i (?:share|"
     r"tell|offer|suggest|mention|add|give|throw|pass|run|float|put)\b",
     r"\bhow would you feel (?:about|if) (?:me|i)\b|\bwould you (?:want|like|care) to hear\b",
     r"^(?:do you )?want to hear (?:what|how|an idea|a thought|something|a suggestion|about)\b",
+    r"^(?:do you )?want me to (?:tell|share|go over|explain|say|give|run|walk)\b|"
+    r"\b(?:want|like|care) to hear (?:it|them|one|more|some)\W*$",
+    r"^(?:would|will|is|would it) (?:it )?(?:be )?(?:help|helpful|useful) (?:if i|for me to|to "
+    r"hear)\b|^(?:are|would) you (?:be )?(?:open|interested|up) (?:to|for|in) (?:a |an |some |"
+    r"hearing|me)\b|^(?:any|some) interest in (?:hearing|me|a|some)\b",
+    r"\bi (?:could|can|might) (?:share|tell you|offer|pass along|go over)\b.*\bif you(?:'d| "
+    r"would)? (?:like|want)\b",
     r"^(?:would|do) you (?:like|want) (?:me to|to hear|some|a few|any|an idea|a suggestion|"
     r"information|info|to know)\b",
     r"^(?:would|are) you (?:be )?(?:interested|open|willing) (?:in|to) (?:hearing|hear|some|me)\b",
