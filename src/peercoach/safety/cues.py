@@ -5,13 +5,14 @@ regular-expression pieces under ``vocabulary`` (used in patterns as ``{name}``),
 ``cues``: each has an ``id``, a ``kind``, a plain-words ``reason`` and a list of ``patterns``.
 A cue with ``lead_in`` counts only where the clause before its words ends with one of those
 patterns (so "stop taking it" counts after "you should" or at the start of a clause, but not after
-"I can't tell you to"). A cue of kind ``guard`` does the opposite: where it matches (in the ``scope`` it names), the other
-cues it ``applies_to`` do not count. A cue may also need the participant's last line to match one
-of its ``previous`` patterns, or the line or that last line to match one of its ``context``
-patterns (so "I just quit them" counts only where a medicine is named), and is dropped where one of its ``unless`` patterns matches the
-clause. A pattern matches from the start of a word (unless it starts with an anchor such as `^`),
-a space in it matches any run of spaces, and case never matters; in a vocabulary
-entry line breaks (with the indent after them) are dropped, so a long ``|-`` block can wrap.
+"I can't tell you to"). A cue of kind ``guard`` does the opposite: where it matches (in the
+``scope`` it names), the other cues it ``applies_to`` do not count. A cue may also need the
+participant's last line to match one of its ``previous`` patterns, or the line or that last line
+to match one of its ``context`` patterns (so "I just quit them" counts only where a medicine is
+named), and is dropped where one of its ``unless`` patterns matches the clause. A pattern matches
+from the start of a word (unless it starts with an anchor such as ``^``), a space in it matches any
+run of spaces, and case never matters; in a vocabulary entry, line breaks (with the indent after
+them) are dropped, so a long ``|-`` block can wrap.
 
 :func:`load_cues` keeps every cue that is sound and skips the rest, so a detector never fails on a
 staff mistake; :func:`check_cues` reports those mistakes as ``FILE:LINE: message`` lines.
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from peercoach.safety.factor import factor
 
 HERE = Path(__file__).parent
 DEFAULT_FILES = (HERE / "advice.yaml", HERE / "escalation.yaml")
@@ -251,25 +254,52 @@ def _patterns(entry: dict, key: str, vocabulary: dict, at_end: bool) -> tuple[An
         items = [items]
     if not isinstance(items, list) or not items:
         return None, [(_line(entry, key), f"`{key}` must be a list of patterns")]
-    parts, problems = [], []
+    expanded, problems = [], []
     for index, item in enumerate(items):
         line = _item_line(items, index) or _line(entry, key)
         if not isinstance(item, str) or not item.strip():
             problems.append((line, f"{key} item {index + 1} must be a non-empty text"))
             continue
-        expanded, missing = _expand(item, vocabulary)
-        error = missing and f"`{{{missing}}}` is not in the vocabulary"
-        error = error or _regex_error(expanded, allow_empty=key == "lead_in")
-        if error:
-            problems.append((line, f"{key} item {index + 1} ({item!r}): {error}"))
+        pattern, missing = _expand(item, vocabulary)
+        if missing:
+            problems.append(
+                (
+                    line,
+                    f"{key} item {index + 1} ({item!r}): `{{{missing}}}` is not in the vocabulary",
+                )
+            )
         else:
-            parts.append(_from_word_start(expanded) if key != "lead_in" else f"(?:{expanded})")
-    if problems:
-        return None, problems
-    joined = "|".join(parts)
-    if at_end:
-        joined = f"(?:{joined})\\s*$"
-    return re.compile(joined, re.IGNORECASE), []
+            expanded.append((line, index, item, pattern))
+    compiled = None if problems else _compile_all([p for *_, p in expanded], key, at_end)
+    if compiled is None:
+        for line, index, item, pattern in expanded:
+            error = _regex_error(pattern, allow_empty=key == "lead_in")
+            if error:
+                problems.append((line, f"{key} item {index + 1} ({item!r}): {error}"))
+    if problems or compiled is None:
+        return None, problems or [(_line(entry, key), f"`{key}` cannot be compiled")]
+    return compiled, []
+
+
+def _compile_all(patterns: list[str], key: str, at_end: bool) -> re.Pattern[str] | None:
+    """One regular expression for all ``patterns``, or None if one of them is unsound."""
+    if key == "lead_in":
+        parts = [f"(?:{p})" for p in patterns]
+    else:
+        parts = [_from_word_start(p) for p in patterns]
+    try:
+        candidates = [factor("|".join(parts)), "|".join(parts)]
+    except ValueError:
+        candidates = ["|".join(parts)]
+    for joined in candidates:
+        try:
+            compiled = re.compile(f"(?:{joined})\\s*$" if at_end else joined, re.IGNORECASE)
+        except (re.error, RecursionError, OverflowError):
+            continue
+        if key != "lead_in" and compiled.search(""):
+            return None
+        return compiled
+    return None
 
 
 def _expand(pattern: str, vocabulary: dict[str, str]) -> tuple[str, str]:

@@ -1,14 +1,16 @@
 """Cleaning a spoken line without moving its characters, and cutting it into clauses.
 
 Every step keeps the text the same length, so a match found in the cleaned text has the same span
-in the text the learner wrote. Only the first :data:`MAX_CHARS` characters are read.
+in the text the learner wrote. Only the first :data:`MAX_CHARS` characters (and
+:data:`MAX_CLAUSES` clauses) are read: more than a phone turn holds.
 """
 
 from __future__ import annotations
 
 import re
 
-MAX_CHARS = 4000
+MAX_CHARS = 2000
+MAX_CLAUSES = 40
 
 _QUOTES = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
@@ -45,4 +47,4 @@ def clauses(text: str) -> list[tuple[int, int]]:
             spans.append((start, sentence.start() + cut.start()))
             start = sentence.start() + cut.end()
         spans.append((start, sentence.end()))
-    return [(a, b) for a, b in spans if text[a:b].strip(" .!?;,")]
+    return [(a, b) for a, b in spans if text[a:b].strip(" .!?;,")][:MAX_CLAUSES]
