@@ -469,13 +469,20 @@ def inside(path: str, folder: str) -> bool:
 
 
 def remove_stale_folders() -> None:
-    """Remove kernel folders left in the temporary folder by grading workers that were killed."""
+    """Remove kernel folders (and their mounts and cgroups) left by killed grading workers."""
     pattern = os.path.join(tempfile.gettempdir(), FOLDER_PREFIX + "*-*")
     for folder in glob.glob(pattern):
         pid = os.path.basename(folder)[len(FOLDER_PREFIX) :].split("-")[0]
         if pid.isdigit() and not _running(int(pid)):
             limits.unmount(folder)
             shutil.rmtree(folder, ignore_errors=True)
+    for group in limits.group_folders():
+        pid = os.path.basename(group)[len(FOLDER_PREFIX) :].split("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            try:
+                os.rmdir(group)
+            except OSError:
+                pass
 
 
 def _running(pid: int) -> bool:

@@ -143,11 +143,70 @@ def _grade_submission(coursedir, assignment: str, student: str) -> tuple[bool, l
     oversized = unreadable_notebooks(submitted, sandbox.Sandbox(config=_config).notebook_mb)
     if oversized:
         return True, [f"notebook not graded: {problem}" for problem in oversized]
+    kept = manual_grades(coursedir, assignment, student)
     failed = _run_autograde(coursedir, log)
+    if not failed:
+        restore_manual_state(coursedir, assignment, student, kept)
     noted = [_short(m) for m in collector.messages if _worth_showing(m)]
     edited = edited_locked_cells(coursedir, assignment, student)
     autograded = coursedir.format_path(coursedir.autograded_directory, student, assignment)
     return failed, list(sandbox.PROBLEMS) + edited + noted + autograded_problems(autograded)
+
+
+def _cell_sources(path: str) -> dict[str, str]:
+    """grade_id -> source of every nbgrader cell of a notebook the grader wrote."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError, RecursionError):
+        return {}
+    found = {}
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id:
+            found[grade_id] = cell.source
+    return found
+
+
+def manual_grades(coursedir, assignment: str, student: str) -> dict:
+    """(notebook, item) -> (needs manual grade, answer source) of every hand-graded item."""
+    autograded = coursedir.format_path(coursedir.autograded_directory, student, assignment)
+    kept = {}
+    with api.Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except api.MissingEntry:
+            return {}
+        for notebook in submission.notebooks:
+            graded = [g for g in notebook.grades if g.manual_score is not None]
+            if not graded:
+                continue
+            sources = _cell_sources(os.path.join(autograded, f"{notebook.name}.ipynb"))
+            for grade in graded:
+                if grade.name in sources:
+                    kept[(notebook.name, grade.name)] = (
+                        grade.needs_manual_grade,
+                        sources[grade.name],
+                    )
+    return kept
+
+
+def restore_manual_state(coursedir, assignment: str, student: str, kept: dict) -> None:
+    """After a regrade, hand-graded items whose answer is unchanged keep their graded state.
+
+    nbgrader keeps the manual score but flags every written answer for grading again.
+    """
+    if not kept:
+        return
+    autograded = coursedir.format_path(coursedir.autograded_directory, student, assignment)
+    with api.Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        submission = gb.find_submission(assignment, student)
+        for notebook in submission.notebooks:
+            sources = _cell_sources(os.path.join(autograded, f"{notebook.name}.ipynb"))
+            for grade in notebook.grades:
+                state = kept.get((notebook.name, grade.name))
+                if state and sources.get(grade.name) == state[1]:
+                    grade.needs_manual_grade = state[0]
+        gb.db.commit()
 
 
 def unreadable_notebooks(folder: str, notebook_mb: int) -> list[str]:
