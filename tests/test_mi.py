@@ -383,6 +383,15 @@ def test_elicit_provide_elicit_is_not_advice_without_permission():
     assert summarise([coding]).permission_before_advice
 
 
+def test_advice_after_asking_what_they_know_in_the_turn_before_is_permitted():
+    """Elicit-provide-elicit across turns: asking what they know opens the way for an idea."""
+    elicit = code_utterance("What do you already know about pacing?")
+    idea = code_utterance("You could try stopping before the pain spikes.", "Not much, really.")
+    assert summarise([elicit, idea]).permission == "yes"
+    closing = code_utterance("You should walk more. What do you make of that?")
+    assert summarise([closing, code_utterance("You should also stretch.")]).permission == "no"
+
+
 def test_advice_after_permission_in_the_turn_before_is_permitted():
     """Permission asked in one turn covers the advice given in the next."""
     ask = code_utterance("Could I offer an idea?", "I keep overdoing it on good days.")

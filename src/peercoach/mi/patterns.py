@@ -529,3 +529,11 @@ EMPATHIC = re.compile(
     r"(?:it was |it's been )?(?:really |so |pretty |very |quite |a bit |kind of |a little |"
     r"such )?(?:a |an )?([a-z-]+)"
 )
+
+# Asking what they already know or make of something: the first "elicit" of
+# elicit-provide-elicit, which opens the way for information or an idea.
+ELICIT = re.compile(
+    r"\b(?:what|how much) (?:do|did) you (?:already |now )?(?:know|remember|understand)\b|"
+    r"\bwhat have you (?:already )?(?:heard|read|been told|learned|tried)\b|\bwhat's your "
+    r"(?:sense|understanding) of\b"
+)

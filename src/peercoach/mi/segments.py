@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from peercoach.mi.patterns import ELICIT
 from peercoach.mi.reasons import reason
 from peercoach.mi.summary import Coding
 
@@ -32,12 +33,6 @@ CHECK = re.compile(
     r"(?:right|correctly)?|have i got (?:that|it) (?:right)?|am i (?:close|right|on track|getting "
     r"(?:that|it) right)|does that (?:sound|seem) (?:right|about right|fair)|does that fit|"
     r"how close is that|did i miss anything|anything i missed|what did i miss|close)\W*$"
-)
-ELICIT = re.compile(
-    r"\b(?:what|how much) (?:do|did) you (?:already |now )?(?:know|remember|understand|make of|"
-    r"think about|think of)\b|\bwhat have you (?:already )?(?:heard|read|been told|learned|tried|"
-    r"found)\b|\bwhat do you (?:already )?(?:know|understand) about\b|\bwhat's your (?:sense|"
-    r"understanding|take)\b"
 )
 SAFETY = re.compile(
     r"\b(?:suicid\w*|kill(?:ing)? yourself|end(?:ing)? (?:your|it) (?:own )?(?:life|all)|take "

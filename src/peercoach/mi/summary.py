@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from peercoach.mi.patterns import ELICIT
+
 Behaviour = Literal["question", "reflection", "input", "other"]
 PermissionStatus = Literal["yes", "no", "not applicable"]
 
@@ -213,12 +215,13 @@ def _level(value: float | None, key: str) -> str:
 def _scored_parts(codings: list[Coding]) -> tuple[list[Coding], int]:
     """The parts that are scored, with advice right after a permission question excused.
 
-    Advice the coder found in free text (``advice`` set) that follows a permission question
-    (earlier in the same turn, or in the turn before) was given with permission, so its
-    ``persuade`` flag is dropped; a scenario option authored as advice without permission keeps
-    its code. A coding marked ``safety`` (as the engine marks a reply on a red-flag turn) is left
-    out as a whole, each of its parts counted as a safety step; otherwise only the parts marked
-    ``safety`` are left out. Returns the parts and the number of safety steps left out.
+    Advice the coder found in free text (``advice`` set) that follows a permission question or
+    a question asking what they already know (earlier in the same turn, or in the turn before)
+    was given with permission, so its ``persuade`` flag is dropped; a scenario option authored
+    as advice without permission keeps its code. A coding marked ``safety`` (as the engine
+    marks a reply on a red-flag turn) is left out as a whole, each of its parts counted as a
+    safety step; otherwise only the parts marked ``safety`` are left out. Returns the parts and
+    the number of safety steps left out.
     """
     scored, safety, asked = [], 0, False
     for coding in codings:
@@ -228,12 +231,17 @@ def _scored_parts(codings: list[Coding]) -> tuple[list[Coding], int]:
             if coding.safety or part.safety:
                 safety += 1
                 continue
-            if part.permission:
+            if part.permission or _elicits(part):
                 asked = asked_before_turn = True
             if part.persuade and part.advice and asked_before_turn:
                 part = _excused(part)
             scored.append(part)
     return scored, safety
+
+
+def _elicits(part: Coding) -> bool:
+    """True for "What do you already know about...?": the first step of elicit-provide-elicit."""
+    return part.behaviour == "question" and bool(ELICIT.search(part.text.lower()[:2000]))
 
 
 def _excused(part: Coding) -> Coding:
