@@ -1,12 +1,13 @@
 """How well free text is routed to scenario options: accuracy, misses, "unclear" and speed.
 
-Run: .venv/bin/python benchmarks/routing_benchmark.py [--compare]
+Run: .venv/bin/python benchmarks/routing_benchmark.py [--compare] [--golden FILE.json]
 
 Prints the share of authored lines typed verbatim that route to their own option, accuracy on the
 dev and blind splits of ``benchmarks/routing/paraphrases.tsv`` (rows whose option no longer exists
 are skipped and counted), every miss, precision and recall of "nothing close" (``-``), and the
 median and p95 time per routed line. ``--compare`` adds a rapidfuzz baseline (best token-set
-ratio over each option's lines) for comparison only.
+ratio over each option's lines) for comparison only. ``--golden FILE.json`` only writes the
+compiled turns and the expected Match of every line, to test the page player's JavaScript against.
 """
 
 from __future__ import annotations
@@ -166,10 +167,36 @@ def fuzzy_baseline(rows: list[dict], scenarios: dict) -> dict[str, float]:
     return {split: sum(v) / len(v) for split, v in hits.items()}
 
 
+def golden(rows: list[dict], scenarios: dict) -> dict:
+    """Compiled turns and the Match expected for every line of the set: a fixture for testing
+    another implementation (the page player's JavaScript) against this one."""
+    import dataclasses
+
+    from peercoach.routing import compile_turn
+
+    turns, cases = {}, []
+    for row in rows:
+        turn = find_turn(scenarios, row["scenario"], row["turn"])
+        if turn is None:
+            continue
+        key = f"{row['scenario']}/{row['turn']}"
+        turns.setdefault(key, compile_turn(turn))
+        match = dataclasses.asdict(route_text(turn, row["text"]))
+        cases.append({"turn": key, "text": row["text"], **match})
+    return {"turns": turns, "cases": cases}
+
+
 def main(argv: list[str]) -> int:
     """Print every figure; exit 0."""
     scenarios = current_scenarios()
     rows = load_rows()
+    if "--golden" in argv:
+        import json
+
+        out = Path(argv[argv.index("--golden") + 1])
+        out.write_text(json.dumps(golden(rows, scenarios)), encoding="utf-8")
+        print(f"wrote {out}")
+        return 0
     hits, total, misses = verbatim(scenarios)
     print(f"scenarios loaded: {len(scenarios)}")
     print(f"verbatim: {hits}/{total} = {hits / total:.1%}")

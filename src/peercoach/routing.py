@@ -337,8 +337,13 @@ def features(toks: list[str], lex: dict) -> list[str]:
 def compile_turn(turn) -> dict:
     """The JSON-ready tables that route free text at ``turn``, for Python and the page player.
 
-    ``lexicon`` is the same for every turn; ``weights`` gives each known feature its weight;
-    ``options`` lists each option's id, code, first line and the feature lists of its lines.
+    Keys: ``format`` (1); ``lexicon`` (the same for every turn, so a page can share it: spelling,
+    contractions, suffixes, numbers, fillers, general weights, concept ``phrases`` indexed by
+    first token, typo targets ``known`` by length, ``thresholds``); ``weights`` (feature ->
+    weight); ``known`` (the turn's own typo targets by length); ``unknown`` (the weight of a word
+    no option has); ``options`` (each ``id``, ``code``, ``say`` for the reason, and ``lines``:
+    ``features`` and ``norm``); ``families`` (MI code families). A feature is a token, or two
+    tokens joined by one space.
     """
     lex = lexicon()
     options = []
