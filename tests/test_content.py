@@ -37,6 +37,7 @@ from peercoach.content import (
     flags_named,
     h2_titles,
     json_items,
+    keyed_answer_problems,
     learner_page_problems,
     learner_pages,
     load_page,
@@ -368,6 +369,16 @@ BROKEN_FIXTURES = [
         _triage_json,
         rf"{FIXTURE_DIR}/keyed-answers.json#/items/1/answer: names the red flag "
         r"'saddle-numbness-with-bladder-bowel' .* says '911'",
+    ),
+    (
+        "keyed-answers-broken.json",
+        lambda name: keyed_answer_problems(_fixture(name), ROOT),
+        rf"{FIXTURE_DIR}/keyed-answers-broken.json:3: is not valid JSON",
+    ),
+    (
+        "keyed-answers.json",
+        lambda name: keyed_answer_problems(_fixture(name), ROOT),
+        rf"{FIXTURE_DIR}/keyed-answers.json#/items/1/answer: names the red flag",
     ),
     (
         "numbers-text.md",

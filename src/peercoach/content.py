@@ -44,6 +44,38 @@ Objectives (``objective_problems``)
 Citations (``citation_problems``)
     Every key in a ``{cite}`` or ``{footcite}`` role on a page under ``book/`` is in
     ``book/references.bib``.
+
+Text items
+    The safety and spelling checks read *text items*: ``(text, location)`` pairs, or
+    ``TextItem`` objects that also carry a lead-in and an "example" mark. ``page_items`` gives
+    every line of words on a page (dialogue, quizzes and admonitions included; code, role-play
+    ids and front matter not), ``scenario_items`` every string in a scenario file at its line,
+    ``notebook_items`` the Markdown lines of a notebook and ``json_items`` every string in a JSON
+    file (for example keyed answers) at its JSON pointer. Text written to be wrong on purpose
+    (a "Poor response" admonition, a quiz choice not marked ``[x]``, the coach's words in a
+    scenario option that lowers rapport or readiness) is marked as an example.
+
+Triage (``triage_text_problems``, run by ``safety_problems``)
+    ``book/triage.yaml`` is the course's one list of red flags: id, plain description, urgency
+    (``911``, ``crisis_line``, ``same_day_care``, ``staff_today`` or ``next_visit``), the key
+    words that name it and the phrases that state each urgency (its header explains the rules).
+    Any sentence of a page or scenario (examples aside) that names a red flag and states an
+    urgency must state the file's urgency; a list item with no urgency of its own takes its
+    lead-in's. Saying to tell staff the same day never contradicts a more urgent red flag.
+    Phrases after "not" or a condition ("what would make it an emergency") do not count.
+
+Crisis numbers (``safety_number_problems``)
+    On every page and in every scenario, examples included: the Veterans Crisis Line is 988
+    then press 1 and text 838255, and the emergency number is 911. A number one digit or one
+    swap away ("text 838225", "Dial 998", "call 991"), another key ("press 2"), 988 without
+    "press 1", or a hand-off that needs the veteran to dial while the coach holds the only line
+    ("I'll stay with you until you're connected") is reported.
+
+US spelling (``spelling_problems_in``, run on pages by ``spelling_problems``)
+    British spellings listed in ``us_spelling.yaml`` beside this module are reported with the
+    US spelling to use; words joined by hyphens (ids such as ``the-socialiser``) are left
+    alone. The lead can run it on scenarios and notebooks with ``scenario_items`` and
+    ``notebook_items``.
 """
 
 from __future__ import annotations
@@ -907,11 +939,7 @@ def _items_of(parts: list[str | Block], name: str, example: bool, heading: str):
             yield from _block_items(part, name, example, heading)
             continue
         stripped = part.strip()
-        if (
-            not stripped
-            or stripped.startswith(("%", "<!--", "+++", "("))
-            and stripped.endswith(("-->", ")="))
-        ):
+        if _markup_only(stripped):
             continue
         if match := HEADING.match(stripped):
             heading = lead_in = match["title"]
@@ -922,6 +950,15 @@ def _items_of(parts: list[str | Block], name: str, example: bool, heading: str):
         yield TextItem(text, f"{name}:{part.lineno}", lead_in if is_item else "", example)
         if not is_item:
             lead_in = text if stripped.endswith(":") else heading
+
+
+def _markup_only(stripped: str) -> bool:
+    """True for lines with no words for a reader: blank, comments, ``+++`` and ``(label)=``."""
+    return (
+        not stripped
+        or stripped.startswith(("%", "<!--", "+++"))
+        or bool(re.match(r"^\([\w-]+\)=$", stripped))
+    )
 
 
 def _block_items(block: Block, name: str, example: bool, heading: str):
@@ -985,11 +1022,33 @@ def _yaml_items(node, name: str, example: bool):
 def json_items(path: Path, root: Path) -> list[TextItem]:
     """Every string in a JSON file (for example keyed answers) as a ``TextItem``.
 
-    The location is ``file#/json/pointer`` (``answers.json#/items/3/answer``). A file that is
-    not JSON gives one item whose check cannot pass silently: see ``json_file_problems``.
+    The location is ``file#/json/pointer`` (``answers.json#/items/3/answer``). Raises
+    ``ValueError`` with the file and line when the file is not JSON; ``keyed_answer_problems``
+    turns that into a problem for staff.
     """
-    data = json.loads(path.read_text(encoding="utf-8")[:TEXT_LIMIT])
-    return list(_json_items(data, rel(path, root), ""))
+    name = rel(path, root)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")[:TEXT_LIMIT])
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{name}:{error.lineno}: is not valid JSON ({error.msg})") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"{name}: cannot be read ({error})") from None
+    return list(_json_items(data, name, ""))
+
+
+def keyed_answer_problems(path: Path, root: Path) -> list[str]:
+    """Triage and crisis-number problems in a keyed answers JSON file (any shape of JSON).
+
+    For the safety exercise's answer key: every string in it is checked like page text.
+    """
+    try:
+        items = json_items(path, root)
+        triage = load_triage(root / TRIAGE_FILE)
+    except TriageFileError as error:
+        return error.problems
+    except ValueError as error:
+        return [str(error)]
+    return triage_text_problems(items, triage) + safety_number_problems(items)
 
 
 def _json_items(node, name: str, pointer: str):
