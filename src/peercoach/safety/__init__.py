@@ -14,7 +14,6 @@ on any string: only the first few thousand characters of a line are read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from peercoach.safety.cues import DEFAULT_FILES, CueSet, check_cues, load_cues
 from peercoach.safety.match import find
@@ -23,7 +22,9 @@ ESCALATIONS = ("911", "crisis_line", "same_day_care", "staff")
 ADVICE_FILE, ESCALATION_FILE = DEFAULT_FILES
 
 __all__ = [
+    "ADVICE_FILE",
     "ESCALATIONS",
+    "ESCALATION_FILE",
     "CueSet",
     "Flag",
     "check_cues",
@@ -69,8 +70,3 @@ def escalations(text: str, *, cues: CueSet | None = None) -> set[str]:
         return set()
     cues = cues or load_cues(ESCALATION_FILE)
     return {hit.cue.kind for hit in find(cues, text)}
-
-
-def cue_file(name: str) -> Path:
-    """The path of a shipped cue file, ``advice`` or ``escalation``, for copying or checking."""
-    return ADVICE_FILE if name == "advice" else ESCALATION_FILE

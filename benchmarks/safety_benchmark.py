@@ -1,0 +1,92 @@
+"""Print how well the safety detectors agree with the hand-labelled sets, and how fast they are.
+
+    .venv/bin/python benchmarks/safety_benchmark.py           # figures for dev and blind
+    .venv/bin/python benchmarks/safety_benchmark.py --quiet   # figures only, no error lists
+
+The cues were tuned on the ``dev`` split only; ``blind`` was written first, in another voice, and
+measured without tuning on it. See ``benchmarks/safety/LABELLING.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from peercoach.safety import medical_advice
+from peercoach.safety.evaluate import (
+    kind_agreement,
+    load_advice_set,
+    load_escalation_set,
+    score_advice,
+    score_escalations,
+    timing,
+)
+
+HERE = Path(__file__).parent / "safety"
+SPLITS = ("dev", "blind")
+
+
+def _show(case, with_flags: bool) -> str:
+    context = f"   [after: {case.previous}]" if case.previous else ""
+    flags = ""
+    if with_flags:
+        flags = "   -> " + ", ".join(f.cue for f in medical_advice(case.text, case.previous))
+    return f"    {case.text}{context}{flags}"
+
+
+def report_advice(quiet: bool) -> None:
+    cases = load_advice_set(HERE / "advice.tsv")
+    print("Medical advice (advice.tsv)")
+    for split in SPLITS:
+        part = [c for c in cases if c.split == split]
+        c = score_advice(part)
+        right, total = kind_agreement(part)
+        print(
+            f"  {split:5}  n={len(part):3}  precision {c.precision:.3f}  recall {c.recall:.3f}  "
+            f"F1 {c.f1:.3f}   TP {c.tp} FP {c.fp} FN {c.fn} TN {c.tn}   "
+            f"kind right {right}/{total}"
+        )
+        if not quiet:
+            for case in c.false_positives:
+                print("   FP" + _show(case, True)[3:])
+            for case in c.false_negatives:
+                print("   FN" + _show(case, False)[3:])
+
+
+def report_escalations(quiet: bool) -> None:
+    cases = load_escalation_set(HERE / "escalation.tsv")
+    print("Escalations (escalation.tsv), exact set")
+    for split in SPLITS:
+        right, total, wrong = score_escalations(c for c in cases if c.split == split)
+        print(f"  {split:5}  n={total:3}  accuracy {right / total:.3f}  ({right}/{total})")
+        if not quiet:
+            for case, found in wrong:
+                want = ",".join(sorted(case.expected)) or "none"
+                print(f"    {case.text}   want {want}, got {','.join(sorted(found)) or 'none'}")
+
+
+def report_timing() -> None:
+    advice = load_advice_set(HERE / "advice.tsv")
+    lines = [(c.text, c.previous) for c in advice]
+    lines += [(c.text, "") for c in load_escalation_set(HERE / "escalation.tsv")]
+    median, p95 = timing(lines)
+    print(
+        f"Timing, both detectors per line (n={len(lines)}): median {median:.3f} ms, "
+        f"p95 {p95:.3f} ms"
+    )
+    long_line = "You should stop taking it. " * 740
+    median, p95 = timing([(long_line, long_line)])
+    print(f"Timing on one 20,000-character line: {median:.2f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quiet", action="store_true", help="figures only")
+    args = parser.parse_args()
+    report_advice(args.quiet)
+    report_escalations(args.quiet)
+    report_timing()
+
+
+if __name__ == "__main__":
+    main()
