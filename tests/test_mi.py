@@ -371,6 +371,19 @@ def test_summary_line_is_a_reflection_not_self_disclosure():
     assert not (coding.persuade or coding.self_disclosure)
 
 
+def test_summary_of_their_plan_then_a_question_is_two_parts_without_advice():
+    """Restating their plan is a summary, not advice; the check stays with it."""
+    coding = code_utterance(
+        "Let me check I've got this: switch the leash to your good hand, and do the short loop "
+        "round the block. Did I get that right? Which days, and how sure are you, from 0 to 10?"
+    )
+    assert [(p.behaviour, p.subtype) for p in coding.parts] == [
+        ("reflection", "complex"),
+        ("question", "closed"),
+    ]
+    assert not (coding.persuade or coding.self_disclosure)
+
+
 def test_elicit_provide_elicit_is_not_advice_without_permission():
     """Asking what they know, offering what others found, asking what they make of it."""
     coding = code_utterance(

@@ -386,7 +386,10 @@ ABOUT_THEM = re.compile(r"\b(?:on your mind|weighing on you|in your (?:head|hear
 YOU_ANYWHERE = re.compile(r"\b(?:you|you're|you've|you'd|your)\b")
 SUMMARY = re.compile(
     r"^(?:let me (?:sum|summar|pull|recap|see if i)|to (?:sum|summar)|so far|so,? to recap|"
-    r"putting (?:it|that|this) together|what i've heard|here's what i've heard|let me make sure)"
+    r"putting (?:it|that|this) together|what i've heard|here's what i've heard|let me make sure|"
+    r"let me (?:check|see|make sure) (?:if |whether |that )?i(?:'ve| have)? (?:got|understood|"
+    r"heard|have)|(?:if|let me see if) i(?:'ve| have) got (?:this|that|it|you) right|"
+    r"(?:here's|this is) what i(?:'m| am) hearing|let me (?:play|read|say) (?:that|it|this) back)"
 )
 
 DOUBLE_SIDED = _any(

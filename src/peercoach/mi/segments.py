@@ -70,14 +70,14 @@ def code_parts(sentences, context) -> tuple[Coding, ...]:
 
 def _joins(group: list, sentence) -> bool:
     """Whether a sentence is coded together with the segment before it."""
-    last = group[-1]
-    if last.behaviour == "reflection" and is_check(sentence.text):
+    head, last = group[0], group[-1]
+    if head.behaviour == "reflection" and is_check(sentence.text):
         return True
     if "permission" in sentence.flags or "permission" in last.flags:
         return False
     if _is_safety(sentence) != _is_safety(last):
         return False
-    return sentence.behaviour == last.behaviour
+    return sentence.behaviour == head.behaviour
 
 
 def is_check(text: str) -> bool:
