@@ -49,6 +49,7 @@ CUE_KEYS = {
 }
 MAX_BYTES = 500_000
 _NAME = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_APOSTROPHE = re.compile(r"'(s|d|m|re|ve)\b")
 
 
 @dataclass(frozen=True)
@@ -303,7 +304,8 @@ def _compile_all(patterns: list[str], key: str, at_end: bool) -> re.Pattern[str]
 
 
 def _expand(pattern: str, vocabulary: dict[str, str]) -> tuple[str, str]:
-    """Put the vocabulary in for ``{name}`` and let a space match any run of spaces."""
+    """Put the vocabulary in for ``{name}``; let a space match any run of spaces, and let
+    "don't", "it's", "I'd" also match the "dont", "its", "id" of speech-to-text transcripts."""
     missing = ""
 
     def put(match: re.Match[str]) -> str:
@@ -314,6 +316,7 @@ def _expand(pattern: str, vocabulary: dict[str, str]) -> tuple[str, str]:
         return f"(?:{vocabulary[match.group(1)]})"
 
     expanded = _NAME.sub(put, pattern.strip())
+    expanded = _APOSTROPHE.sub(r"'?\1", expanded.replace("n't", "n'?t"))
     return re.sub(r"(?<!\\) +", r"\\s+", expanded), missing
 
 
