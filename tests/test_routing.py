@@ -260,3 +260,13 @@ def test_compiled_data_does_not_depend_on_hash_order(tmp_path):
             pytest.skip(f"{FILES[0].name} does not load right now: {run.stderr[-200:]}")
         outputs.append(run.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_function_words_alone_are_not_a_match():
+    """Sharing only words like "how", "you" and "that" with an option is not a match."""
+    turn = _turn(
+        ("shower", "How about in the shower, then?", "advice_without_permission"),
+        ("lunch", "Do them on your lunch break.", "advice_without_permission"),
+    )
+    assert route_text(turn, "How does that make you feel?").index is None
+    assert route_text(turn, "What about in the shower?").option_id == "shower"

@@ -342,7 +342,8 @@ def compile_turn(turn) -> dict:
     first token, typo targets ``known`` by length, ``thresholds``); ``weights`` (feature ->
     weight); ``known`` (the turn's own typo targets by length); ``unknown`` (the weight of a word
     no option has); ``options`` (each ``id``, ``code``, ``say`` for the reason, and ``lines``:
-    ``features`` and ``norm``); ``families`` (MI code families). A feature is a token, or two
+    ``features``, ``norm`` and ``content``, whether it has a content word); ``families`` (MI code
+    families). A feature is a token, or two
     tokens joined by one space.
     """
     lex = lexicon()
@@ -363,7 +364,11 @@ def compile_turn(turn) -> dict:
     weights = weigh(options, lex)
     for option in options:
         option["lines"] = [
-            {"features": line, "norm": round(math.sqrt(sum(weights[f] ** 2 for f in line)), 6)}
+            {
+                "features": line,
+                "norm": round(math.sqrt(sum(weights[f] ** 2 for f in line)), 6),
+                "content": any(is_content(f, lex) for f in line),
+            }
             for line in option["lines"]
         ]
     return {
@@ -413,12 +418,23 @@ def weigh(options: list[dict], lex: dict) -> dict[str, float]:
     return {f: round(idf(d, n) * general_weight(f, lex), 6) for f, d in sorted(df.items())}
 
 
-def cosine(query: dict[str, float], query_norm: float, line: dict) -> float:
-    """Cosine similarity of the query (feature -> weight) and a compiled line."""
+def cosine(query: dict[str, float], query_norm: float, line: dict, lex: dict) -> float:
+    """Cosine similarity of the query (feature -> weight) and a compiled line.
+
+    A line with content words scores only when it shares one of them (or a concept) with the
+    query: function words alone ("how", "about") are not a match.
+    """
     if not query_norm or not line["norm"]:
         return 0.0
-    dot = sum(query[f] ** 2 for f in line["features"] if f in query)
-    return dot / (query_norm * line["norm"])
+    shared = [f for f in line["features"] if f in query]
+    if line["content"] and not any(is_content(f, lex) for f in shared):
+        return 0.0
+    return sum(query[f] ** 2 for f in shared) / (query_norm * line["norm"])
+
+
+def is_content(feature: str, lex: dict) -> bool:
+    """Whether a feature carries content: a word or concept at full general weight, or a pair."""
+    return " " in feature or lex["general"].get(feature, 1.0) >= 1.0
 
 
 def code_factor(data: dict, option_code: str, code) -> float:
@@ -446,7 +462,8 @@ def score_compiled(data: dict, text: str, code=None) -> Match:
     query_norm = math.sqrt(sum(w * w for w in query.values()))
     scores = []
     for option in data["options"]:
-        best = max((cosine(query, query_norm, line) for line in option["lines"]), default=0.0)
+        lines = option["lines"]
+        best = max((cosine(query, query_norm, line, lex) for line in lines), default=0.0)
         scores.append(round(min(1.0, best * code_factor(data, option["code"], code)), 6))
     return decide(data, tuple(scores))
 
