@@ -159,6 +159,8 @@ class Course:
         config.CourseDirectory.root = str(self.root)
         config.CourseDirectory.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
         config.Execute.timeout = CELL_TIMEOUT
+        config.Sandbox.read_only_paths = [str(ROOT / "scenarios")]
+        config.Sandbox.scenarios = str(ROOT / "scenarios")
         return config
 
     def run(self, converter: str, student: str = "*") -> str:

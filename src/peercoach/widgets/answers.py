@@ -64,10 +64,15 @@ class AnswerFile:
         while aside.exists():
             number += 1
             aside = self.path.with_suffix(f".damaged-{number}.json")
-        if keep:
-            aside.write_bytes(self.path.read_bytes())
-        else:
-            self.path.replace(aside)
+        try:
+            if keep:
+                aside.write_bytes(self.path.read_bytes())
+            else:
+                self.path.replace(aside)
+        except OSError:
+            self.notice = f"{reason} It could not be set aside, so answers here are not saved."
+            self.path = aside.with_name(f".unsaved-{self.path.name}")
+            return
         self.notice = f"{reason} It was kept as {aside.name}; answers saved from now on go here."
 
     def get(self, item: str):
@@ -83,14 +88,26 @@ class AnswerFile:
             text = dumps(self.assignment, answers)
         except AnswersError as error:
             return f"Not saved: {error}"
-        fd, tmp = tempfile.mkstemp(prefix=".answers-", suffix=".json", dir=self.path.parent)
+        try:
+            _write_atomically(self.path, text)
+        except OSError as error:
+            return f"Not saved: the answers file could not be written ({error.strerror})."
+        self.answers = answers
+        return "Saved." if value is not None else "No answer saved yet."
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file in the same folder, then rename it over ``path``."""
+    fd, tmp = tempfile.mkstemp(prefix=".answers-", suffix=".json", dir=path.parent)
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
-        self.answers = answers
-        return "Saved." if value is not None else "No answer saved yet."
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def answer_file(assignment: str | None = None, folder: str | Path | None = None) -> AnswerFile:
