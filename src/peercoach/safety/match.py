@@ -77,6 +77,6 @@ def _cancels(guard: Cue, cue: Cue, text: str, where: tuple[int, str], match, see
             seen[key] = bool(guard.pattern.search(text if guard.scope == "text" else clause))
         return seen[key]
     if guard.scope == "after":
-        return bool(guard.pattern.search(clause, match.end(), match.end() + LOOK_BACK))
+        return bool(guard.pattern.search(clause[match.end() : match.end() + LOOK_BACK]))
     since = max(0, match.start() - LOOK_BACK)
     return bool(guard.pattern.search(clause, since, match.start()))
