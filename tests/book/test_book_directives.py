@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from peercoach.engine import compile_scenario
 from peercoach.scenario import load_scenario
-from peercoach.sphinxext.roleplay import page_data
+from peercoach.sphinxext.roleplay import page_data, script_json
 from peercoach.sphinxext.textversion import section_numbers
 
 EXPECTED_WARNINGS = [
@@ -100,10 +100,18 @@ def test_quiz_text_is_escaped(fixture_build):
     assert "<b>markup</b>" in quiz.select("label")[0].get_text()
 
 
+def roleplay_data_file(fixture_build, scenario_id: str) -> str:
+    """The text of the deferred script that carries a scenario's data."""
+    return (fixture_build.html / "_static" / "roleplay" / f"{scenario_id}.js").read_text()
+
+
 def test_roleplay_embeds_the_engine_data(fixture_build):
-    """The player's JSON is the engine's compiled scenario, with the step limit added."""
+    """The page loads the player's data from its own script: the engine's compiled scenario."""
     container = soup(fixture_build, "good").select_one('[data-scenario="markup-test"]')
-    data = json.loads(container.select_one("script.pc-roleplay-data").string)
+    script = container.select_one("script.pc-roleplay-data")
+    assert script["src"] == "_static/roleplay/markup-test.js" and script.has_attr("defer")
+    text = roleplay_data_file(fixture_build, "markup-test")
+    data = json.loads(text.split('"] = ', 1)[1].rstrip().rstrip(";"))
     scenario = load_scenario(fixture_build.source / "scenarios" / "markup-test.yaml")
     compiled = json.loads(json.dumps(compile_scenario(scenario)))
     assert {key: data[key] for key in compiled} == compiled
@@ -112,11 +120,11 @@ def test_roleplay_embeds_the_engine_data(fixture_build):
 
 
 def test_roleplay_json_cannot_close_its_script(fixture_build):
-    """Scenario text containing </script> is escaped inside the JSON, so the page stays intact."""
-    raw = (fixture_build.html / "good.html").read_text()
-    payload = raw.split('class="pc-roleplay-data">', 1)[1].split("</script>", 1)[0]
+    """Scenario text containing </script> is escaped in the data, inline or in its own file."""
+    payload = roleplay_data_file(fixture_build, "markup-test").split('"] = ', 1)[1]
     assert "<" not in payload and ">" not in payload and "&" not in payload
     assert "\\u003cscript\\u003e" in payload
+    assert "<" not in script_json({"say": "</script><b>"})
 
 
 def test_roleplay_text_version_numbers_every_turn_and_ending(fixture_build):

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import nodes, objectives, quiz, roleplay, schema_doc, theme
+from sphinx.util import logging
+
+from . import nodes, objectives, purgecss, quiz, roleplay, schema_doc, search, theme
 
 STATIC = Path(__file__).parent / "static"
+FAVICON = STATIC / "favicon.svg"
+UNPURGED = ("peercoach.css",)
+logger = logging.getLogger(__name__)
 
 
 def setup(app):
@@ -22,7 +27,11 @@ def setup(app):
     app.connect("env-purge-doc", objectives.purge_doc)
     app.connect("env-merge-info", objectives.merge_envs)
     app.connect("env-check-consistency", objectives.check_consistency)
+    app.connect("env-purge-doc", roleplay.purge_doc)
+    app.connect("env-merge-info", roleplay.merge_envs)
     app.connect("config-inited", _add_static_path)
+    app.connect("config-inited", _add_favicon)
+    app.connect("build-finished", finish_site)
     app.connect("config-inited", theme.add_templates)
     app.connect("html-page-context", theme.page_context, priority=900)
     app.add_css_file("peercoach.css")
@@ -33,3 +42,22 @@ def setup(app):
 
 def _add_static_path(app, config) -> None:
     config.html_static_path.append(str(STATIC))
+
+
+def _add_favicon(app, config) -> None:
+    if not config.html_favicon:
+        config.html_favicon = str(FAVICON)
+
+
+def finish_site(app, exception) -> None:
+    """After an HTML build: fix the search files, then remove unused CSS (:mod:`.purgecss`)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    roleplay.write_data_files(app, outdir)
+    for problem in search.write_search_files(app, outdir):
+        logger.warning(problem)
+    sizes = purgecss.purge_site(outdir, keep=UNPURGED)
+    before = sum(old for old, _ in sizes.values())
+    after = sum(new for _, new in sizes.values())
+    logger.info(f"peercoach: unused CSS removed ({before // 1000} kB -> {after // 1000} kB)")

@@ -14,6 +14,14 @@
   deprecated, and a ``role="list"`` needs ``listitem`` children).
 - Sphinx's search index loads on the search page only (``templates/layout.html``); the search box
   on other pages opens the search page.
+- Nothing but the stylesheets blocks the first paint: Sphinx's helper scripts are deferred
+  (``DEFERRED``), the theme's Bootstrap and theme scripts load after the page has loaded
+  (``templates/layout.html``), the code-highlighting styles load only on pages that show code,
+  and unused CSS is removed from the built site (:mod:`.purgecss`).
+- Quick-reference cards (``book/cards/``) are wrapped in ``.pc-card``, which the print styles fit
+  on one page.
+- The colour mode is valid on a first visit (``auto`` when nothing is stored), so the theme's
+  script logs no "Got invalid theme mode" error.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from pathlib import Path
 
 from docutils import nodes
 
+from . import search
 from .nodes import html_element
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,7 +53,10 @@ OPTIONAL_ASSETS = (
         re.compile(r"togglebutton\.(js|css)"),
         lambda used: bool({"toggle", "dropdown", "cell"} & used),
     ),
+    (re.compile(r"pygments\.css"), lambda used: "literal_block" in used),
 )
+CARD_PAGES = "book/cards/"
+DEFERRED = re.compile(r"(doctools|sphinx_highlight|sphinx-book-theme)\.js")
 TOGGLE = re.compile(
     r"(<a [^>]*>(?P<title>[^<]*)</a>\s*<details[^>]*>\s*<summary>)"
     r'(?P<icon><span class="toctree-toggle"[^>]*>.*?</span>)'
@@ -94,6 +106,28 @@ def trim_assets(context: dict, used: set[str]) -> None:
         context[key] = [asset for asset in context.get(key, []) if needed(asset, used)]
 
 
+def defer_helpers(context: dict) -> None:
+    """Load Sphinx's helper scripts without blocking the page (``DEFERRED``)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    def deferred(asset):
+        name = Path(_asset_name(asset)).name
+        if not isinstance(asset, _JavaScript) or not DEFERRED.fullmatch(name):
+            return asset
+        attributes = {**asset.attributes, "defer": "defer"}
+        return _JavaScript(asset.filename, priority=asset.priority, **attributes)
+
+    context["script_files"] = [deferred(asset) for asset in context.get("script_files", [])]
+
+
+def add_offline_search(context: dict) -> None:
+    """On the search page, the loader that gives excerpts from ``file://`` (:mod:`.search`)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    loader = _JavaScript("", priority=900, body=search.OFFLINE_LOADER)
+    context["script_files"] = [*context.get("script_files", []), loader]
+
+
 def name_toggles(html: str) -> str:
     """Give each sidebar collapse toggle a text name after the section it opens."""
 
@@ -120,7 +154,13 @@ def fix_citation_roles(body: str) -> str:
 def page_context(app, pagename, templatename, context, doctree) -> None:
     """Apply the fixes to one page's template context (runs after the theme's handlers)."""
     trim_assets(context, page_features(doctree))
+    defer_helpers(context)
+    if pagename == "search":
+        add_offline_search(context)
+    search.collect_text(app, pagename, context)
     if isinstance(context.get("body"), str):
         context["body"] = fix_citation_roles(context["body"])
+        if pagename.startswith(CARD_PAGES):
+            context["body"] = f'<div class="pc-card">{context["body"]}</div>'
     if callable(context.get("generate_toctree_html")):
         context["generate_toctree_html"] = _named_toctree(context["generate_toctree_html"])

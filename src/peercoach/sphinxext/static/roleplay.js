@@ -1,35 +1,85 @@
 /* Role-play player for the Peer Coach Course book.
  *
- * Walks the scenario data that peercoach.engine.compile_scenario produced (embedded in the page as
- * JSON) and mirrors the Python engine exactly: apply(), holds(), next_id(), judge() and the MITI
- * summary of peercoach.mi.summary. No framework, nothing from another host. All scenario text is
- * set with textContent, so it is never parsed as HTML.
+ * Plays the data that peercoach.sphinxext.roleplay.page_data compiled with the Python engine.
+ * Every rule lives in Python: this file keeps only mechanics (add effects within the bounds it is
+ * given, follow branches, look up the judge's notes, the rethink entries and the MI counts that
+ * Python computed). Replies are shown in the order peercoach.shuffle.display_order gives for the
+ * attempt's seed (the same generator, ported exactly). Progress (seed and replies) is kept in
+ * localStorage, so a reload resumes the call. No framework, nothing from another host; all
+ * scenario text is set with textContent, so it is never parsed as HTML.
  */
 (function () {
   "use strict";
 
-  var METERS = [["rapport", "Rapport"], ["readiness", "Readiness"], ["confidence", "Confidence"]];
+  var METERS = [
+    ["rapport", "Rapport", "How much they trust you and want to keep talking."],
+    ["readiness", "Readiness", "How ready they are to work on a change."],
+    ["confidence", "Confidence", "How sure they are they can do the plan (0 to 10, asked in the call)."]
+  ];
+  var STORE = "peercoach-roleplay:";
 
-  /* ---- engine: mirrors peercoach.engine ---- */
+  /* ---- shuffle: peercoach.shuffle, exactly ---- */
 
-  function clamp(value) { return Math.max(0, Math.min(10, value)); }
-
-  function apply(option, state) {
-    var next = { rapport: state.rapport, readiness: state.readiness, confidence: state.confidence };
-    next.rapport = clamp(next.rapport + option.effect.rapport);
-    next.readiness = clamp(next.readiness + option.effect.readiness);
-    if (next.confidence !== null && option.effect.confidence) {
-      next.confidence = clamp(next.confidence + option.effect.confidence);
-    }
-    if (option.confidence !== null && option.confidence !== undefined) next.confidence = option.confidence;
-    return next;
+  function utf8(text) {
+    if (typeof TextEncoder !== "undefined") return new TextEncoder().encode(text);
+    return unescape(encodeURIComponent(text)).split("").map(function (c) { return c.charCodeAt(0); });
   }
+
+  function fnv1a(text) {
+    var value = 0x811c9dc5, bytes = utf8(text);
+    for (var i = 0; i < bytes.length; i++) value = Math.imul(value ^ bytes[i], 0x01000193) >>> 0;
+    return value;
+  }
+
+  function mulberry32(seed) {
+    var state = seed >>> 0;
+    return function () {
+      state = (state + 0x6d2b79f5) >>> 0;
+      var t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1) >>> 0;
+      t = (t ^ ((t + (Math.imul(t ^ (t >>> 7), t | 61) >>> 0)) >>> 0)) >>> 0;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function displayOrder(seed, turnId, count) {
+    var draw = mulberry32((seed ^ fnv1a(turnId)) >>> 0), order = [];
+    for (var k = 0; k < count; k++) order.push(k);
+    for (var i = count - 1; i > 0; i--) {
+      var j = Math.floor(draw() * (i + 1)), kept = order[i];
+      order[i] = order[j];
+      order[j] = kept;
+    }
+    return order;
+  }
+
+  function newSeed() {
+    var words = new Uint32Array(1);
+    if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(words);
+    else words[0] = Math.floor(Math.random() * 2147483647);
+    return 1 + (words[0] % 2147483646);
+  }
+
+  /* ---- mechanics: walk the compiled data ---- */
 
   var COMPARE = {
     ">=": function (a, b) { return a >= b; }, "<=": function (a, b) { return a <= b; },
     ">": function (a, b) { return a > b; }, "<": function (a, b) { return a < b; },
     "==": function (a, b) { return a === b; }, "!=": function (a, b) { return a !== b; }
   };
+
+  function within(value, range) { return Math.max(range[0], Math.min(range[1], value)); }
+
+  function apply(option, state, range) {
+    var next = { rapport: within(state.rapport + option.effect.rapport, range),
+                 readiness: within(state.readiness + option.effect.readiness, range),
+                 confidence: state.confidence };
+    if (next.confidence !== null && option.effect.confidence) {
+      next.confidence = within(next.confidence + option.effect.confidence, range);
+    }
+    if (option.confidence !== null && option.confidence !== undefined) next.confidence = option.confidence;
+    return next;
+  }
 
   function holds(clauses, state) {
     return clauses.every(function (clause) {
@@ -42,40 +92,45 @@
     for (var i = 0; i < option.next.length; i++) {
       if (holds(option.next[i].when, state)) return option.next[i].goto;
     }
-    throw new Error("no branch holds");
-  }
-
-  function indexNodes(data) {
-    var index = {};
-    data.endings.concat(data.turns).forEach(function (node) { index[node.id] = node; });
-    return index;
+    throw new Error("no branch holds after reply " + option.id);
   }
 
   function isTurn(node) { return Array.isArray(node.options); }
 
-  function startCall(data) {
-    var call = { data: data, index: indexNodes(data), steps: [], redFlags: [] };
+  function startCall(data, seed) {
+    var index = {};
+    data.endings.concat(data.turns).forEach(function (node) { index[node.id] = node; });
+    var call = { data: data, index: index, seed: seed || 0, steps: [], redFlags: [] };
     call.state = { rapport: data.state.rapport, readiness: data.state.readiness,
                    confidence: data.state.confidence === undefined ? null : data.state.confidence };
-    visit(call, call.index[data.start]);
+    visit(call, index[data.start]);
     return call;
   }
 
   function visit(call, node) {
     call.node = node;
-    if (isTurn(node) && node.red_flag) call.redFlags.push(node);
+    if (isTurn(node) && node.red_flag) call.redFlags.push(node.id);
   }
 
   function finished(call) { return !isTurn(call.node); }
 
-  function play(call, choice) {
+  function shown(call) {
     var turn = call.node;
+    if (finished(call)) return [];
+    return displayOrder(call.seed, turn.id, turn.options.length).map(function (i) { return turn.options[i]; });
+  }
+
+  function optionOf(turn, id) {
+    for (var i = 0; i < turn.options.length; i++) if (turn.options[i].id === id) return turn.options[i];
+    throw new Error("reply " + id + " does not exist at turn " + turn.id);
+  }
+
+  function play(call, optionId) {
     if (finished(call)) throw new Error("the call has already ended");
-    var option = turn.options[choice];
-    if (!option) throw new Error("choice " + choice + " does not exist at turn " + turn.id);
-    call.state = apply(option, call.state);
-    var step = { turn: turn.id, option: choice, code: option.code, coding: option.coding,
-                 feedback: option.feedback, coach: option.say,
+    var turn = call.node, option = optionOf(turn, optionId);
+    call.state = apply(option, call.state, call.data.state_range);
+    var step = { turn: turn.id, participant: turn.say, option: option.id, code: option.code,
+                 coach: option.say, feedback: option.feedback, safety: option.safety,
                  state: { rapport: call.state.rapport, readiness: call.state.readiness,
                           confidence: call.state.confidence } };
     call.steps.push(step);
@@ -84,69 +139,44 @@
     return step;
   }
 
-  function judge(data, ending, state, redFlags) {
-    var notes = [];
-    if (data.passing.indexOf(ending.outcome) < 0) {
-      notes.push("The call ended as " + ending.outcome.replace(/_/g, " ") + ".");
-    }
-    if (ending.outcome === "action_plan") {
-      var confidence = state.confidence;
-      if (confidence === null || confidence < data.plan_confidence) {
-        notes.push("The plan was agreed at confidence " + (confidence === null ? "None" : confidence) +
-                   "; under " + data.plan_confidence +
-                   ", revise the plan until the participant is confident.");
-      }
-    }
-    redFlags.forEach(function (flag) {
-      var allowed = flag.red_flag.escalate_to.map(function (e) { return data.escalation_outcomes[e]; });
-      if (allowed.indexOf(ending.outcome) < 0) {
-        notes.push("A red flag (" + flag.red_flag.reason + ") was not escalated as required.");
-      }
-    });
+  /* The notes of peercoach.engine.judge, part by part from the tables Python computed. */
+  function judge(call) {
+    var table = call.data.judge, part = table.outcomes[call.node.outcome];
+    var confidence = call.state.confidence, said = {}, notes = part.base.slice();
+    var add = function (list) { notes.push.apply(notes, list); };
+    add(part.confidence[confidence === null ? "None" : String(confidence)]);
+    call.redFlags.forEach(function (id) { add(part.flags[id]); });
+    call.steps.forEach(function (s) { s.safety.escalations.forEach(function (w) { said[w] = true; }); });
+    add(part.said[table.words.filter(function (w) { return said[w]; }).join(",")]);
+    if (call.steps.some(function (s) { return s.safety.advice.length; })) add(part.unsafe);
+    if (call.steps.some(function (s) { return s.safety.secrecy; })) add(part.secret);
     return { passed: notes.length === 0, notes: notes };
   }
 
-  /* ---- MITI summary: mirrors peercoach.mi.summary ---- */
+  /* ---- the MI summary: Python's per-reply counts added up; levels and lines as in mi.summary ---- */
 
-  var FAIR = { rq: 1.0, pct_cr: 40.0 };
-  var GOOD = { rq: 2.0, pct_cr: 50.0 };
-
-  function level(value, key) {
-    if (value === null) return "not enough to rate";
-    if (value >= GOOD[key]) return "good";
-    if (value >= FAIR[key]) return "fair";
-    return "below fair";
-  }
-
-  function permissionBeforeAdvice(codings) {
-    var asked = false;
-    for (var i = 0; i < codings.length; i++) {
-      var c = codings[i];
-      if (c.persuade) return false;
-      if (c.permission) asked = true;
-      else if (c.behaviour === "input" && !asked) return false;
-    }
-    return true;
-  }
-
-  function count(list, test) { return list.filter(test).length; }
-
-  function summarise(codings) {
-    var q = codings.filter(function (c) { return c.behaviour === "question"; });
-    var r = codings.filter(function (c) { return c.behaviour === "reflection"; });
-    var cr = count(r, function (c) { return c.subtype === "complex"; });
-    var rq = q.length ? r.length / q.length : null;
-    var pctCr = r.length ? 100.0 * cr / r.length : null;
-    return {
-      questions: q.length, reflections: r.length, complex_reflections: cr,
-      inputs: count(codings, function (c) { return c.behaviour === "input"; }),
-      adherent: count(codings, function (c) { return c.affirmation || c.permission || c.autonomy; }),
-      non_adherent: count(codings, function (c) { return c.persuade || c.confront; }),
-      rq: rq, pct_cr: pctCr,
-      permission_before_advice: permissionBeforeAdvice(codings),
-      rq_level: rq === null && r.length ? "good" : level(rq, "rq"),
-      pct_cr_level: level(pctCr, "pct_cr")
+  function summarise(data, steps) {
+    var s = {};
+    steps.forEach(function (step) {
+      var counts = data.mi.counts[step.turn][step.option];
+      Object.keys(counts).forEach(function (k) { s[k] = (s[k] || 0) + counts[k]; });
+    });
+    Object.keys(data.mi.counts[data.turns[0].id][data.turns[0].options[0].id]).forEach(function (k) {
+      s[k] = s[k] || 0;
+    });
+    var level = function (value, key) {
+      if (value === null) return "not enough to rate";
+      if (value >= data.mi.good[key]) return "good";
+      if (value >= data.mi.fair[key]) return "fair";
+      return "below fair";
     };
+    s.rq = s.questions ? s.reflections / s.questions : null;
+    s.pct_cr = s.reflections ? 100.0 * s.complex_reflections / s.reflections : null;
+    s.rq_level = s.rq === null && s.reflections ? "good" : level(s.rq, "rq");
+    s.pct_cr_level = level(s.pct_cr, "pct_cr");
+    s.permission_before_advice = !s.persuades;
+    s.permission = !s.advice ? "not applicable" : (s.persuades ? "no" : "yes");
+    return s;
   }
 
   /* Python's f"{x:.Nf}": like toFixed, but an exact tie rounds to even. */
@@ -161,27 +191,57 @@
     return x.toFixed(digits);
   }
 
+  function plural(n, noun) { return n + " " + noun + (n === 1 ? "" : "s"); }
+  function times(n) { return n === 1 ? "time" : "times"; }
+
   function describe(s) {
-    var rq = s.rq === null ? "no questions asked" : pyFixed(s.rq, 1) + " reflections per question";
-    var cr = s.pct_cr === null ? "no reflections" : pyFixed(s.pct_cr, 0) + "% complex reflections";
+    var ratio = s.rq === null ? (s.reflections ? "reflections only, no questions" : "nothing to rate yet")
+      : pyFixed(s.rq, 1) + " reflections per question";
     var lines = [
-      "Reflections to questions: " + rq + " (" + s.rq_level + "; fair is 1:1, good is 2:1).",
-      "Complex reflections: " + cr + " (" + s.pct_cr_level + "; fair is 40%, good is 50%).",
-      "MI-adherent moves: " + s.adherent + ". Non-adherent moves: " + s.non_adherent + "."
+      "Reflections and questions: " + plural(s.reflections, "reflection") + " and " +
+        plural(s.questions, "question") + " (" + s.open_questions + " open, " + s.closed_questions +
+        " closed; permission questions counted apart), so " + ratio + " (" + s.rq_level +
+        "; fair is 1 reflection per question, good is 2).",
+      s.pct_cr === null ? "Complex reflections: no reflections, so not rated (fair is 40%, good is 50%)."
+        : "Complex reflections: " + s.complex_reflections + " of " + s.reflections + " (" +
+          pyFixed(s.pct_cr, 0) + "%; " + s.pct_cr_level + "; fair is 40%, good is 50%).",
+      "Affirming, asking permission and stressing their choice (counted apart from reflections and " +
+        "questions): " + plural(s.affirmations, "affirmation") + ", " +
+        plural(s.permissions, "permission question") + ", " + s.autonomy + " " + times(s.autonomy) +
+        " stressing their choice.",
+      !s.non_adherent ? "Advice without permission and confronting: none."
+        : "Advice without permission: " + s.persuades + ". Confronting (labeling, warning, blaming): " +
+          s.confronts + "."
     ];
-    if (s.inputs) {
-      lines.push("Asked permission before giving advice or information: " +
-                 (s.permission_before_advice ? "yes" : "no") + ".");
+    if (s.information) {
+      lines.push("Information given: " + s.information + " " + times(s.information) +
+                 " (neutral in MI, not counted against you).");
+    }
+    if (s.permission === "not applicable") {
+      lines.push("Permission before advice: not applicable (no advice was given).");
+    } else if (s.permission === "yes") {
+      lines.push("Permission before advice: yes (" + plural(s.advice, "piece") + " of advice, each " +
+                 "after asking, when they asked for it, or with a reminder that it is their choice).");
+    } else {
+      lines.push("Permission before advice: no (" + s.persuades + " of " + plural(s.advice, "piece") +
+                 " of advice came without asking first).");
+    }
+    if (s.safety_steps) {
+      lines.push("Safety steps: " + s.safety_steps + " (such as asking directly about suicide or giving " +
+                 "the crisis line). They were left out of the ratios and the permission count: safety " +
+                 "comes first, and these steps are required, not MI choices.");
     }
     return lines;
   }
 
   function transcript(call) {
-    var result = { scenario: call.data.id, state: call.state, ending: null, outcome: null,
-                   passed: false, debrief: "", notes: [],
-                   summary: summarise(call.steps.map(function (s) { return s.coding; })) };
+    var data = call.data;
+    var result = { scenario: data.id, state: call.state, ending: null, outcome: null, passed: false,
+                   debrief: "", notes: [], steps: call.steps, summary: summarise(data, call.steps),
+                   rethink: call.steps.map(function (s) { return data.rethink[s.turn][s.option]; })
+                     .filter(function (r) { return r; }) };
     if (!finished(call)) return result;
-    var verdict = judge(call.data, call.node, call.state, call.redFlags);
+    var verdict = judge(call);
     result.ending = call.node.id;
     result.outcome = call.node.outcome;
     result.debrief = call.node.debrief;
@@ -190,11 +250,16 @@
     return result;
   }
 
-  function replay(data, choices) {
-    var call = startCall(data);
-    choices.forEach(function (choice) { play(call, choice); });
+  function replay(data, inputs, seed) {
+    var call = startCall(data, seed);
+    inputs.forEach(function (move) { play(call, move.option); });
     return transcript(call);
   }
+
+  var api = { startCall: startCall, play: play, shown: shown, transcript: transcript, replay: replay,
+              describe: describe, pyFixed: pyFixed, displayOrder: displayOrder, fnv1a: fnv1a };
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  if (typeof document === "undefined") return;
 
   /* ---- view ---- */
 
@@ -205,25 +270,54 @@
     return node;
   }
 
+  function button(className, text, onClick) {
+    var b = el("button", "pc-button " + className, text);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
   function words(value) { return String(value).replace(/_/g, " "); }
+
+  function load(key) {
+    try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+
+  function save(key, value) {
+    try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
 
   function Player(root, data) {
     this.root = root;
     this.data = data;
     this.uid = "pc-rp-" + data.id;
+    this.key = STORE + data.id;
     this.build();
-    this.restart(false);
+    this.resume();
   }
 
   Player.prototype.build = function () {
-    var d = this.data, p = d.persona;
+    var d = this.data, p = d.persona, self = this;
     this.root.textContent = "";
     var intro = el("p", "pc-rp-intro");
     intro.appendChild(el("strong", null, d.title + ". "));
-    intro.appendChild(document.createTextNode(
-      d.summary + " You are talking with " + p.name + " (" + p.age + ", " + p.service + "). Goal: " + d.goal));
+    intro.appendChild(document.createTextNode(d.summary + " You are talking with " + p.name + " (" +
+      p.age + ", " + p.service + "). Goal: " + d.goal));
     this.root.appendChild(intro);
     this.meters = this.buildMeters();
+    var settings = el("div", "pc-rp-settings");
+    var label = el("label", "pc-rp-setting");
+    this.feedbackSetting = el("input");
+    this.feedbackSetting.type = "checkbox";
+    this.feedbackSetting.className = "pc-rp-feedback-setting";
+    this.feedbackSetting.checked = !!(load(STORE + "settings") || {}).feedback;
+    this.feedbackSetting.addEventListener("change", function () {
+      save(STORE + "settings", { feedback: self.feedbackSetting.checked });
+    });
+    label.appendChild(this.feedbackSetting);
+    label.appendChild(document.createTextNode(" Show feedback after every reply"));
+    settings.appendChild(label);
+    this.root.appendChild(settings);
     this.log = el("div", "pc-rp-log");
     this.log.setAttribute("role", "log");
     this.log.setAttribute("aria-live", "polite");
@@ -232,15 +326,31 @@
     this.choices = el("div", "pc-rp-choices");
     this.choices.setAttribute("role", "group");
     this.choices.setAttribute("aria-label", "Your reply");
+    this.choices.tabIndex = -1;
     this.root.appendChild(this.choices);
+    var tools = el("div", "pc-rp-tools");
+    this.hintButton = button("pc-rp-hint", "Hint", this.hint.bind(this));
+    this.undoButton = button("pc-rp-undo", "Take back my last reply", this.undo.bind(this));
+    this.restartButton = button("pc-rp-restart", "Start the call again", this.askRestart.bind(this));
+    [this.hintButton, this.undoButton, this.restartButton].forEach(function (b) { tools.appendChild(b); });
     this.debrief = el("div", "pc-rp-debrief");
     this.debrief.hidden = true;
     this.debrief.tabIndex = -1;
     this.root.appendChild(this.debrief);
-    this.restartButton = el("button", "pc-button pc-rp-restart", "Start the call again");
-    this.restartButton.type = "button";
-    this.restartButton.addEventListener("click", this.restart.bind(this, true));
-    this.root.appendChild(this.restartButton);
+    this.root.appendChild(tools);
+    this.confirmBox = el("div", "pc-rp-confirm");
+    this.confirmBox.hidden = true;
+    this.confirmBox.setAttribute("role", "group");
+    this.confirmBox.setAttribute("aria-label", "Start again?");
+    this.confirmBox.appendChild(el("p", null, "Start the call again? This call will be lost."));
+    this.confirmBox.appendChild(button("pc-rp-confirm-yes", "Yes, start again", function () {
+      self.restart(true);
+    }));
+    this.confirmBox.appendChild(button("pc-rp-confirm-no", "Keep going", function () {
+      self.confirmBox.hidden = true;
+      self.restartButton.focus();
+    }));
+    this.root.appendChild(this.confirmBox);
   };
 
   Player.prototype.buildMeters = function () {
@@ -254,7 +364,10 @@
       var meter = el("meter");
       meter.id = id; meter.min = 0; meter.max = 10;
       var value = el("span", "pc-rp-meter-value");
-      row.appendChild(label); row.appendChild(meter); row.appendChild(value);
+      var explain = el("span", "pc-rp-meter-help", m[2]);
+      explain.id = id + "-help";
+      meter.setAttribute("aria-describedby", explain.id);
+      row.appendChild(label); row.appendChild(meter); row.appendChild(value); row.appendChild(explain);
       box.appendChild(row);
       meters[m[0]] = { row: row, meter: meter, value: value };
     });
@@ -284,43 +397,124 @@
     return line;
   };
 
-  Player.prototype.restart = function (focus) {
-    this.call = startCall(this.data);
+  Player.prototype.store = function () {
+    save(this.key, { seed: this.call.seed, inputs: this.call.steps.map(function (s) {
+      return { option: s.option };
+    }) });
+  };
+
+  /* Rebuild the call from the seed and replies kept in the browser (or start a new one). */
+  Player.prototype.resume = function () {
+    var kept = load(this.key);
+    if (kept && kept.seed && Array.isArray(kept.inputs)) {
+      try {
+        this.replayInputs(kept.seed, kept.inputs.slice(0, this.data.max_steps));
+        return;
+      } catch (e) { /* the scenario changed: start again */ }
+    }
+    this.restart(false);
+  };
+
+  Player.prototype.replayInputs = function (seed, inputs) {
+    var call = startCall(this.data, seed);
+    inputs.forEach(function (move) { play(call, move.option); });
+    this.call = call;
+    this.redraw();
+  };
+
+  Player.prototype.redraw = function () {
+    var self = this;
     this.log.textContent = "";
     this.debrief.hidden = true;
     this.debrief.textContent = "";
-    this.showTurn(focus);
+    this.confirmBox.hidden = true;
+    this.call.steps.forEach(function (step) {
+      self.say(self.data.persona.name, step.participant, "pc-rp-participant");
+      self.showReply(step);
+    });
+    if (finished(this.call)) this.showEnding(false);
+    else this.showTurn(false);
+  };
+
+  Player.prototype.askRestart = function () {
+    if (!this.call.steps.length) return this.restart(true);
+    this.confirmBox.hidden = false;
+    this.confirmBox.querySelector(".pc-rp-confirm-no").focus();
+  };
+
+  Player.prototype.restart = function (focus) {
+    this.call = startCall(this.data, newSeed());
+    this.store();
+    this.redraw();
+    if (focus) this.choices.focus();
+  };
+
+  Player.prototype.undo = function () {
+    if (!this.call.steps.length) return;
+    var inputs = this.call.steps.slice(0, -1).map(function (s) { return { option: s.option }; });
+    this.replayInputs(this.call.seed, inputs);
+    this.store();
+    this.choices.focus();
   };
 
   Player.prototype.showTurn = function (focus) {
+    var self = this, turnId = this.call.node.id;
     this.showState();
     this.say(this.data.persona.name, this.call.node.say, "pc-rp-participant");
     this.choices.textContent = "";
-    this.call.node.options.forEach(function (option, index) {
-      var button = el("button", "pc-rp-choice", option.say);
-      button.type = "button";
-      button.dataset.choice = String(index);
-      button.addEventListener("click", this.choose.bind(this, index));
-      this.choices.appendChild(button);
-    }, this);
+    this.choices.dataset.turn = turnId;
+    shown(this.call).forEach(function (option) {
+      var b = el("button", "pc-rp-choice");
+      b.type = "button";
+      b.dataset.option = option.id;
+      b.dataset.code = option.code;
+      b.appendChild(el("span", "pc-rp-choice-text", option.say));
+      b.addEventListener("click", function () { self.choose(turnId, option.id); });
+      self.choices.appendChild(b);
+    });
     this.choices.hidden = false;
-    if (focus) this.choices.firstChild.focus();
+    this.hintButton.hidden = false;
+    this.hintButton.disabled = false;
+    this.undoButton.hidden = !this.call.steps.length;
+    if (focus) this.choices.focus();
   };
 
-  Player.prototype.choose = function (index) {
-    var step = play(this.call, index);
-    this.say("You", step.coach + " (" + words(step.code) + ")", "pc-rp-coach");
-    this.say("Feedback", step.feedback, "pc-rp-feedback");
-    if (finished(this.call)) this.showEnding();
+  /* A hint on request: what kind of move each reply is, in MI terms. */
+  Player.prototype.hint = function () {
+    this.choices.querySelectorAll(".pc-rp-choice").forEach(function (b) {
+      if (!b.querySelector(".pc-rp-choice-code")) {
+        b.appendChild(el("span", "pc-rp-choice-code", " (" + words(b.dataset.code) + ")"));
+      }
+    });
+    this.hintButton.disabled = true;
+  };
+
+  Player.prototype.showReply = function (step) {
+    this.say("You", step.coach, "pc-rp-coach");
+    if (this.feedbackSetting.checked) {
+      this.say("Feedback", step.feedback + " (" + words(step.code) + ")", "pc-rp-feedback");
+    }
+  };
+
+  /* One choice per turn: a second click or Enter on the same turn does nothing. */
+  Player.prototype.choose = function (turnId, optionId) {
+    if (finished(this.call) || this.call.node.id !== turnId) return;
+    var step = play(this.call, optionId);
+    this.store();
+    this.showReply(step);
+    if (finished(this.call)) this.showEnding(true);
     else this.showTurn(true);
   };
 
-  Player.prototype.showEnding = function () {
+  Player.prototype.showEnding = function (focus) {
     var ending = this.call.node, result = transcript(this.call), box = this.debrief;
     this.showState();
     if (ending.say) this.say(this.data.persona.name, ending.say, "pc-rp-participant");
     this.choices.textContent = "";
     this.choices.hidden = true;
+    this.hintButton.hidden = true;
+    this.undoButton.hidden = false;
+    box.textContent = "";
     box.dataset.ending = result.ending;
     box.dataset.outcome = result.outcome;
     box.dataset.passed = String(result.passed);
@@ -330,8 +524,9 @@
     box.appendChild(el("p", "pc-rp-debrief-text", result.debrief));
     this.list(result.notes, "pc-rp-notes", "What to work on");
     this.list(describe(result.summary), "pc-rp-summary", "Your MI summary");
+    this.review(result);
     box.hidden = false;
-    box.focus();
+    if (focus) box.focus();
   };
 
   Player.prototype.list = function (lines, className, title) {
@@ -342,25 +537,58 @@
     this.debrief.appendChild(list);
   };
 
+  /* The review: every line with its code and why, then the turns to rethink with a better line. */
+  Player.prototype.review = function (result) {
+    var name = this.data.persona.name, box = this.debrief;
+    box.appendChild(el("p", "pc-rp-list-title", "Review of the call"));
+    var list = el("ol", "pc-rp-review");
+    result.steps.forEach(function (step) {
+      var item = el("li");
+      item.appendChild(el("p", null, name + ": " + step.participant));
+      item.appendChild(el("p", null, "You (" + words(step.code) + "): " + step.coach));
+      item.appendChild(el("p", "pc-rp-review-why", step.feedback));
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    if (!result.rethink.length) return;
+    box.appendChild(el("p", "pc-rp-list-title", "Turns to rethink"));
+    var again = el("ul", "pc-rp-rethink");
+    result.rethink.forEach(function (r) {
+      var item = el("li");
+      item.appendChild(el("p", null, "You said: " + r.said + " (" + r.did + ")"));
+      r.why.forEach(function (why) { item.appendChild(el("p", "pc-rp-review-why", why)); });
+      if (r.better) item.appendChild(el("p", "pc-rp-better", "A better line: " + r.better));
+      again.appendChild(item);
+    });
+    box.appendChild(again);
+  };
+
   /* A button that shows or hides the numbered text version under the player. */
   function addTextSwitch(container) {
     var text = container.querySelector(".pc-roleplay-text");
-    var button = el("button", "pc-button pc-rp-textswitch", "Show all paths as text");
-    button.type = "button";
-    button.setAttribute("aria-expanded", "false");
+    var b = el("button", "pc-button pc-rp-textswitch", "Show all paths as text");
+    b.type = "button";
+    b.setAttribute("aria-expanded", "false");
     text.id = text.id || container.dataset.scenario + "-text-version";
-    button.setAttribute("aria-controls", text.id);
-    button.addEventListener("click", function () {
+    b.setAttribute("aria-controls", text.id);
+    b.addEventListener("click", function () {
       var open = container.classList.toggle("pc-show-text");
-      button.setAttribute("aria-expanded", String(open));
-      button.textContent = open ? "Hide the text version" : "Show all paths as text";
+      b.setAttribute("aria-expanded", String(open));
+      b.textContent = open ? "Hide the text version" : "Show all paths as text";
     });
-    container.insertBefore(button, text);
+    container.insertBefore(b, text);
+  }
+
+  function dataOf(container) {
+    var inline = container.querySelector(".pc-roleplay-data:not([src])");
+    if (inline) return JSON.parse(inline.textContent);
+    return (window.peercoachScenarios || {})[container.dataset.scenario];
   }
 
   function init() {
-    document.querySelectorAll(".pc-roleplay").forEach(function (container) {
-      var data = JSON.parse(container.querySelector(".pc-roleplay-data").textContent);
+    document.querySelectorAll(".pc-roleplay:not(.pc-js)").forEach(function (container) {
+      var data = dataOf(container);
+      if (!data) return;
       var root = container.querySelector(".pc-roleplay-player");
       root.hidden = false;
       container.classList.add("pc-js");
@@ -369,10 +597,12 @@
     });
   }
 
-  window.peercoachRoleplay = { startCall: startCall, play: play, transcript: transcript,
-                               replay: replay, summarise: summarise, describe: describe,
-                               pyFixed: pyFixed };
+  window.peercoachRoleplay = api;
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  /* The scenario data arrive in deferred scripts after this one: start once the page is parsed. */
+  if (document.readyState === "complete") init();
+  else {
+    document.addEventListener("DOMContentLoaded", init);
+    window.addEventListener("load", init);
+  }
 })();

@@ -1,0 +1,145 @@
+"""Page weight and time to first text of the built book on a slow line, per page type.
+
+Serves a built site with Python's ``http.server`` (which does not compress), opens each page in
+Debian's Chromium with an empty cache on an emulated line (Chrome DevTools Protocol
+``Network.emulateNetworkConditions``: 400 kbit/s down and up, 400 ms round trips by default) and
+prints, per page: the bytes a first visit loads (raw, and as they would travel gzip-compressed),
+the bytes that block the first paint (the page and its stylesheets), and the time to first text
+(the browser's first contentful paint). Prints the figures; asserts nothing.
+
+    .venv/bin/python benchmarks/page_benchmark.py [--site _build/html] [--kbit 400] [--rtt 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PAGE_TYPES = {
+    "home": "book/intro",
+    "module with role-plays": "book/modules/07-not-setting-goals",
+    "module, short": "book/modules/12-self-care",
+    "card": "book/cards/safety",
+    "glossary": "book/glossary",
+    "staff reference": "book/staff/scenario-format",
+    "search": "search",
+}
+FIRST_TEXT = """() => new Promise(done => {
+  const found = () => performance.getEntriesByName('first-contentful-paint')[0];
+  if (found()) return done(found().startTime);
+  new PerformanceObserver(() => found() && done(found().startTime))
+    .observe({type: 'paint', buffered: true});
+})"""
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    """A static file handler that does not log requests."""
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+    """Serve ``folder`` on a free local port; return the server and its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def local_file(site: Path, url: str) -> Path | None:
+    """The file in ``site`` that a local URL names, if any."""
+    path = site / unquote(urlsplit(url).path).lstrip("/")
+    return path if path.is_file() else None
+
+
+def weights(site: Path, urls: list[str], blocking: set[str]) -> dict:
+    """Raw and gzip bytes of the loaded files, and of those that block the first paint."""
+    raw = packed = first = 0
+    for url in dict.fromkeys(urls):
+        path = local_file(site, url)
+        if path is None:
+            continue
+        data = path.read_bytes()
+        raw += len(data)
+        packed += len(gzip.compress(data, 6))
+        if url in blocking:
+            first += len(data)
+    return {"raw": raw, "gzip": packed, "blocking": first}
+
+
+def measure(browser, site: Path, url: str, kbit: int, rtt: int) -> dict:
+    """Open one page on the emulated line; its weights and time to first text (ms)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    rate = kbit * 1000 / 8
+    conditions = {"offline": False, "latency": rtt}
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {**conditions, "downloadThroughput": rate, "uploadThroughput": rate},
+    )
+    urls: list[str] = []
+    blocking: set[str] = {url}
+    page.on("request", lambda request: urls.append(request.url))
+    page.goto(url, wait_until="commit", timeout=120_000)
+    first_text = page.evaluate(FIRST_TEXT)
+    blocking |= set(
+        page.evaluate(
+            "() => [...document.querySelectorAll('link[rel=stylesheet]')]"
+            ".filter(l => !l.media || matchMedia(l.media).matches).map(l => l.href)"
+        )
+    )
+    page.wait_for_load_state("load", timeout=300_000)
+    result = {"first_text": first_text, **weights(site, urls, blocking), "requests": len(urls)}
+    context.close()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the table of page weights and first-text times."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=REPO / "_build" / "html")
+    parser.add_argument("--kbit", type=int, default=400, help="line speed, kbit/s")
+    parser.add_argument("--rtt", type=int, default=400, help="round trip, ms")
+    args = parser.parse_args(argv)
+    if not (args.site / "index.html").is_file():
+        print(f"{args.site}: no built book here (index.html missing); build it first")
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve(args.site)
+    print(f"site {args.site}, {args.kbit} kbit/s, {args.rtt} ms round trips, no compression")
+    print(
+        f"{'page type':<24} {'page':<36} {'raw KB':>7} {'gzip KB':>7} {'block KB':>8} "
+        f"{'req':>4} {'first text s':>12}"
+    )
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for kind, docname in PAGE_TYPES.items():
+                if not (args.site / f"{docname}.html").is_file():
+                    continue
+                got = measure(browser, args.site, f"{base}{docname}.html", args.kbit, args.rtt)
+                print(
+                    f"{kind:<24} {docname:<36} {got['raw'] / 1000:>7.0f} "
+                    f"{got['gzip'] / 1000:>7.0f} {got['blocking'] / 1000:>8.0f} "
+                    f"{got['requests']:>4} {got['first_text'] / 1000:>12.2f}"
+                )
+            browser.close()
+    finally:
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

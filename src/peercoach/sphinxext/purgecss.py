@@ -1,0 +1,252 @@
+"""Unused CSS removed from the built site, so that pages paint fast on a slow line.
+
+The theme's stylesheet (Bootstrap plus pydata-sphinx-theme, 397 kB) blocks the first paint of
+every page. After the HTML build, :func:`purge_site` collects the class names and ids that the
+site can use - those in every built page, and every name that the site's scripts spell out (so
+classes that scripts add, such as Bootstrap's ``show``, are kept) - and rewrites each stylesheet
+without the style rules whose selectors need a class or id that nothing uses. Everything else is
+kept as written: at-rules (``@font-face``, ``@keyframes``), custom properties, element and
+attribute selectors. It runs offline with tinycss2 (installed with Sphinx's theme stack).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tinycss2
+
+CLASS_ATTR = re.compile(r'\bclass\s*=\s*(?:"([^"]*)"|\'([^\']*)\')', re.IGNORECASE)
+ID_ATTR = re.compile(r'\bid\s*=\s*(?:"([^"]*)"|\'([^\']*)\')', re.IGNORECASE)
+TAG = re.compile(r"<([a-zA-Z][\w-]*)")
+VAR_USE = re.compile(r"var\(\s*(--[\w-]+)")
+COMBINATORS = {">", "+", "~"}
+SCRIPT_STRING = re.compile(r"""(["'`])((?:(?!\1)[^\\\n]|\\.){1,200}?)\1""")
+NAME = re.compile(r"-?[_a-zA-Z][\w-]*")
+PREFIX = re.compile(r"([_a-zA-Z][\w-]*-)\$\{")
+NESTED = {"media", "supports", "layer", "container", "document"}
+SCRIPT_SRC = re.compile(r'<script[^>]*\bsrc="([^"?#]+)', re.IGNORECASE)
+#: Bootstrap's bundle holds every component; the site uses its tooltips, dropdowns and collapse
+#: only, so the classes those add at run time are named here instead of scanning the bundle.
+BOOTSTRAP_SCRIPT = "bootstrap.js"
+BOOTSTRAP_RUNTIME = {
+    "show",
+    "showing",
+    "hiding",
+    "fade",
+    "collapse",
+    "collapsing",
+    "collapse-horizontal",
+    "dropdown",
+    "dropdown-menu",
+    "dropdown-item",
+    "dropend",
+    "dropstart",
+    "dropup",
+    "tooltip",
+    "tooltip-inner",
+    "tooltip-arrow",
+    "bs-tooltip-auto",
+    "active",
+    "disabled",
+}
+BOOTSTRAP_PREFIXES = {"bs-tooltip-", "dropdown-menu-"}
+
+
+@dataclass
+class Used:
+    """The class names and ids a site can use, and class-name prefixes scripts build on."""
+
+    names: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)
+    variables: set[str] = field(default_factory=set)
+
+    def add_html(self, html: str) -> None:
+        """Add the classes, ids, element names and custom properties of one page."""
+        for pattern in (CLASS_ATTR, ID_ATTR):
+            for match in pattern.finditer(html):
+                self.names.update((match[1] or match[2] or "").split())
+        self.tags.update(tag.lower() for tag in TAG.findall(html))
+        self.variables.update(VAR_USE.findall(html))
+
+    def add_script(self, script: str) -> None:
+        """Add every name a script spells out in a string, and the prefixes it builds on."""
+        for match in SCRIPT_STRING.finditer(script):
+            found = NAME.findall(match[2])
+            self.names.update(found)
+            self.tags.update(name.lower() for name in found)
+        self.prefixes.update(PREFIX.findall(script))
+        self.variables.update(re.findall(r"--[a-zA-Z][\w-]*", script))
+
+    def has(self, name: str) -> bool:
+        """Whether a class name or id can be used."""
+        return name in self.names or any(name.startswith(p) for p in self.prefixes)
+
+    def can_match(self, selector) -> bool:
+        """Whether a selector needs only names and elements that the site uses."""
+        names, tags = selector_needs(selector)
+        return all(map(self.has, names)) and all(tag in self.tags for tag in tags)
+
+
+def selector_needs(tokens) -> tuple[list[str], list[str]]:
+    """The class names and ids, and the element names, that a selector needs.
+
+    Names inside functional pseudo-classes (``:not(.x)``, ``:is(...)``) are not counted.
+    """
+    names, tags = [], []
+    previous = None
+    for token in tokens:
+        if token.type == "hash" and token.is_identifier:
+            names.append(token.value)
+        elif token.type == "ident":
+            if previous is not None and previous.type == "literal" and previous.value == ".":
+                names.append(token.value)
+            elif previous is None or (previous.type == "literal" and previous.value in COMBINATORS):
+                tags.append(token.lower_value)
+        previous = None if token.type in ("whitespace", "comment") else token
+    return names, tags
+
+
+def split_selectors(prelude) -> list[list]:
+    """A selector list split at its top-level commas."""
+    groups: list[list] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    return groups
+
+
+def keep_selectors(prelude, used: Used) -> list[list] | None:
+    """The selectors of a rule that can match something, or ``None`` when none can."""
+    kept = [group for group in split_selectors(prelude) if used.can_match(group)]
+    return kept or None
+
+
+def declarations(content, variables: set[str] | None) -> str:
+    """A rule's declarations as CSS, without custom properties outside ``variables``."""
+    if variables is None:
+        return tinycss2.serialize(content)
+    kept = []
+    for item in tinycss2.parse_blocks_contents(content):
+        if item.type == "declaration" and item.name.startswith("--"):
+            if item.name not in variables:
+                continue
+        if item.type in ("declaration", "qualified-rule", "at-rule"):
+            kept.append(item.serialize())
+    return ";".join(kept)
+
+
+def purge_rules(rules, used: Used, variables: set[str] | None = None) -> str:
+    """The CSS text of ``rules`` without the style rules that cannot match.
+
+    With ``variables``, custom property declarations outside it are dropped too.
+    """
+    out = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            kept = keep_selectors(rule.prelude, used)
+            if kept is None:
+                continue
+            body = declarations(rule.content, variables)
+            if not body.strip():
+                continue
+            selectors = ",".join(tinycss2.serialize(g).strip() for g in kept)
+            out.append(selectors + "{" + body + "}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword in NESTED and rule.content:
+            inner = purge_rules(tinycss2.parse_rule_list(rule.content), used, variables)
+            if inner.strip():
+                head = "@" + rule.at_keyword + tinycss2.serialize(rule.prelude)
+                out.append(head + "{" + inner + "}")
+        elif rule.type in ("at-rule", "qualified-rule"):
+            out.append(rule.serialize())
+    return "".join(out)
+
+
+def purge_css(css: str, used: Used, variables: set[str] | None = None) -> str:
+    """A stylesheet without the style rules whose selectors need unused classes or ids."""
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return purge_rules(rules, used, variables)
+
+
+def purge_sheets(sheets: dict[str, str], used: Used) -> dict[str, str]:
+    """Purge several stylesheets together: rules first, then custom properties nothing reads.
+
+    A custom property is kept while any kept stylesheet, page or script reads it with
+    ``var(--name)``; dropping one can leave others unread, so this repeats until nothing changes.
+    """
+    purged = {name: purge_css(css, used) for name, css in sheets.items()}
+    for _ in range(8):
+        read = set(used.variables)
+        for css in purged.values():
+            read.update(VAR_USE.findall(css))
+        again = {name: purge_css(css, used, read) for name, css in purged.items()}
+        if again == purged:
+            break
+        purged = again
+    return purged
+
+
+def used_in_site(html_dir: Path) -> Used:
+    """The names used by the site's pages and by the scripts they load (Bootstrap's by list)."""
+    used = Used(set(BOOTSTRAP_RUNTIME), set(BOOTSTRAP_PREFIXES))
+    scripts: set[Path] = set()
+    for page in html_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8", errors="replace")
+        used.add_html(html)
+        for src in SCRIPT_SRC.findall(html):
+            scripts.add((page.parent / src).resolve())
+    for script in sorted(scripts):
+        if script.is_file() and script.name != BOOTSTRAP_SCRIPT:
+            used.add_script(script.read_text(encoding="utf-8", errors="replace"))
+    return used
+
+
+IMPORT = re.compile(r"""@import\s+(?:url\()?["']?([^"')\s]+)["']?\)?\s*;""")
+RELATIVE_URL = re.compile(r"""url\(\s*(["']?)(?![a-z]+:|/|#)([^"')]+)\1\s*\)""")
+
+
+def inline_imports(sheet: Path, root: Path) -> bool:
+    """Put the stylesheets that ``sheet`` imports (inside ``root``) into it: one request less.
+
+    ``@import`` costs a round trip after the importing sheet arrives; on a slow line that is
+    most of a second before the first paint. URLs inside the imported sheet are rewritten to
+    stay right from the new place. Returns whether anything was inlined.
+    """
+    css = sheet.read_text(encoding="utf-8")
+
+    def inlined(match: re.Match) -> str:
+        target = (sheet.parent / match[1]).resolve()
+        if not target.is_file() or root.resolve() not in target.parents:
+            return match[0]
+        prefix = Path(match[1]).parent.as_posix()
+        text = target.read_text(encoding="utf-8")
+        if prefix in ("", "."):
+            return text
+        return RELATIVE_URL.sub(lambda m: f"url({m[1]}{prefix}/{m[2]}{m[1]})", text)
+
+    new = IMPORT.sub(inlined, css)
+    if new != css:
+        sheet.write_text(new, encoding="utf-8")
+    return new != css
+
+
+def purge_site(html_dir: Path, keep: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
+    """Purge every stylesheet in ``_static`` (except those named in ``keep``).
+
+    Returns, per stylesheet (path inside ``_static``), its size before and after.
+    """
+    used = used_in_site(html_dir)
+    static = html_dir / "_static"
+    for sheet in sorted(static.rglob("*.css")):
+        inline_imports(sheet, static)
+    files = {p.relative_to(static).as_posix(): p for p in sorted(static.rglob("*.css"))}
+    sheets = {n: p.read_text(encoding="utf-8") for n, p in files.items() if n not in keep}
+    sizes = {}
+    for name, after in purge_sheets(sheets, used).items():
+        files[name].write_text(after, encoding="utf-8")
+        sizes[name] = (len(sheets[name].encode()), len(after.encode()))
+    return sizes

@@ -1,0 +1,158 @@
+"""Pages that reach people on a slow line, on paper, from disk and on a small screen.
+
+Cards print on one page (Chromium's own PDF export, pages counted with pypdf); the search finds
+crisis numbers and lists each page once, with excerpts even from ``file://``; the first visit
+logs no console error and has a favicon; no page scrolls sideways at 320 px; and the first text
+of a card shows within 3 s on an emulated 400 kbit/s line with 400 ms round trips, from a
+server that does not compress (``http.server``). ``benchmarks/page_benchmark.py`` prints the
+figures for every page type.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from peercoach.sphinxext.purgecss import Used, purge_css
+from peercoach.sphinxext.search import patch_searchtools
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CARDS = sorted(p.stem for p in (ROOT / "book" / "cards").glob("*.md"))
+PAPER = ["Letter", "A4"]
+SLOW_LINE = {"offline": False, "latency": 400, "downloadThroughput": 50_000}
+FIRST_TEXT = """() => new Promise(done => {
+  const found = () => performance.getEntriesByName('first-contentful-paint')[0];
+  if (found()) return done(found().startTime);
+  new PerformanceObserver(() => found() && done(found().startTime))
+    .observe({type: 'paint', buffered: true});
+})"""
+
+
+def test_purge_keeps_what_pages_and_scripts_use():
+    """A rule stays when its classes are in a page or spelled in a script, and goes otherwise."""
+    used = Used()
+    used.add_html('<div class="card kept" id="main"><p>x</p></div>')
+    used.add_script('el.classList.add("show"); x = `bs-tip-${where}`;')
+    css = (
+        ".card{a:1}.gone{b:2}.card .gone,.kept{c:3}#main p{d:4}#other{e:5}.show{f:6}"
+        ".bs-tip-top{g:7}@media print{.gone{h:8}.card{i:9}}:root{--used:1;--unused:2}"
+        "p{color:var(--used)}table.card{j:10}.x:not(.gone){k:11}"
+    )
+    out = purge_css(css, used, variables={"--used"})
+    assert out == (
+        ".card{a:1}.kept{c:3}#main p{d:4}.show{f:6}.bs-tip-top{g:7}"
+        "@media print{.card{i:9}}:root{--used:1}p{color:var(--used)}"
+    )
+
+
+def test_search_patches_apply_to_sphinx_searchtools():
+    """The installed Sphinx's search script takes both patches (numbers, one entry per page)."""
+    import sphinx
+
+    script = Path(sphinx.__file__).parent / "themes" / "basic" / "static" / "searchtools.js"
+    patched, missing = patch_searchtools(script.read_text())
+    assert missing == [] and "queryTerm.match(/^\\d+$/)" not in patched
+
+
+@pytest.mark.parametrize("paper", PAPER)
+@pytest.mark.parametrize("card", CARDS)
+def test_card_prints_on_one_page(browser, base_url, card, paper):
+    """Each quick-reference card prints on one page, without the printed Contents list."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + f"book/cards/{card}.html")
+    page.emulate_media(media="print")
+    assert page.locator("#jb-print-toc").is_hidden()
+    pdf = page.pdf(format=paper, print_background=True)
+    context.close()
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def search(page, base_url: str, query: str) -> list[str]:
+    """The result links of a search on the search page."""
+    page.goto(base_url + f"search.html?q={query}")
+    page.locator("#search-results .search-summary, #search-results p").first.wait_for()
+    page.wait_for_function("() => !document.querySelector('#search-results .search-loading')")
+    page.wait_for_timeout(300)
+    return page.locator("#search-results li > a").evaluate_all("l => l.map(a => a.href)")
+
+
+@pytest.mark.parametrize("number", ["988", "911", "838255"])
+def test_search_finds_crisis_numbers(page, base_url, number):
+    """Number-only terms are found (Sphinx's search dropped them)."""
+    found = search(page, base_url, number)
+    assert any("cards/safety" in url for url in found), found
+
+
+def test_search_lists_each_page_once(page, base_url):
+    """A word that is a glossary term lists the glossary page once."""
+    found = [url.split("#")[0] for url in search(page, base_url, "reflection")]
+    assert found and len(found) == len(set(found)), found
+
+
+def test_search_excerpts_work_from_disk(browser, site):
+    """Opened from ``file://``, search results still show an excerpt of each page."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((site / "search.html").as_uri() + "?q=naloxone")
+    summary = page.locator("#search-results p.context").first
+    summary.wait_for(timeout=20_000)
+    assert "naloxone" in summary.inner_text().lower()
+    context.close()
+
+
+@pytest.mark.parametrize("page_name", ["book/intro", "book/cards/safety", "search"])
+def test_first_visit_logs_no_console_error(browser, base_url, page_name):
+    """A first visit (nothing stored) logs no console error, and the page names a favicon."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base_url + page_name + ".html")
+    page.wait_for_load_state("networkidle")
+    icon = page.locator("link[rel~=icon]").first.get_attribute("href")
+    assert page.request.get(page.url.rsplit("/", 1)[0] + "/" + icon).ok
+    context.close()
+    assert errors == []
+
+
+NARROW_PAGES = [
+    "book/intro",
+    "book/modules/07-not-setting-goals",
+    "book/cards/safety",
+    "book/glossary",
+    "book/staff/scenario-format",
+    "search",
+]
+
+
+@pytest.mark.parametrize("page_name", NARROW_PAGES)
+def test_no_sideways_scroll_at_320px(browser, base_url, page_name):
+    """At 320 px wide (400% zoom) no page scrolls sideways."""
+    context = browser.new_context(viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    page.goto(base_url + page_name + ".html")
+    width = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    context.close()
+    assert width <= 0
+
+
+def test_card_shows_text_within_3s_on_a_slow_line(browser, base_url):
+    """On 400 kbit/s with 400 ms round trips, uncompressed, a card's first text is within 3 s."""
+    context = browser.new_context()
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {**SLOW_LINE, "uploadThroughput": 50_000})
+    page.goto(base_url + "book/cards/safety.html", wait_until="commit", timeout=60_000)
+    first_text = page.evaluate(FIRST_TEXT)
+    context.close()
+    assert first_text < 3000, f"first text after {first_text:.0f} ms"
