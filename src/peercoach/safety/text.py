@@ -18,6 +18,7 @@ _QUOTES = str.maketrans(
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _FILLER = re.compile(r"(?<![\w'-])(?:u+m+|u+h+|e+r+m+|h+m+)(?![\w'-]),?", re.IGNORECASE)
+_RESTART = re.compile(r"\b(\w+(?:\s+\w+)?),?\s+(?=\1\b)", re.IGNORECASE)
 _CLAUSE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)|[.!?;]+")
 _BUT = re.compile(r",?\s+(?:but|though|although|however)\b,?", re.IGNORECASE)
 
@@ -27,11 +28,14 @@ def _blank(match: re.Match[str]) -> str:
 
 
 def clean(text: str) -> str:
-    """Return ``text`` cut to MAX_CHARS with quotes straightened and noise blanked, same length."""
+    """Return ``text`` cut to MAX_CHARS with quotes straightened and noise blanked, same length.
+
+    Noise is markup, control characters, hesitations ("um", "uh") and restarts ("the, the").
+    """
     text = text[:MAX_CHARS].translate(_QUOTES)
     text = _CONTROL.sub(" ", text)
     text = _TAG.sub(_blank, text)
-    return _FILLER.sub(_blank, text)
+    return _RESTART.sub(_blank, _FILLER.sub(_blank, text))
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
