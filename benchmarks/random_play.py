@@ -27,6 +27,8 @@ def by_position(scenario, pick) -> float:
         call = Conversation(scenario, seed)
         while not call.finished:
             shown = call.shown()
+            if not shown:
+                break
             call.choose(shown[pick(len(shown))].id)
         passed += call.transcript().passed
     return passed / len(SEEDS)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "peercoach"
-CORE = ["scenario", "engine", "mi"]
+CORE = ["scenario", "engine", "mi", "records", "shuffle", "routing", "safety", "answers"]
 FRONT_ENDS = ["widgets", "sphinxext", "grading", "report", "exercise", "cli"]
 FORBIDDEN_IN_CORE = {"ipywidgets", "sphinx", "docutils", "nbgrader", "nbformat", "nbconvert"}
 

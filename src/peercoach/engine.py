@@ -54,8 +54,8 @@ CODINGS: dict[Code, dict] = {
     Code.asking_permission: {"behaviour": "question", "subtype": "closed", "permission": True},
     Code.emphasising_autonomy: {"behaviour": "other", "autonomy": True},
     Code.giving_information: {"behaviour": "input"},
-    Code.advice_with_permission: {"behaviour": "input"},
-    Code.advice_without_permission: {"behaviour": "input", "persuade": True},
+    Code.advice_with_permission: {"behaviour": "input", "advice": True},
+    Code.advice_without_permission: {"behaviour": "input", "advice": True, "persuade": True},
     Code.confronting: {"behaviour": "other", "confront": True},
     Code.self_disclosure: {"behaviour": "other", "self_disclosure": True},
     Code.structuring: {"behaviour": "other"},
@@ -350,9 +350,10 @@ class Conversation:
         return self.node if self.finished else None
 
     def shown(self, turn: Turn | None = None) -> list[Option]:
-        """The current turn's replies in the order this attempt shows them."""
+        """The current turn's replies in the order this attempt shows them (none at a turn that
+        takes the coach's own words)."""
         turn = turn or self.turn
-        if turn is None:
+        if turn is None or turn.own_words:
             return []
         return [turn.options[i] for i in display_order(self.seed, turn.id, len(turn.options))]
 
@@ -428,6 +429,8 @@ class Conversation:
             if reading.unclear:
                 raise InputError(f"the words {move['text'][:60]!r} were not understood here")
             return reading.option, reading.coding, reading.safety, move["text"]
+        if turn.own_words:
+            raise InputError(f"turn `{turn.id}` takes the coach's own words, not a chosen reply")
         option = self._option(turn, move)
         return option, coding_for(option.code, option.say), option_safety(turn, option), option.say
 
@@ -646,8 +649,10 @@ def explore(scenario: Scenario | str, limit: int = 5000) -> Exploration:
         key = (conversation.node.id, tuple(sorted(conversation.state.items())))
         if key in seen:
             continue
-        for option in reversed(conversation.turn.options):
-            stack.append(([*inputs, {"option": option.id}], seen | {key}))
+        turn = conversation.turn
+        for option in reversed(turn.options):
+            move = {"text": option.say} if turn.own_words else {"option": option.id}
+            stack.append(([*inputs, move], seen | {key}))
     return Exploration(found, complete=True)
 
 
@@ -655,7 +660,8 @@ def pass_probability(scenario: Scenario | str) -> float:
     """The chance that a coach who picks every reply at random passes the call.
 
     Computed exactly over the scenario graph (each option of a turn equally likely), with the
-    same state, safety, red-flag and step-limit rules as :class:`Conversation`.
+    same state, safety, red-flag and step-limit rules as :class:`Conversation`. Turns that take
+    the coach's own words count as if their options were a menu, so this is an upper bound there.
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     memo: dict = {}

@@ -225,6 +225,11 @@ class Turn(Model):
         description="What the participant says when the coach's own words are not understood "
         "(default: `Sorry, what do you mean?`).",
     )
+    own_words: bool = Field(
+        default=False,
+        description="Set to `true` when the coach must answer in their own words here: players "
+        "show no menu, and the options only say what the words can mean.",
+    )
     options: list[Option] = Field(default_factory=list, description="The coach's responses.")
 
     def unclear_reply(self) -> str:

@@ -54,6 +54,8 @@ def play_command(args) -> int:
         shown = conversation.shown()
         for number, option in enumerate(shown, start=1):
             print(f"  {number}. {option.say}")
+        if not shown:
+            print("  (answer in your own words)")
         answer = _ask("Your reply (a number, or your own words; empty to stop): ")
         if not answer:
             print("Call stopped.")

@@ -275,9 +275,15 @@ class RolePlay(w.VBox):
             label.value = "not rated yet" if value is None else f"{value} out of 10"
         turn = self.conversation.turn
         live = turn is not None
-        for control in (self.choices, self.reply, self.free, self.check):
-            control.disabled = not live
-            control.layout.display = None if live else "none"
+        menu = live and not turn.own_words
+        for control, shown in (
+            (self.choices, menu),
+            (self.reply, menu),
+            (self.free, live),
+            (self.check, live),
+        ):
+            control.disabled = not shown
+            control.layout.display = None if shown else "none"
         for button in (self.yes, self.no):
             button.layout.display = None if self.confirming else "none"
         self.restart.disabled = self.confirming
