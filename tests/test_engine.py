@@ -15,6 +15,7 @@ from peercoach.engine import (
     Conversation,
     InputError,
     compile_scenario,
+    explore,
     holds,
     pass_probability,
     replay,
@@ -237,3 +238,19 @@ def test_compiled_scenario_is_plain_data(practice):
     assert by_id["call-911"]["safety"]["escalations"] == ["911"]
     assert by_id["ice-it"]["safety"]["advice"]
     assert data["plan_confidence"] == 7
+
+
+def test_a_turn_that_takes_own_words_has_no_menu(practice):
+    """At an own-words turn no reply is shown, a chosen reply is refused, and words count."""
+    path = practice / "practice-call.yaml"
+    path.write_text(
+        path.read_text().replace(
+            '    say: "Long drive', '    own_words: true\n    say: "Long drive', 1
+        )
+    )
+    call = Conversation("practice-call")
+    assert call.turn.own_words and call.shown() == []
+    with pytest.raises(InputError, match="takes the coach's own words"):
+        call.choose("reflect-drive")
+    assert call.say("Sounds like the drive was hard on your back.").option == "reflect-drive"
+    assert explore(load_scenario("practice-call")).complete
