@@ -317,6 +317,7 @@ def _expand(pattern: str, vocabulary: dict[str, str]) -> tuple[str, str]:
 
     expanded = _NAME.sub(put, pattern.strip())
     expanded = _APOSTROPHE.sub(r"'?\1", expanded.replace("n't", "n'?t"))
+    expanded = re.sub(r"(?<!\\) +\?(?![?+])", r"\\s*", expanded)
     return re.sub(r"(?<!\\) +", r"\\s+", expanded), missing
 
 
