@@ -652,7 +652,7 @@ def title_problems(path: Path, root: Path) -> list[str]:
 
 
 def section_problems(path: Path, root: Path) -> list[str]:
-    """Overview and objectives come first; key points, quiz, practise, exercise, references last;
+    """Overview and objectives come first; key points, quiz, practice, exercise, references last;
     at least one content section in between."""
     page = load_page(path)
     name = rel(path, root)
