@@ -10,6 +10,8 @@ measured without tuning on it. See ``benchmarks/safety/LABELLING.md``.
 from __future__ import annotations
 
 import argparse
+import os
+import time
 from pathlib import Path
 
 from peercoach.safety import medical_advice
@@ -70,9 +72,11 @@ def report_timing() -> None:
     lines = [(c.text, c.previous) for c in advice]
     lines += [(c.text, "") for c in load_escalation_set(HERE / "escalation.tsv")]
     median, p95 = timing(lines)
+    cpu_median, cpu_p95 = timing(lines, time.process_time)
     print(
         f"Timing, both detectors per line (n={len(lines)}): median {median:.3f} ms, "
-        f"p95 {p95:.3f} ms"
+        f"p95 {p95:.3f} ms wall; median {cpu_median:.3f} ms, p95 {cpu_p95:.3f} ms CPU; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     long_line = "You should stop taking it. " * 740
     median, p95 = timing([(long_line, long_line)])

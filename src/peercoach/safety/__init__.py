@@ -14,6 +14,7 @@ on any string: only the first few thousand characters of a line are read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from peercoach.safety.cues import DEFAULT_FILES, CueSet, check_cues, load_cues
 from peercoach.safety.match import find
@@ -52,7 +53,7 @@ def medical_advice(text: str, previous: str = "", *, cues: CueSet | None = None)
     """
     if not isinstance(text, str) or not text:
         return []
-    cues = cues or load_cues(ADVICE_FILE)
+    cues = cues or _shipped(0)
     previous = previous if isinstance(previous, str) else ""
     return [
         Flag(hit.cue.kind, hit.cue.id, hit.cue.reason, hit.span)
@@ -68,5 +69,11 @@ def escalations(text: str, *, cues: CueSet | None = None) -> set[str]:
     """
     if not isinstance(text, str) or not text:
         return set()
-    cues = cues or load_cues(ESCALATION_FILE)
+    cues = cues or _shipped(1)
     return {hit.cue.kind for hit in find(cues, text)}
+
+
+@cache
+def _shipped(index: int) -> CueSet:
+    """The shipped cue file ``DEFAULT_FILES[index]``, read and compiled once per process."""
+    return load_cues(DEFAULT_FILES[index])
