@@ -6,7 +6,8 @@ site can use - those in every built page, and every name that the site's scripts
 classes that scripts add, such as Bootstrap's ``show``, are kept) - and rewrites each stylesheet
 without the style rules whose selectors need a class or id that nothing uses. Everything else is
 kept as written: at-rules (``@font-face``, ``@keyframes``), custom properties, element and
-attribute selectors. It runs offline with tinycss2 (installed with Sphinx's theme stack).
+attribute selectors. Rules that only script-added names need are moved to a sheet that loads
+after the page. It runs offline with tinycss2 (installed with Sphinx's theme stack).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ SCRIPT_STRING = re.compile(r"""(["'`])((?:(?!\1)[^\\\n]|\\.){1,200}?)\1""")
 NAME = re.compile(r"-?[_a-zA-Z][\w-]*")
 PREFIX = re.compile(r"([_a-zA-Z][\w-]*-)\$\{")
 NESTED = {"media", "supports", "layer", "container", "document"}
-SCRIPT_SRC = re.compile(r'<script[^>]*\bsrc="([^"?#]+)', re.IGNORECASE)
+SCRIPT_SRC = re.compile(r"""["']([^"'?#\s<>]+\.js)(?:\?[^"']*)?["']""")
+LATE_SHEET = "peercoach-late.css"
+PAGE_ORDER = ("styles/theme.css", "styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css")
 #: Bootstrap's bundle holds every component; the site uses its tooltips, dropdowns and collapse
 #: only, so the classes those add at run time are named here instead of scanning the bundle.
 BOOTSTRAP_SCRIPT = "bootstrap.js"
@@ -140,30 +143,46 @@ def declarations(content, variables: set[str] | None) -> str:
     return ";".join(kept)
 
 
+def split_rules(rules, first: Used, full: Used, variables: set[str] | None = None):
+    """The CSS of ``rules`` that can match, in two parts: for the page, and for its scripts.
+
+    The first part holds every rule that can match what the pages themselves contain
+    (``first``); the second the rules that can match only what the scripts add (``full``), which
+    can load after the page. With ``variables``, unread custom properties are dropped too.
+    """
+    now, later = [], []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            groups = [g for g in split_selectors(rule.prelude) if full.can_match(g)]
+            body = declarations(rule.content, variables) if groups else ""
+            if not body.strip():
+                continue
+            for target, chosen in (
+                (now, [g for g in groups if first.can_match(g)]),
+                (later, [g for g in groups if not first.can_match(g)]),
+            ):
+                if chosen:
+                    selectors = ",".join(tinycss2.serialize(g).strip() for g in chosen)
+                    target.append(selectors + "{" + body + "}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword in NESTED and rule.content:
+            inner = tinycss2.parse_rule_list(rule.content)
+            head = "@" + rule.at_keyword + tinycss2.serialize(rule.prelude)
+            for target, text in zip(
+                (now, later), split_rules(inner, first, full, variables), strict=True
+            ):
+                if text.strip():
+                    target.append(head + "{" + text + "}")
+        elif rule.type in ("at-rule", "qualified-rule"):
+            now.append(rule.serialize())
+    return "".join(now), "".join(later)
+
+
 def purge_rules(rules, used: Used, variables: set[str] | None = None) -> str:
     """The CSS text of ``rules`` without the style rules that cannot match.
 
     With ``variables``, custom property declarations outside it are dropped too.
     """
-    out = []
-    for rule in rules:
-        if rule.type == "qualified-rule":
-            kept = keep_selectors(rule.prelude, used)
-            if kept is None:
-                continue
-            body = declarations(rule.content, variables)
-            if not body.strip():
-                continue
-            selectors = ",".join(tinycss2.serialize(g).strip() for g in kept)
-            out.append(selectors + "{" + body + "}")
-        elif rule.type == "at-rule" and rule.lower_at_keyword in NESTED and rule.content:
-            inner = purge_rules(tinycss2.parse_rule_list(rule.content), used, variables)
-            if inner.strip():
-                head = "@" + rule.at_keyword + tinycss2.serialize(rule.prelude)
-                out.append(head + "{" + inner + "}")
-        elif rule.type in ("at-rule", "qualified-rule"):
-            out.append(rule.serialize())
-    return "".join(out)
+    return split_rules(rules, used, used, variables)[0]
 
 
 def purge_css(css: str, used: Used, variables: set[str] | None = None) -> str:
@@ -172,37 +191,59 @@ def purge_css(css: str, used: Used, variables: set[str] | None = None) -> str:
     return purge_rules(rules, used, variables)
 
 
-def purge_sheets(sheets: dict[str, str], used: Used) -> dict[str, str]:
+def purge_sheets(sheets: dict[str, str], used: Used, first: Used | None = None) -> dict:
     """Purge several stylesheets together: rules first, then custom properties nothing reads.
 
-    A custom property is kept while any kept stylesheet, page or script reads it with
-    ``var(--name)``; dropping one can leave others unread, so this repeats until nothing changes.
+    Returns, per sheet, the rules for the page and those only its scripts need (see
+    :func:`split_rules`; all in the first part when ``first`` is not given). A custom property
+    is kept while any kept rule, page or script reads it with ``var(--name)``; dropping one can
+    leave others unread, so this repeats until nothing changes.
     """
-    purged = {name: purge_css(css, used) for name, css in sheets.items()}
+    first = first or used
+
+    def purged(variables):
+        return {
+            name: split_rules(
+                tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True),
+                first,
+                used,
+                variables,
+            )
+            for name, css in sheets.items()
+        }
+
+    result = purged(None)
     for _ in range(8):
         read = set(used.variables)
-        for css in purged.values():
-            read.update(VAR_USE.findall(css))
-        again = {name: purge_css(css, used, read) for name, css in purged.items()}
-        if again == purged:
+        for parts in result.values():
+            for css in parts:
+                read.update(VAR_USE.findall(css))
+        again = purged(read)
+        if again == result:
             break
-        purged = again
-    return purged
+        result = again
+    return result
 
 
-def used_in_site(html_dir: Path) -> Used:
-    """The names used by the site's pages and by the scripts they load (Bootstrap's by list)."""
+def used_in_site(html_dir: Path) -> tuple[Used, Used]:
+    """The names the site's pages use, and those plus what their scripts use (Bootstrap's by list).
+
+    Scripts are those a page names (``<script src>`` or a loader's list of ``.js`` files).
+    """
+    pages = Used()
     used = Used(set(BOOTSTRAP_RUNTIME), set(BOOTSTRAP_PREFIXES))
     scripts: set[Path] = set()
     for page in html_dir.rglob("*.html"):
         html = page.read_text(encoding="utf-8", errors="replace")
+        pages.add_html(html)
         used.add_html(html)
         for src in SCRIPT_SRC.findall(html):
             scripts.add((page.parent / src).resolve())
     for script in sorted(scripts):
         if script.is_file() and script.name != BOOTSTRAP_SCRIPT:
             used.add_script(script.read_text(encoding="utf-8", errors="replace"))
-    return used
+    pages.tags, pages.variables = used.tags, used.variables
+    return pages, used
 
 
 IMPORT = re.compile(r"""@import\s+(?:url\()?["']?([^"')\s]+)["']?\)?\s*;""")
@@ -237,16 +278,23 @@ def inline_imports(sheet: Path, root: Path) -> bool:
 def purge_site(html_dir: Path, keep: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
     """Purge every stylesheet in ``_static`` (except those named in ``keep``).
 
-    Returns, per stylesheet (path inside ``_static``), its size before and after.
+    Each sheet keeps the rules the pages need; the rules that only scripts need go, in page
+    order, to ``_static/peercoach-late.css``, which ``layout.html`` loads with the scripts after
+    the page. Returns, per stylesheet (path inside ``_static``), its size before and after.
     """
-    used = used_in_site(html_dir)
+    pages, used = used_in_site(html_dir)
     static = html_dir / "_static"
+    (static / LATE_SHEET).unlink(missing_ok=True)
     for sheet in sorted(static.rglob("*.css")):
         inline_imports(sheet, static)
     files = {p.relative_to(static).as_posix(): p for p in sorted(static.rglob("*.css"))}
-    sheets = {n: p.read_text(encoding="utf-8") for n, p in files.items() if n not in keep}
-    sizes = {}
-    for name, after in purge_sheets(sheets, used).items():
-        files[name].write_text(after, encoding="utf-8")
-        sizes[name] = (len(sheets[name].encode()), len(after.encode()))
+    order = [n for n in PAGE_ORDER if n in files] + [n for n in files if n not in PAGE_ORDER]
+    sheets = {n: files[n].read_text(encoding="utf-8") for n in order if n not in keep}
+    sizes, late = {}, []
+    for name, (first, later) in purge_sheets(sheets, used, pages).items():
+        files[name].write_text(first, encoding="utf-8")
+        late.append(later)
+        sizes[name] = (len(sheets[name].encode()), len(first.encode()))
+    (static / LATE_SHEET).write_text("".join(late), encoding="utf-8")
+    sizes[LATE_SHEET] = (0, len("".join(late).encode()))
     return sizes

@@ -14,8 +14,8 @@
   deprecated, and a ``role="list"`` needs ``listitem`` children).
 - Sphinx's search index loads on the search page only (``templates/layout.html``); the search box
   on other pages opens the search page.
-- Nothing but the stylesheets blocks the first paint: Sphinx's helper scripts are deferred
-  (``DEFERRED``), the theme's Bootstrap and theme scripts load after the page has loaded
+- Nothing but the stylesheets blocks the first paint: Sphinx's helper scripts (``DEFERRED``)
+  and the theme's Bootstrap and theme scripts load after the page has loaded
   (``templates/layout.html``), the code-highlighting styles load only on pages that show code,
   and unused CSS is removed from the built site (:mod:`.purgecss`).
 - Quick-reference cards (``book/cards/``) are wrapped in ``.pc-card``, which the print styles fit
@@ -106,18 +106,26 @@ def trim_assets(context: dict, used: set[str]) -> None:
         context[key] = [asset for asset in context.get(key, []) if needed(asset, used)]
 
 
-def defer_helpers(context: dict) -> None:
-    """Load Sphinx's helper scripts without blocking the page (``DEFERRED``)."""
+def defer_helpers(context: dict, pagename: str) -> None:
+    """Keep Sphinx's helper scripts (``DEFERRED``) from competing with the stylesheets.
+
+    On the search page they are deferred (the search needs them at once); elsewhere they load
+    after the page, with the theme's scripts (``pc_late_scripts``, read by ``layout.html``).
+    """
     from sphinx.builders.html._assets import _JavaScript
 
-    def deferred(asset):
+    kept, late = [], []
+    for asset in context.get("script_files", []):
         name = Path(_asset_name(asset)).name
         if not isinstance(asset, _JavaScript) or not DEFERRED.fullmatch(name):
-            return asset
-        attributes = {**asset.attributes, "defer": "defer"}
-        return _JavaScript(asset.filename, priority=asset.priority, **attributes)
-
-    context["script_files"] = [deferred(asset) for asset in context.get("script_files", [])]
+            kept.append(asset)
+        elif pagename == "search":
+            attributes = {**asset.attributes, "defer": "defer"}
+            kept.append(_JavaScript(asset.filename, priority=asset.priority, **attributes))
+        else:
+            late.append(asset.filename)
+    context["script_files"] = kept
+    context["pc_late_scripts"] = late
 
 
 def add_offline_search(context: dict) -> None:
@@ -154,7 +162,7 @@ def fix_citation_roles(body: str) -> str:
 def page_context(app, pagename, templatename, context, doctree) -> None:
     """Apply the fixes to one page's template context (runs after the theme's handlers)."""
     trim_assets(context, page_features(doctree))
-    defer_helpers(context)
+    defer_helpers(context, pagename)
     if pagename == "search":
         add_offline_search(context)
     search.collect_text(app, pagename, context)

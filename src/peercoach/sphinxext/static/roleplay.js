@@ -304,6 +304,9 @@
     intro.appendChild(document.createTextNode(d.summary + " You are talking with " + p.name + " (" +
       p.age + ", " + p.service + "). Goal: " + d.goal));
     this.root.appendChild(intro);
+    this.root.appendChild(el("p", "pc-rp-howto", "How it works: choose what you would say next. " +
+      "The meters show how the call is going. Stuck? Ask for a hint. At the end you get a review " +
+      "of every reply."));
     this.meters = this.buildMeters();
     var settings = el("div", "pc-rp-settings");
     var label = el("label", "pc-rp-setting");
