@@ -44,12 +44,17 @@ def run_in_sandbox(
         tmp.mkdir(mode=0o1777)
         tmp.chmod(0o1777)
         cwd = str(tmp_path / "submission")
+        group = limits.MemoryCgroup(scratch.name, settings.total_memory_mb * 2**20)
         prefix = sandbox_command(
-            settings, settings.uid_base, str(work), cwd, str(runtime), str(tmp)
+            settings, settings.uid_base, str(work), cwd, str(runtime), str(tmp), group.procs
         )
-        return subprocess.run(
+        done = subprocess.run(
             prefix + [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
         )
+        done.oom_kills = group.oom_kills()
+        group.kill_all()
+        group.remove()
+        return done
     finally:
         limits.unmount(str(scratch))
 
@@ -155,3 +160,18 @@ def test_gradebook_openings_are_serialised_across_processes(tmp_path):
         w.join(60)
     events = sorted((log.get(timeout=5) for _ in range(6)), key=lambda e: e[1])
     assert [kind for kind, _ in events] == ["open", "close"] * 3
+
+
+@pytest.mark.skipif(not limits.cgroup_kind(), reason="no writable memory cgroup")
+def test_children_share_one_memory_cap(tmp_path):
+    """Three children of 300 MiB each fit the per-process limit but not the 512 MiB cgroup."""
+    code = (
+        "import os, time\npids = []\nfor _ in range(3):\n    pid = os.fork()\n"
+        "    if pid == 0:\n        block = b'x' * (300 * 2**20)\n        time.sleep(2)\n"
+        "        os._exit(0)\n    pids.append(pid)\n"
+        "print(sorted(os.waitpid(p, 0)[1] for p in pids))"
+    )
+    done = run_in_sandbox(tmp_path, code, memory_mb=1024, total_memory_mb=512)
+    statuses = eval(done.stdout)
+    assert 9 in statuses and 0 in statuses, (done.stdout, done.stderr)
+    assert done.oom_kills >= 1

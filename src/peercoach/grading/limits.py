@@ -104,6 +104,25 @@ class MemoryCgroup:
             pass
         return 0
 
+    def kill_all(self) -> None:
+        """Kill every process left in the group (a kernel's stray children included)."""
+        if not self.path:
+            return
+        for _ in range(50):
+            try:
+                with open(self.procs) as handle:
+                    pids = [int(p) for p in handle.read().split()]
+            except (OSError, ValueError):
+                return
+            if not pids:
+                return
+            for pid in pids:
+                try:
+                    os.kill(pid, 9)
+                except OSError:
+                    pass
+            time.sleep(0.02)
+
     def remove(self) -> None:
         """Remove the group once its processes have ended (retries while they exit)."""
         if not self.path:

@@ -414,6 +414,17 @@ class SpareKernel:
         self.km.start_wall_clock()
         return problem
 
+    def log_tail(self) -> str:
+        """The last line the kernel wrote to its error log (for a kernel that died)."""
+        try:
+            with open(os.path.join(self.scratch, "kernel.log"), "rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, handle.tell() - 2000))
+                lines = handle.read().decode("utf-8", "replace").strip().splitlines()
+        except OSError:
+            return ""
+        return lines[-1][:300] if lines else ""
+
     def oom_kills(self) -> int:
         """Processes of this kernel killed by the memory cgroup so far."""
         return self.cgroup.oom_kills() if self.cgroup else 0
@@ -424,6 +435,7 @@ class SpareKernel:
             self.km.stop()
         finally:
             if self.cgroup:
+                self.cgroup.kill_all()
                 self.cgroup.remove()
             limits.unmount(self.scratch)
             shutil.rmtree(self.scratch, ignore_errors=True)
@@ -559,7 +571,11 @@ class SandboxedExecute(Execute):
             if problem:
                 self.problems.append(problem)
             kernel.km.on_wall_timeout = self._note_wall_timeout
-            nb, resources = super().preprocess(nb, resources, kernel.km)
+            try:
+                nb, resources = super().preprocess(nb, resources, kernel.km)
+            except Exception:
+                self.problems.append(f"kernel log: {kernel.log_tail() or 'empty'}")
+                raise
             self._keep_within_budget(nb)
             return nb, resources
         finally:

@@ -10,6 +10,7 @@ tags, and keeps widget and plain outputs.
 from __future__ import annotations
 
 from nbconvert.preprocessors.sanitize import SanitizeHTML
+from traitlets import Bool
 
 FORMATTING_TAGS = [
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4",
@@ -28,7 +29,11 @@ SAFE_OUTPUT_KEYS = {
 
 
 class SanitizeLearnerHTML(SanitizeHTML):
-    """Escape unsafe HTML in learner-editable cells and in every output."""
+    """Escape unsafe HTML in learner-editable cells and in every output (on unless disabled)."""
+
+    enabled = Bool(True, help="Sanitize learner HTML (nbconvert's own default is off).").tag(
+        config=True
+    )
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
