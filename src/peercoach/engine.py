@@ -378,7 +378,12 @@ class Conversation:
             raise InputError("the call has already ended; no more inputs are taken")
         if not isinstance(text, str):
             raise InputError(f"free text must be text; found {text!r}")
-        return read_text(turn, text)
+        cached = getattr(self, "_last_reading", None)
+        if cached is not None and cached[0] is turn and cached[1].text == text:
+            return cached[1]
+        reading = read_text(turn, text)
+        self._last_reading = (turn, reading)
+        return reading
 
     def play(self, move: dict) -> Step:
         """Apply one coach input and move the call on."""
