@@ -109,8 +109,9 @@ def trim_assets(context: dict, used: set[str]) -> None:
 def defer_helpers(context: dict, pagename: str) -> None:
     """Keep Sphinx's helper scripts (``DEFERRED``) from competing with the stylesheets.
 
-    On the search page they are deferred (the search needs them at once); elsewhere they load
-    after the page, with the theme's scripts (``pc_late_scripts``, read by ``layout.html``).
+    On the search page they stay as they are (Sphinx's search script needs them at once);
+    elsewhere they load after the page, with the theme's scripts (``pc_late_scripts``, read by
+    ``layout.html``).
     """
     from sphinx.builders.html._assets import _JavaScript
 
@@ -120,8 +121,7 @@ def defer_helpers(context: dict, pagename: str) -> None:
         if not isinstance(asset, _JavaScript) or not DEFERRED.fullmatch(name):
             kept.append(asset)
         elif pagename == "search":
-            attributes = {**asset.attributes, "defer": "defer"}
-            kept.append(_JavaScript(asset.filename, priority=asset.priority, **attributes))
+            kept.append(asset)
         else:
             late.append(asset.filename)
     context["script_files"] = kept
