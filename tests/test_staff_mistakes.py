@@ -2,7 +2,9 @@
 
 Each folder in ``tests/fixtures/staff/`` (except ``_base``) holds the broken files of one
 mistake, laid over the small course in ``_base``, and ``expect.txt``: the message that must be
-printed. Add a folder to pin a new mistake; no test code changes.
+printed by ``peercoach build``. Folders in ``tests/fixtures/staff-check/`` are laid over the
+same ``_base`` and checked with ``peercoach check --no-book``, which must name the mistake as
+its one problem. Add a folder to pin a new mistake; no test code changes.
 """
 
 import shutil
@@ -12,24 +14,39 @@ import pytest
 
 from peercoach.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures" / "staff"
-CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "_base")
+FIXTURES = Path(__file__).parent / "fixtures"
+BASE = FIXTURES / "staff" / "_base"
+COMMANDS = {"staff": ["build", "--book-only"], "staff-check": ["check", "--no-book"]}
+CASES = sorted(
+    p for folder in COMMANDS for p in (FIXTURES / folder).iterdir() if p.is_dir() and p != BASE
+)
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def _problem_lines(command: str, out: str) -> list[str]:
+    """The lines naming problems: all but the closing verdict for `build`, the indented ones
+    for `check`."""
+    lines = [line for line in out.splitlines() if line.strip()]
+    if command == "build":
+        return lines[:-1]
+    return [line for line in lines if line.startswith("  ")]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_staff_mistake_is_named_in_plain_words(case, tmp_path, monkeypatch, capsys):
-    """`peercoach build` stops before building and names the file, line and fix."""
+    """The command fails, prints the expected located message as its one problem line, and
+    shows no traceback."""
     course = tmp_path / "course"
-    shutil.copytree(FIXTURES / "_base", course)
+    shutil.copytree(BASE, course)
     for path in case.rglob("*"):
         if path.is_file() and path.name != "expect.txt":
             target = course / path.relative_to(case)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(path.read_bytes())
     monkeypatch.chdir(course)
-    assert main(["build", "--book-only"]) == 1
+    command = COMMANDS[case.parent.name]
+    assert main(command) == 1
     output = capsys.readouterr()
     expected = (case / "expect.txt").read_text(encoding="utf-8").strip()
     assert expected in output.out
     assert "Traceback" not in output.out + output.err
-    assert len([ln for ln in output.out.splitlines() if ln.strip()]) == 2, output.out
+    assert len(_problem_lines(command[0], output.out)) == 1, output.out

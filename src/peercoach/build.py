@@ -200,11 +200,12 @@ def exercise_problems(root: Path) -> list[str]:
     from peercoach.exercise.rubrics import course_order, problems, render
 
     exercises = root / "exercises"
+    if not (exercises / "source").is_dir():
+        return []
     found = problems(exercises / "source")
     page = root / "book" / "trainer" / "rubrics.md"
-    if not found and page.read_text(encoding="utf-8") != render(
-        exercises / "source", course_order(exercises)
-    ):
+    written = page.read_text(encoding="utf-8", errors="replace") if page.is_file() else ""
+    if not found and written != render(exercises / "source", course_order(exercises)):
         found.append(
             "book/trainer/rubrics.md: differs from the notebooks' rubrics; "
             "run `python -m peercoach.exercise.rubrics` to rewrite it"
@@ -213,42 +214,143 @@ def exercise_problems(root: Path) -> list[str]:
         return found + release_exercises(exercises, Path(tmp) / "course")
 
 
-def check_command(args) -> int:
-    """``peercoach check``: every check staff run before publishing, each problem in plain words."""
-    from peercoach.content import content_problems
-    from peercoach.records import archive_problems, keep_versions, version_report
+CHECK_CACHE = "_build/.peercoach-check.json"
+PACKAGE = Path(__file__).resolve().parent
+# What each cached section of `peercoach check` reads, as globs under the course folder.
+SECTION_INPUTS = {
+    "Scenarios": ["scenarios/**/*"],
+    "Pages": ["book/**/*", "_toc.yml", "scenarios/*", "exercises/source/**/*.ipynb"],
+    "Exercises": [
+        "exercises/source/**/*",
+        "exercises/nbgrader_config.py",
+        "exercises/*.yaml",
+        "book/trainer/rubrics.md",
+    ],
+    "Book build": ["book/**/*", "_config.yml", "_toc.yml", "scenarios/**/*"],
+}
+
+
+def inputs_digest(root: Path, patterns: list[str]) -> str:
+    """A SHA-256 over the path and bytes of every file ``patterns`` match, and of the package's
+    own source (a code change makes every section run again)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    files = {f for pattern in patterns for f in root.glob(pattern) if f.is_file()}
+    files |= {f for f in PACKAGE.rglob("*") if f.is_file() and f.suffix != ".pyc"}
+    for path in sorted(files):
+        if ".ipynb_checkpoints" in path.parts or "__pycache__" in path.parts:
+            continue
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _load_cache(root: Path) -> dict:
+    import json
+
+    try:
+        data = json.loads((root / CHECK_CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save_cache(root: Path, cache: dict) -> None:
+    import json
+
+    path = root / CHECK_CACHE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(cache, indent=1), encoding="utf-8")
+    except OSError:
+        pass  # a read-only course folder is checked in full every time
+
+
+def cached_section(root: Path, cache: dict, title: str, run, fresh: bool) -> tuple[list, bool]:
+    """The problems of one section: reused when none of its inputs changed since the last
+    check, else ``run()`` (and stored). Returns ``(problems, reused)``."""
+    digest = inputs_digest(root, SECTION_INPUTS[title])
+    entry = cache.get(title)
+    if not fresh and isinstance(entry, dict) and entry.get("digest") == digest:
+        return list(entry.get("problems", [])), True
+    problems = run()
+    cache[title] = {"digest": digest, "problems": problems}
+    return problems, False
+
+
+def scenario_section(root: Path) -> list[str]:
+    """Every scenario file is valid; the editor schema is current; the archive is sound."""
+    from peercoach.records import archive_problems
     from peercoach.scenario import SCHEMA_FILE, scenarios_dir, schema_text, validate_paths
 
-    root = course_root()
-    sections: list[tuple[str, list[str]]] = []
     scenarios = root / "scenarios"
-    scenario_problems = [str(p) for p in validate_paths([scenarios])]
+    if not scenarios.is_dir():
+        return []
+    problems = [str(p).replace(f"{root}{os.sep}", "") for p in validate_paths([scenarios])]
     schema_file = scenarios_dir() / SCHEMA_FILE
     if not schema_file.exists() or schema_file.read_text() != schema_text():
-        scenario_problems.append(
-            f"{SCHEMA_FILE}: out of date; run `peercoach schema` to rewrite it"
-        )
-    scenario_problems += [str(p) for p in archive_problems(scenarios)]
-    sections.append(("Scenarios", scenario_problems))
-    for kept in keep_versions(scenarios):
-        print(f"Kept a new scenario version: {kept.relative_to(root)} (commit it with the edit)")
-    for line in version_report(root / "exercises", scenarios):
-        print(f"Scenario versions: {line}")
-    sections.append(("Pages", content_problems(root)))
-    sections.append(("Exercises", exercise_problems(root)))
+        problems.append(f"{SCHEMA_FILE}: out of date; run `peercoach schema` to rewrite it")
+    return problems + [str(p) for p in archive_problems(scenarios)]
+
+
+def book_section(root: Path, already: list[str]) -> list[str]:
+    """The strict book build's problems that no earlier section already named."""
+    status, problems = build_book(root, strict_all=True)
+    if status and not problems:
+        problems = ["the book did not build"]
+    return [p for p in problems if not any(a.split(": ", 1)[-1] in p for a in already)]
+
+
+def check_command(args) -> int:
+    """``peercoach check``: every check staff run before publishing, each problem in plain words.
+
+    A section whose inputs (and the package's code) are unchanged since the last check reuses
+    its result from ``_build/.peercoach-check.json``; any change runs it again.
+    """
+    from peercoach.content import content_problems
+    from peercoach.records import keep_versions, version_report
+
+    root = course_root()
+    fresh = bool(getattr(args, "fresh", False))
+    cache = _load_cache(root)
+    scenarios = root / "scenarios"
+    sections: list[tuple[str, list[str]]] = []
+    reused = []
+
+    def run(title: str, work) -> None:
+        problems, again = cached_section(root, cache, title, work, fresh)
+        sections.append((title, problems))
+        if again:
+            reused.append(title)
+
+    run("Scenarios", lambda: scenario_section(root))
+    if scenarios.is_dir():
+        for kept in keep_versions(scenarios):
+            print(
+                f"Kept a new scenario version: {kept.relative_to(root)} (commit it with the edit)"
+            )
+        for line in version_report(root / "exercises", scenarios):
+            print(f"Scenario versions: {line}")
+    run("Pages", lambda: content_problems(root))
+    run("Exercises", lambda: exercise_problems(root))
     if not args.no_book:
-        status, problems = build_book(root, strict_all=True)
-        if status and not problems:
-            problems = ["the book did not build"]
         already = [p for _, found in sections for p in found]
-        problems = [p for p in problems if not any(a.split(": ", 1)[-1] in p for a in already)]
-        sections.append(("Book build", problems))
+        html = root / "_build" / "html" / "index.html"
+        if not html.exists():
+            cache.pop("Book build", None)
+        run("Book build", lambda: book_section(root, already))
+    _save_cache(root, cache)
     total = 0
     for title, problems in sections:
         print(f"{title}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
         for problem in problems:
             print(f"  {problem}")
         total += len(problems)
+    if reused:
+        print(
+            f"Unchanged since the last check, so not run again: {', '.join(reused)} "
+            f"(delete {CHECK_CACHE} to run everything)."
+        )
     print(
         "Everything checks out." if not total else f"{total} problem(s) to fix before publishing."
     )

@@ -93,6 +93,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 MAX_GRADE = 9.0
+MAX_PARAGRAPH_GRADE = 12.0
+PARAGRAPH_MIN_WORDS = 25
 LEARNER_PREFIXES = ("book/intro", "book/modules/", "book/cards/", "book/glossary")
 
 REQUIRED_FIRST = ["Overview", "Learning objectives"]
@@ -141,7 +143,6 @@ QUIZ_FEEDBACK = re.compile(r"^\s+>\s?(?P<text>.*)$")
 OBJECTIVE_LINE = re.compile(r"^\s*[-*]\s+(?P<id>[a-z0-9][a-z0-9-]*[a-z0-9]):\s+(?P<text>\S.*)$")
 OBJECTIVE_OPTION = re.compile(r"^\s*:objective:\s*(?P<id>\S+)\s*$")
 CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[\w]+)?\}`(?P<keys>[^`]+)`")
-BIB_KEY = re.compile(r"^\s*@(?P<kind>\w+)\s*\{\s*(?P<key>[^,\s]+)\s*,", re.MULTILINE)
 SPEAKER_BOLD = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)[^*_]{1,30}(?::\*\*|\*\*:|:__|__:)\s*[\"“]")
 REFERENCES_HEADING = re.compile(r"^#{1,6}\s+References\s*$")
 
@@ -383,6 +384,65 @@ def reading_grade(path: Path | Page) -> float:
     return round(textstat.flesch_kincaid_grade(prose_of(page)), 1)
 
 
+def paragraphs_of(parts: list[str | Block]) -> list[tuple[int, str]]:
+    """``(first line, text)`` of every paragraph and list item, inside prose directives too.
+
+    Headings, dialogue, tables, quizzes, objectives and non-prose directives are left out, as
+    in ``prose_lines``.
+    """
+    out: list[tuple[int, str]] = []
+    lines: list[str] = []
+    first = 0
+    skip = NON_PROSE_DIRECTIVES | {"quiz", "objectives", "glossary"}
+    for part in parts:
+        if isinstance(part, Block):
+            if lines:
+                out.append((first, " ".join(lines)))
+                lines = []
+            if part.name and part.name not in skip:
+                out += paragraphs_of(split_blocks(directive_body(part), body_lineno(part)))
+            continue
+        stripped = part.strip()
+        ends = not stripped or HEADING.match(stripped) or is_dialogue(part)
+        ends = ends or stripped.startswith(("%", "<!--", "+++", "|"))
+        if ends or re.match(r"^\([\w-]+\)=$", stripped) or LIST_ITEM.match(part):
+            if lines:
+                out.append((first, " ".join(lines)))
+                lines = []
+            if ends or not LIST_ITEM.match(part):
+                continue
+        if not lines:
+            first = getattr(part, "lineno", 0)
+        lines.append(clean_inline(part))
+    if lines:
+        out.append((first, " ".join(lines)))
+    return out
+
+
+def grade_of(text: str) -> float:
+    """The Flesch-Kincaid grade of a piece of prose, rounded to one decimal."""
+    return round(textstat.flesch_kincaid_grade(sentence(text)), 1)
+
+
+def hard_paragraphs(page: Page) -> list[tuple[int, float, list[str]]]:
+    """``(line, grade, hardest sentences)`` of each paragraph over ``MAX_PARAGRAPH_GRADE``.
+
+    Only paragraphs of ``PARAGRAPH_MIN_WORDS`` words or more are graded: the formula is
+    unsteady on a few words. A colon or semicolon ends a sentence here, so a list of short
+    items after a colon ("The activity can be small: calling a buddy, ...") is not one long
+    sentence.
+    """
+    found = []
+    for lineno, text in paragraphs_of(before_references(page)):
+        text = re.sub(r"[:;](?=\s)", ".", text)
+        if len(text.split()) < PARAGRAPH_MIN_WORDS or grade_of(text) <= MAX_PARAGRAPH_GRADE:
+            continue
+        ranked = sorted(sentences(text), key=grade_of, reverse=True)
+        hardest = [s for s in ranked[:2] if grade_of(s) > MAX_GRADE] or ranked[:1]
+        found.append((lineno, grade_of(text), hardest))
+    return found
+
+
 # ---------------------------------------------------------------------------
 # What the book holds
 # ---------------------------------------------------------------------------
@@ -397,22 +457,25 @@ def rel(path: Path, root: Path) -> str:
 
 
 def toc_files(root: Path) -> list[str]:
-    """Every page path named in ``_toc.yml`` (without suffix), in order."""
-    data = YAML(typ="safe").load((root / "_toc.yml").read_text(encoding="utf-8"))
-    found: list[str] = [data["root"]]
+    """Every page path named in ``_toc.yml`` (without suffix), in order.
 
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
+    The table of contents is read by sphinx-external-toc, the parser Jupyter Book itself uses;
+    ``book_file_problems`` reports a file it cannot read.
+    """
+    return list(_toc_map(root))
 
-    walk({k: v for k, v in data.items() if k != "root"})
-    return found
+
+def _toc_map(root: Path):
+    path = root / "_toc.yml"
+    stat = path.stat()
+    return _parse_toc(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _parse_toc(path: Path, mtime_ns: int, size: int):
+    from sphinx_external_toc.parsing import parse_toc_yaml
+
+    return parse_toc_yaml(path)
 
 
 def page_path(root: Path, toc_entry: str) -> Path:
@@ -424,8 +487,18 @@ def page_path(root: Path, toc_entry: str) -> Path:
 
 
 def learner_pages(root: Path) -> list[Path]:
-    """The pages learners read, in ``_toc.yml`` order (not the trainer and staff guides)."""
-    return [page_path(root, f) for f in toc_files(root) if f.startswith(LEARNER_PREFIXES)]
+    """The pages learners read: those in ``_toc.yml`` order, then any learner page under
+    ``book/`` that ``_toc.yml`` leaves out (flagged by ``toc_coverage_problems``, still checked).
+
+    Not the trainer and staff guides.
+    """
+    listed = [page_path(root, f) for f in toc_files(root) if f.startswith(LEARNER_PREFIXES)]
+    left_out = [
+        path
+        for path in book_pages(root)
+        if rel(path, root).startswith(LEARNER_PREFIXES) and path not in listed
+    ]
+    return listed + left_out
 
 
 def module_pages(root: Path) -> list[Path]:
@@ -577,10 +650,23 @@ def objective_references(root: Path) -> dict[str, dict[str, list[str]]]:
 
 
 def bib_keys(root: Path) -> frozenset[str]:
-    """The entry keys in ``book/references.bib`` (not ``@comment``, ``@string``...)."""
-    text = (root / "book" / "references.bib").read_text(encoding="utf-8")
-    skip = {"comment", "string", "preamble"}
-    return frozenset(m["key"] for m in BIB_KEY.finditer(text) if m["kind"].lower() not in skip)
+    """The entry keys in ``book/references.bib``, read by pybtex (what sphinxcontrib-bibtex uses).
+
+    ``@comment``, ``@string`` and ``@preamble`` are not entries. ``book_file_problems`` reports
+    a file pybtex cannot read.
+    """
+    path = root / "book" / "references.bib"
+    stat = path.stat()
+    return _parse_bib(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _parse_bib(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
+    from pybtex.database.input import bibtex
+
+    parser = bibtex.Parser()
+    parser.parse_string(path.read_text(encoding="utf-8"))
+    return frozenset(parser.data.entries.keys())
 
 
 def cited_keys(parts: list[str | Block]) -> dict[str, int]:
@@ -626,19 +712,28 @@ def _names(items: list[str]) -> str:
 
 
 def learner_page_problems(path: Path, root: Path) -> list[str]:
-    """A learner page exists and its prose reads at grade ``MAX_GRADE`` or below."""
+    """A learner page exists, its prose reads at grade ``MAX_GRADE`` or below, and no paragraph
+    reads above ``MAX_PARAGRAPH_GRADE`` (each such paragraph is named by its line)."""
     name = rel(path, root)
     if not path.exists():
         return [f"{name}: listed in _toc.yml, but the file does not exist"]
     page = load_page(path)
     grade = reading_grade(page)
-    if grade <= MAX_GRADE:
-        return []
-    return [
-        f"{name}: reads at grade {grade}, expected {MAX_GRADE} or below (Flesch-Kincaid on "
-        f"{len(prose_lines(before_references(page)))} sentences and list items); use shorter "
-        f"sentences and everyday words"
-    ]
+    problems = []
+    if grade > MAX_GRADE:
+        problems.append(
+            f"{name}: reads at grade {grade}, expected {MAX_GRADE} or below (Flesch-Kincaid on "
+            f"{len(prose_lines(before_references(page)))} sentences and list items); use shorter "
+            f"sentences and everyday words"
+        )
+    for lineno, paragraph_grade, hardest in hard_paragraphs(page):
+        quoted = "; ".join(_quote(s, 90) for s in hardest)
+        problems.append(
+            f"{name}:{lineno}: this paragraph reads at grade {paragraph_grade} (the page: "
+            f"{grade}), expected {MAX_PARAGRAPH_GRADE} or below; split or reword its hardest "
+            f"sentences: {quoted}"
+        )
+    return problems
 
 
 def title_problems(path: Path, root: Path) -> list[str]:
@@ -857,9 +952,228 @@ def citation_problems(root: Path) -> list[str]:
     return problems
 
 
+# Directives the book may use: MyST and docutils admonitions, sphinx-design, the course's own.
+KNOWN_DIRECTIVES = NON_PROSE_DIRECTIVES | {
+    "admonition",
+    "attention",
+    "caution",
+    "danger",
+    "error",
+    "hint",
+    "important",
+    "note",
+    "seealso",
+    "tip",
+    "warning",
+    "dropdown",
+    "margin",
+    "sidebar",
+    "topic",
+    "glossary",
+    "tab-set",
+    "tab-item",
+    "card",
+    "grid",
+    "grid-item",
+    "grid-item-card",
+    "div",
+    "rubric",
+    "quiz",
+    "objectives",
+    "scenario-schema",
+    "tableofcontents",
+}
+ROLEPLAY_ASSESSMENT = "capstone-"
+
+
+def book_file_problems(root: Path) -> list[str]:
+    """Files every other page check needs, unreadable: ``_config.yml`` (YAML), ``_toc.yml`` (YAML
+    and its Jupyter Book format), a page not saved as UTF-8, ``book/references.bib`` (BibTeX).
+
+    When this finds a problem the other page checks do not run, so each mistake is one line.
+    """
+    from sphinx_external_toc.parsing import MalformedError
+
+    from peercoach.scenario import read_yaml
+
+    problems = []
+    config = root / "_config.yml"
+    if config.is_file():
+        _, found = read_yaml(config)
+        problems += [str(p).replace(f"{root}/", "") for p in found]
+    toc = root / "_toc.yml"
+    if not toc.is_file():
+        problems.append("_toc.yml: the file is missing; the book needs its table of contents")
+    else:
+        _, found = read_yaml(toc)
+        problems += [str(p).replace(f"{root}/", "") for p in found]
+        if not found:
+            try:
+                _toc_map(root)
+            except MalformedError as error:
+                problems.append(
+                    f"_toc.yml: not a Jupyter Book table of contents ({error}); expected "
+                    "'format: jb-book', 'root: book/intro' and 'parts:' or 'chapters:' lists "
+                    "of '- file: book/...' lines"
+                )
+            except Exception as error:  # noqa: BLE001 - the parser raises plain errors too
+                problems.append(f"_toc.yml: the table of contents cannot be read ({error})")
+    for page in book_pages(root):
+        raw = page.read_bytes()
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            problems.append(
+                f"{rel(page, root)}:{line}: this page is not saved as UTF-8 text (it may be "
+                "Windows-1252); save it again as UTF-8 in your editor"
+            )
+    return problems + bib_file_problems(root)
+
+
+def bib_file_problems(root: Path) -> list[str]:
+    """``book/references.bib`` is present, UTF-8 and valid BibTeX (as pybtex reads it)."""
+    from pybtex.scanner import PybtexSyntaxError
+
+    path = root / "book" / "references.bib"
+    name = rel(path, root)
+    if not path.is_file():
+        return [f"{name}: the file is missing; pages cite their sources from it"]
+    try:
+        bib_keys(root)
+    except UnicodeDecodeError:
+        return [f"{name}:1: the file is not UTF-8 text; save it again as UTF-8"]
+    except PybtexSyntaxError as error:
+        line = getattr(error, "lineno", 0) or 0
+        return [
+            f"{name}:{line}: this is not valid BibTeX ({error}); most often the line above is "
+            "missing the comma after its closing brace, or a brace is not closed"
+        ]
+    except Exception as error:  # noqa: BLE001 - pybtex raises plain errors for duplicates
+        return [f"{name}: this is not valid BibTeX ({error})"]
+    return []
+
+
+def toc_coverage_problems(root: Path) -> list[str]:
+    """Every page under ``book/`` is in ``_toc.yml``, and every ``_toc.yml`` entry has a file."""
+    listed = toc_files(root)
+    problems = [
+        f"_toc.yml: lists '{entry}', but there is no page {entry}.md or .ipynb; fix the name "
+        "or remove the line"
+        for entry in listed
+        if not page_path(root, entry).exists()
+    ]
+    known = {page_path(root, entry) for entry in listed}
+    for path in book_pages(root):
+        if path not in known:
+            entry = rel(path.with_suffix(""), root)
+            problems.append(
+                f"{rel(path, root)}: this page is not in _toc.yml, so the book leaves it out; "
+                f"add '- file: {entry}' to _toc.yml, under the caption where it belongs"
+            )
+    return problems
+
+
+def page_title_problems(path: Path, root: Path) -> list[str]:
+    """A page in the book has words, and its first line (after any label) is a ``# Title``."""
+    page = load_page(path)
+    lines = [p for p in page.parts if not (isinstance(p, str) and not p.strip())]
+    if not lines:
+        return [f"{rel(path, root)}:1: the page is empty; expected a '# Title' line and text"]
+    first = lines[1] if re.match(r"^\([\w-]+\)=$", str(lines[0]).strip()) else lines[0]
+    if len(lines) > 1 or not re.match(r"^\([\w-]+\)=$", str(lines[0]).strip()):
+        if isinstance(first, str) and (m := HEADING.match(first.strip())) and m["hashes"] == "#":
+            return []
+    found = f"'{first.strip()[:60]}'" if isinstance(first, str) else f"a {{{first.name}}} block"
+    lineno = getattr(first, "lineno", 1)
+    return [
+        f"{rel(path, root)}:{lineno}: a page starts with its title, one '# ' heading such as "
+        f"'# Pacing', found {found}"
+    ]
+
+
+def directive_problems(path: Path, root: Path) -> list[str]:
+    """Every ``{name}`` directive is one the book knows (a typo stops the strict build)."""
+    import difflib
+
+    problems = []
+    for block in iter_blocks(load_page(path).parts):
+        if block.name and block.name not in KNOWN_DIRECTIVES:
+            close = difflib.get_close_matches(block.name, sorted(KNOWN_DIRECTIVES), n=1)
+            hint = f"did you mean '{{{close[0]}}}'?" if close else "check its spelling"
+            problems.append(
+                f"{rel(path, root)}:{block.lineno}: unknown directive '{{{block.name}}}'; "
+                f"expected one the book uses, such as '{{note}}', '{{quiz}}' or '{{roleplay}}' "
+                f"({hint})"
+            )
+    return problems
+
+
+def roleplay_blocks(root: Path) -> list[tuple[str, str, int]]:
+    """``(scenario id, page, line)`` of every ``{roleplay}`` block on a page under ``book/``."""
+    return [
+        (block.argument.strip(), rel(path, root), block.lineno)
+        for path in book_pages(root)
+        for block in iter_blocks(load_page(path).parts)
+        if block.name == "roleplay"
+    ]
+
+
+def scenario_use_problems(root: Path) -> list[str]:
+    """Role-play blocks name real scenarios; every practice scenario is on a page; no
+    assessment scenario (``capstone-*``, the unrehearsed skills check) is on any page."""
+    import difflib
+
+    ids = sorted(path.stem for path in scenario_files(root))
+    problems, used = [], set()
+    for scenario_id, page, lineno in roleplay_blocks(root):
+        used.add(scenario_id)
+        if not scenario_id:
+            problems.append(f"{page}:{lineno}: the {{roleplay}} block names no scenario id")
+        elif scenario_id not in ids:
+            close = difflib.get_close_matches(scenario_id, ids, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "see the files in scenarios/"
+            problems.append(
+                f"{page}:{lineno}: the role-play '{scenario_id}' is not a scenario: there is no "
+                f"scenarios/{scenario_id}.yaml ({hint})"
+            )
+        elif scenario_id.startswith(ROLEPLAY_ASSESSMENT):
+            problems.append(
+                f"{page}:{lineno}: '{scenario_id}' is an assessment scenario (capstone-*), which "
+                "coaches must meet unrehearsed; remove this {roleplay} block"
+            )
+    for scenario_id in ids:
+        if scenario_id not in used and not scenario_id.startswith(ROLEPLAY_ASSESSMENT):
+            problems.append(
+                f"scenarios/{scenario_id}.yaml: this scenario is on no page; add a "
+                f"'{{roleplay}} {scenario_id}' block to a module's Practice section"
+            )
+    return problems
+
+
+def quiz_block_problems(path: Path, root: Path) -> list[str]:
+    """Every quiz on a page that is not a module page is well formed (``quiz_problems``' rules
+    for one question; the count of questions is a module rule)."""
+    return [p for p in quiz_problems(path, root) if "quiz questions, found" not in p]
+
+
 def content_problems(root: Path) -> list[str]:
-    """Every page problem, as ``file:line: message`` lines for staff."""
-    problems: list[str] = []
+    """Every page problem, as ``file:line: message`` lines for staff.
+
+    A file the checks need but cannot read (``book_file_problems``) is reported alone.
+    """
+    early = book_file_problems(root)
+    if early:
+        return early
+    problems = toc_coverage_problems(root)
+    toc_pages = [page_path(root, entry) for entry in toc_files(root)]
+    modules = set(module_pages(root))
+    for path in book_pages(root):
+        problems += directive_problems(path, root)
+        if path in toc_pages:
+            problems += page_title_problems(path, root)
+        if path not in modules:
+            problems += quiz_block_problems(path, root)
     for path in learner_pages(root):
         problems += learner_page_problems(path, root)
     for path in module_pages(root):
@@ -868,6 +1182,7 @@ def content_problems(root: Path) -> list[str]:
         *problems,
         *objective_problems(root),
         *citation_problems(root),
+        *scenario_use_problems(root),
         *safety_problems(root),
         *spelling_problems(root),
     ]
