@@ -27,6 +27,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tests" / "exercises"))
 ASSIGNMENT = "pain-basics"
 HURT = ["flare", "warning", "flare", "warning", "flare", "warning"]
+SHOT = Path("/tmp/jupyterlab-roundtrip-failure.png")
 WRITTEN = "It went from about 7 to about 5 <that is your rating>. What do you make of that?"
 
 
@@ -111,10 +112,14 @@ def answer_in_lab(browser, url: str, token: str) -> None:
     page.goto(f"{url}/lab/tree/{ASSIGNMENT}/{ASSIGNMENT}.ipynb?token={token}")
     page.wait_for_selector(".jp-Notebook")
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-    page.get_by_role("menuitem", name="Run").click()
-    page.get_by_role("menuitem", name="Run All Cells").click()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     selects = page.locator(".widget-dropdown select")
-    selects.nth(len(HURT) - 1).wait_for()
+    try:
+        selects.nth(len(HURT) - 1).wait_for(timeout=240_000)
+    except Exception:
+        page.screenshot(path=str(SHOT), full_page=False)
+        raise
     for position, label in enumerate(HURT):
         selects.nth(position).select_option(label)
     numbers = page.get_by_placeholder("for example 5.5")
