@@ -56,6 +56,7 @@ from peercoach.content import (
     safety_number_problems,
     scenario_files,
     scenario_items,
+    scenario_use_problems,
     section_problems,
     spelling_problems_in,
     split_blocks,
@@ -560,3 +561,98 @@ def test_hostile_text_is_capped_and_never_raises():
     problems = safety_number_problems([(text, "answer")])
     assert problems == []  # the wrong number lies past the cap, so it is not read
     assert spelling_problems_in([("\x00\ufffd programme", "x")])
+
+
+# ---------------------------------------------------------------------------
+# (f) Staff mistakes the page checks catch: hard paragraphs, pages left out, role-play use
+# ---------------------------------------------------------------------------
+
+HARD = (
+    "Notwithstanding considerable methodological heterogeneity, multidisciplinary "
+    "rehabilitation programs incorporating cognitive, behavioral and physiological "
+    "interventions demonstrably ameliorate functional limitations experienced by individuals "
+    "with persistent musculoskeletal discomfort, particularly when practitioners "
+    "collaboratively individualize therapeutic objectives."
+)
+EASY = "You call. You ask how the week went. You listen. You say back what you heard. " * 12
+
+
+def _small_book(tmp_path: Path, pages: dict[str, str], scenarios=()) -> Path:
+    """A course folder with ``_toc.yml`` listing book/intro, and the given pages and scenarios."""
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n", encoding="utf-8")
+    (tmp_path / "book").mkdir()
+    for name in ("references.bib", "triage.yaml"):
+        shutil.copy(ROOT / "book" / name, tmp_path / "book" / name)
+    for name, text in {"book/intro.md": "# Intro\n\nHello.\n", **pages}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    for scenario_id in scenarios:
+        (tmp_path / "scenarios").mkdir(exist_ok=True)
+        (tmp_path / "scenarios" / f"{scenario_id}.yaml").write_text(f"id: {scenario_id}\n")
+    return tmp_path
+
+
+def test_hard_paragraph_is_named_by_line_even_when_the_page_passes(tmp_path):
+    """A very hard paragraph in easy prose fails on its own line, quoting its hardest sentence;
+    the page figure is given beside it."""
+    text = f"# Intro\n\n{EASY}\n\n{HARD}\n\n{EASY}\n"
+    root = _small_book(tmp_path, {"book/intro.md": text})
+    page = root / "book" / "intro.md"
+    assert reading_grade(page) <= MAX_GRADE
+    problems = learner_page_problems(page, root)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("book/intro.md:5: this paragraph reads at grade ")
+    assert "(the page: " in problems[0] and "'Notwithstanding considerable" in problems[0]
+
+
+def test_same_hard_paragraph_pasted_four_times_names_every_copy(tmp_path):
+    """Averaging over a page cannot hide a repeated hard paragraph: each copy is named."""
+    text = "# Intro\n\n" + "\n\n".join([HARD] * 4) + "\n"
+    root = _small_book(tmp_path, {"book/intro.md": text})
+    problems = learner_page_problems(root / "book" / "intro.md", root)
+    assert [p.split(":")[1] for p in problems if "this paragraph" in p] == ["3", "5", "7", "9"]
+
+
+def test_page_left_out_of_toc_is_flagged_and_still_checked(tmp_path):
+    """A card missing from _toc.yml is named with the line to add, and its reading is checked."""
+    root = _small_book(tmp_path, {"book/cards/oars.md": f"# OARS\n\n{HARD}\n"})
+    problems = content_problems(root)
+    assert (
+        "book/cards/oars.md: this page is not in _toc.yml, so the book leaves it out; add "
+        "'- file: book/cards/oars' to _toc.yml, under the caption where it belongs"
+    ) in problems
+    assert any(p.startswith("book/cards/oars.md:3: this paragraph reads") for p in problems)
+    assert root / "book" / "cards" / "oars.md" in learner_pages(root)
+
+
+def test_roleplay_ids_unused_scenarios_and_capstones_on_pages(tmp_path):
+    """A typo names the closest id; a practice scenario on no page and a capstone on a page are
+    reported; a capstone on no page is fine."""
+    page = "# Intro\n\n```{roleplay} the-socializer\n```\n\n```{roleplay} capstone-porch-a\n```\n"
+    root = _small_book(
+        tmp_path,
+        {"book/intro.md": page},
+        scenarios=["the-socialiser", "capstone-porch-a", "capstone-porch-b"],
+    )
+    assert scenario_use_problems(root) == [
+        "book/intro.md:3: the role-play 'the-socializer' is not a scenario: there is no "
+        "scenarios/the-socializer.yaml (did you mean 'the-socialiser'?)",
+        "book/intro.md:6: 'capstone-porch-a' is an assessment scenario (capstone-*), which "
+        "coaches must meet unrehearsed; remove this {roleplay} block",
+        "scenarios/the-socialiser.yaml: this scenario is on no page; add a "
+        "'{roleplay} the-socialiser' block to a module's Practice section",
+    ]
+
+
+def test_broken_book_files_are_reported_alone(tmp_path):
+    """A tab in _toc.yml or a missing comma in the bibliography is one located line, and the
+    other page checks wait until it is fixed."""
+    root = _small_book(tmp_path, {})
+    (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n\t- file: x\n")
+    problems = content_problems(root)
+    assert len(problems) == 1 and problems[0].startswith("_toc.yml:4:1: a tab character"), problems
+    (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n")
+    bib = "@book{A,\n  title = {T},\n}\n@book{B,\n  title = {U}\n  year = {2020},\n}\n"
+    (root / "book" / "references.bib").write_text(bib)
+    problems = content_problems(root)
+    assert len(problems) == 1 and problems[0].startswith("book/references.bib:6: "), problems
