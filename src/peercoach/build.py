@@ -43,49 +43,13 @@ def _env() -> dict:
 def preflight(root: Path) -> list[str]:
     """Mistakes that would stop the book build with a traceback, found first and in plain words.
 
-    The book's configuration and table of contents must be valid YAML, every page UTF-8 text,
-    and the bibliography valid BibTeX.
+    The book's configuration and table of contents must be valid YAML (and a Jupyter Book table
+    of contents), every page UTF-8 text, and the bibliography valid BibTeX: the same check
+    (``content.book_file_problems``) that ``peercoach check`` runs first.
     """
-    from peercoach.scenario import read_yaml
+    from peercoach.content import book_file_problems
 
-    problems = []
-    for name in ("_config.yml", "_toc.yml"):
-        _, found = read_yaml(root / name)
-        problems += [str(p).replace(str(root) + os.sep, "") for p in found]
-    for page in sorted((root / "book").rglob("*.md")):
-        raw = page.read_bytes()
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = raw[: error.start].count(b"\n") + 1
-            problems.append(
-                f"{page.relative_to(root)}:{line}: this page is not saved as UTF-8 text (it may "
-                "be Windows-1252); save it again as UTF-8 in your editor"
-            )
-    problems += _bibtex_problems(root / "book" / "references.bib", root)
-    return problems
-
-
-def _bibtex_problems(path: Path, root: Path) -> list[str]:
-    from pybtex.database.input import bibtex
-    from pybtex.scanner import PybtexSyntaxError
-
-    if not path.is_file():
-        return []
-    name = path.relative_to(root)
-    try:
-        bibtex.Parser().parse_string(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        return [f"{name}:1: the file is not UTF-8 text; save it again as UTF-8"]
-    except PybtexSyntaxError as error:
-        line = getattr(error, "lineno", 0) or 0
-        return [
-            f"{name}:{line}: this is not valid BibTeX ({error}); most often the line above is "
-            "missing the comma after its closing brace, or a brace is not closed"
-        ]
-    except Exception as error:  # noqa: BLE001 - pybtex raises plain errors for duplicates
-        return [f"{name}: this is not valid BibTeX ({error})"]
-    return []
+    return book_file_problems(root)
 
 
 def build_book(root: Path, strict_all: bool) -> tuple[int, list[str]]:
