@@ -79,8 +79,9 @@ def page_data(scenario) -> dict:
       medical advice; for secrecy), each found by calling the engine's judge;
     - ``rethink``: per turn and reply, the entry :func:`peercoach.engine.rethink` lists (or
       ``None``), found by playing that reply with the engine;
-    - ``mi``: per turn and reply, the counts :func:`peercoach.mi.summary.summarise` makes of it
-      (a reply's counts do not depend on the rest of the call), plus the fair/good levels;
+    - ``mi``: per turn and reply, the counts :func:`peercoach.mi.summary.summarise` makes of it,
+      after a turn that asked permission and after one that did not, and whether it asks; plus
+      the fair/good levels;
     - ``state_range``: the bounds the meters are clamped to.
     """
     from peercoach import engine
@@ -149,23 +150,42 @@ def judge_tables(scenario, data: dict) -> dict:
 
 
 def reply_tables(scenario) -> tuple[dict, dict]:
-    """Per turn and reply: the engine's rethink entry, and the MI summary's counts."""
+    """Per turn and reply: the engine's rethink entry, and the MI summary's counts.
+
+    The summary reads one thing from the turn before: whether it asked permission (then advice
+    that follows is excused). So each reply gets its counts both ways (``plain``, ``asked``)
+    and whether it asks (``asks``), all measured with :func:`peercoach.mi.summary.summarise`.
+    """
     from peercoach import engine
-    from peercoach.mi.summary import FAIR, GOOD, summarise
+    from peercoach.mi.summary import FAIR, GOOD, Coding, summarise
+    from peercoach.scenario import Code
+
+    ask = Coding(behaviour="question", subtype="closed", permission=True, text="May I?")
+    probe = engine.coding_for(Code.advice_without_permission, "You should try a walk.")
+
+    def counts(codings) -> dict:
+        summary = summarise(codings).to_dict()
+        return {k: v for k, v in summary.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+    def minus(a: dict, b: dict) -> dict:
+        return {k: a[k] - b.get(k, 0) for k in a}
 
     rethink: dict = {}
-    counts: dict = {}
+    table: dict = {}
     for turn in scenario.turns:
-        rethink[turn.id], counts[turn.id] = {}, {}
+        rethink[turn.id], table[turn.id] = {}, {}
         for option in turn.options:
             step = _played(scenario, turn, option)
             found = engine.rethink(scenario, [step])
             rethink[turn.id][option.id] = found[0].to_dict() if found else None
-            summary = summarise([step.coding]).to_dict()
-            counts[turn.id][option.id] = {
-                k: v for k, v in summary.items() if isinstance(v, int) and not isinstance(v, bool)
+            coding = step.coding
+            table[turn.id][option.id] = {
+                "plain": counts([coding]),
+                "asked": minus(counts([ask, coding]), counts([ask])),
+                "asks": minus(counts([coding, probe]), counts([coding]))
+                != minus(counts([probe]), counts([])),
             }
-    return rethink, {"counts": counts, "fair": FAIR, "good": GOOD}
+    return rethink, {"counts": table, "fair": FAIR, "good": GOOD}
 
 
 def _played(scenario, turn, option):

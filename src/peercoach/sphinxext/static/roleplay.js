@@ -153,15 +153,17 @@
     return { passed: notes.length === 0, notes: notes };
   }
 
-  /* ---- the MI summary: Python's per-reply counts added up; levels and lines as in mi.summary ---- */
+  /* ---- the MI summary: Python's per-reply counts added up (after a permission question or not);
+   levels and lines as in mi.summary ---- */
 
   function summarise(data, steps) {
-    var s = {};
+    var s = {}, asked = false;
     steps.forEach(function (step) {
-      var counts = data.mi.counts[step.turn][step.option];
+      var reply = data.mi.counts[step.turn][step.option], counts = asked ? reply.asked : reply.plain;
       Object.keys(counts).forEach(function (k) { s[k] = (s[k] || 0) + counts[k]; });
+      asked = reply.asks;
     });
-    Object.keys(data.mi.counts[data.turns[0].id][data.turns[0].options[0].id]).forEach(function (k) {
+    Object.keys(data.mi.counts[data.turns[0].id][data.turns[0].options[0].id].plain).forEach(function (k) {
       s[k] = s[k] || 0;
     });
     var level = function (value, key) {
