@@ -78,6 +78,7 @@ def test_without_javascript_the_text_version_is_shown(browser, fixture_url):
 def test_search_from_a_page_opens_the_results(page, base_url):
     """Ctrl+K, a word and Enter open the search page with results (the index loads there)."""
     page.goto(base_url + "book/intro.html")
+    page.wait_for_load_state("networkidle")  # the theme's script loads after the page
     page.keyboard.press("Control+k")
     page.keyboard.type("pain")
     page.keyboard.press("Enter")
