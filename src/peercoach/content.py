@@ -185,47 +185,74 @@ class Page:
     parts: list[str | Block] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1)
+def markdown_parser():
+    """The Markdown parser MyST itself builds on: markdown-it-py (CommonMark) with the
+    mdit_py_plugins front matter and ``:::`` colon fences."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.colon_fence import colon_fence_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return MarkdownIt("commonmark").use(front_matter_plugin).use(colon_fence_plugin)
+
+
+def fences_in(lines: list[str]) -> list[tuple[int, int, str, str]]:
+    """``(first, end, fence, info)`` of every outermost fenced block markdown-it finds in
+    ``lines`` (``end`` is one past its last line), at any list depth.
+
+    A fence is kept only when its opening line starts with the fence (so not a fence inside a
+    block quote, whose lines keep their ``>``).
+    """
+    found = []
+    for token in markdown_parser().parse("\n".join(lines)):
+        if token.type not in ("fence", "colon_fence") or not token.map:
+            continue
+        first, end = token.map
+        match = FENCE.match(lines[first]) if first < len(lines) else None
+        if match and (not found or first >= found[-1][1]):
+            found.append((first, min(end, len(lines)), match["fence"], match["info"]))
+    return found
+
+
 def split_blocks(lines: list[str], first_lineno: int = 1) -> list[str | Block]:
     """Split lines into plain lines and fenced blocks (a block's body is kept unparsed).
 
-    ``first_lineno`` is the file line number of ``lines[0]``; text lines come back as ``Line``
-    objects carrying their own line number.
+    The fences are found by markdown-it (``fences_in``). ``first_lineno`` is the file line
+    number of ``lines[0]``; text lines come back as ``Line`` objects carrying their own number.
     """
     parts: list[str | Block] = []
     index = 0
-    while index < len(lines):
-        match = FENCE.match(lines[index])
-        if not match:
-            parts.append(Line(lines[index], first_lineno + index))
-            index += 1
-            continue
-        fence, info = match["fence"], match["info"]
-        end = _closing_fence(lines, index + 1, fence)
+    for first, end, fence, info in fences_in(lines):
+        parts += [Line(lines[i], first_lineno + i) for i in range(index, first)]
+        closing = end - 1
+        closed = closing > first and _is_closing(lines[closing], fence)
+        body = lines[first + 1 : closing if closed else end]
         directive = DIRECTIVE_INFO.match(info)
         name = directive["name"] if directive else ""
         argument = directive["arg"] if directive else info
-        parts.append(Block(name, argument, lines[index + 1 : end], first_lineno + index))
-        index = end + 1
+        parts.append(Block(name, argument, body, first_lineno + first))
+        index = end
+    parts += [Line(lines[i], first_lineno + i) for i in range(index, len(lines))]
     return parts
 
 
-def _closing_fence(lines: list[str], start: int, fence: str) -> int:
-    """Index of the line closing ``fence`` (same character, at least as long, no info)."""
-    for index in range(start, len(lines)):
-        stripped = lines[index].strip()
-        if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
-            return index
-    return len(lines)
+def _is_closing(line: str, fence: str) -> bool:
+    """True when ``line`` closes ``fence`` (same character, at least as long, no info)."""
+    stripped = line.strip()
+    return bool(stripped) and set(stripped) == {fence[0]} and len(stripped) >= len(fence)
 
 
 def strip_front_matter(text: str) -> str:
-    """Remove a leading YAML front-matter block, keeping line count for line numbers."""
-    if not text.startswith("---\n"):
+    """Remove a leading YAML front-matter block (as markdown-it reads it), keeping the line
+    count for line numbers."""
+    if not text.startswith("---"):
         return text
-    end = text.find("\n---", 4)
-    if end == -1:
+    tokens = markdown_parser().parse(text)
+    if not tokens or tokens[0].type != "front_matter" or not tokens[0].map:
         return text
-    return "\n" * text.count("\n", 0, end + 4) + text[end + 4 :]
+    lines = text.split("\n")
+    end = tokens[0].map[1]
+    return "\n" * end + "\n".join(lines[end:])
 
 
 def load_page(path: Path) -> Page:
