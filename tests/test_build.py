@@ -94,3 +94,25 @@ def test_exercises_release_and_a_broken_one_is_named(tmp_path):
         released = course / "release" / name / f"{name}.ipynb"
         text = released.read_text()
         assert "### BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+
+
+def test_check_reuses_a_section_only_while_its_inputs_are_unchanged(tmp_path):
+    """A section's result is reused for identical files and run again after any edit."""
+    from peercoach.build import cached_section
+
+    (tmp_path / "book").mkdir()
+    page = tmp_path / "book" / "page.md"
+    page.write_text("# Page\n")
+    cache: dict = {}
+    runs = []
+
+    def work():
+        runs.append(page.read_text())
+        return [f"problem {len(runs)}"]
+
+    assert cached_section(tmp_path, cache, "Pages", work, fresh=False) == (["problem 1"], False)
+    assert cached_section(tmp_path, cache, "Pages", work, fresh=False) == (["problem 1"], True)
+    page.write_text("# Page, edited\n")
+    assert cached_section(tmp_path, cache, "Pages", work, fresh=False) == (["problem 2"], False)
+    assert cached_section(tmp_path, cache, "Pages", work, fresh=True) == (["problem 3"], False)
+    assert len(runs) == 3
