@@ -191,6 +191,7 @@ SECTION_INPUTS = {
         "book/trainer/rubrics.md",
     ],
     "Book build": ["book/**/*", "_config.yml", "_toc.yml", "scenarios/**/*"],
+    "Versions": ["scenarios/**/*", "exercises/source/**/*.ipynb", "exercises/submitted/**/*"],
 }
 
 
@@ -265,6 +266,29 @@ def book_section(root: Path, already: list[str]) -> list[str]:
     return [p for p in problems if not any(a.split(": ", 1)[-1] in p for a in already)]
 
 
+def version_notes(root: Path, cache: dict, fresh: bool) -> list[str]:
+    """Keep every new scenario version in ``scenarios/archive/`` and say which exercises and
+    submissions a change affects; when no scenario, exercise or submission changed since the
+    last check, the last report is repeated without validating the scenarios again."""
+    from peercoach.records import keep_versions, version_report
+
+    scenarios = root / "scenarios"
+    entry = cache.get("Versions")
+    digest = inputs_digest(root, SECTION_INPUTS["Versions"])
+    if not fresh and isinstance(entry, dict) and entry.get("digest") == digest:
+        return list(entry.get("problems", []))
+    kept = [
+        f"Kept a new scenario version: {path.relative_to(root)} (commit it with the edit)"
+        for path in keep_versions(scenarios)
+    ]
+    report = [
+        f"Scenario versions: {line}" for line in version_report(root / "exercises", scenarios)
+    ]
+    after = inputs_digest(root, SECTION_INPUTS["Versions"])
+    cache["Versions"] = {"digest": after, "problems": report}
+    return kept + report
+
+
 def check_command(args) -> int:
     """``peercoach check``: every check staff run before publishing, each problem in plain words.
 
@@ -272,7 +296,6 @@ def check_command(args) -> int:
     its result from ``_build/.peercoach-check.json``; any change runs it again.
     """
     from peercoach.content import content_problems
-    from peercoach.records import keep_versions, version_report
 
     root = course_root()
     fresh = bool(getattr(args, "fresh", False))
@@ -289,12 +312,8 @@ def check_command(args) -> int:
 
     run("Scenarios", lambda: scenario_section(root))
     if scenarios.is_dir():
-        for kept in keep_versions(scenarios):
-            print(
-                f"Kept a new scenario version: {kept.relative_to(root)} (commit it with the edit)"
-            )
-        for line in version_report(root / "exercises", scenarios):
-            print(f"Scenario versions: {line}")
+        for line in version_notes(root, cache, fresh):
+            print(line)
     run("Pages", lambda: content_problems(root))
     run("Exercises", lambda: exercise_problems(root))
     if not args.no_book:
