@@ -1,5 +1,6 @@
 """The peercoach command: a map of the system that answers at once."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,19 +55,53 @@ def test_help_does_not_import_heavy_libraries():
     assert out.stdout.strip() == "[]"
 
 
-def test_play_in_the_terminal():
-    """`peercoach play` runs a whole call from typed numbers and prints the debrief."""
-    result = subprocess.run(
-        [sys.executable, "-m", "peercoach.cli", "play", "the-socialiser"],
-        input="1\n1\n1\n1\n1\n",
+def _play(practice, typed: str, seed: int = 11) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PEERCOACH_SCENARIOS=str(practice))
+    return subprocess.run(
+        [sys.executable, "-m", "peercoach.cli", "play", "practice-call", "--seed", str(seed)],
+        input=typed,
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=60,
+        env=env,
     )
+
+
+def _number(seed: int, turn: str, option: str) -> str:
+    """The number the terminal shows for ``option`` at ``turn`` with this seed."""
+    from peercoach.scenario import load_scenario
+    from peercoach.shuffle import display_order
+
+    node = load_scenario("practice-call").node(turn)
+    order = display_order(seed, turn, len(node.options))
+    return str([node.options[i].id for i in order].index(option) + 1)
+
+
+def test_play_in_the_terminal(practice):
+    """`peercoach play` numbers replies as shown, takes own words after a read-back, and ends
+    with the debrief."""
+    typed = (
+        "Sounds like the drive was really hard on your back.\ny\n"
+        + _number(11, "legs", "call-911")
+        + "\n"
+        + _number(11, "help-coming", "stay-on")
+        + "\n"
+    )
+    result = _play(practice, typed)
     assert result.returncode == 0, result.stderr
-    assert "Outcome: action_plan (passed)" in result.stdout
-    assert "Reflections to questions" in result.stdout
+    assert 'Your words were taken as: "That long drive' in result.stdout
+    assert "Outcome: escalated_911 (passed)" in result.stdout
+    assert "left out of the ratios" in result.stdout, "the MI summary explains safety steps"
+
+
+def test_play_says_which_numbers_exist_and_ends_on_ctrl_d(practice):
+    """A number that is not shown is named as such; end of input stops the call cleanly."""
+    result = _play(practice, "9\n")
+    assert result.returncode == 0
+    assert "choose a number from 1 to 3" in result.stdout
+    assert "Call stopped." in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_play_unknown_scenario_is_a_message():

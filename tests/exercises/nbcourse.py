@@ -114,9 +114,13 @@ def model_record(scenario: str, points: float, rules: str, full: bool) -> list[d
 
 
 def write_record(folder: Path, scenario: str, inputs) -> None:
-    """Save a role-play record the way the notebook player does."""
-    data = {"scenario": scenario, "schema_version": 1, "inputs": inputs}
-    (folder / f"roleplay-{scenario}.json").write_text(json.dumps(data), encoding="utf-8")
+    """Save a role-play record the way the notebook player does (on the current version)."""
+    from peercoach.records import Attempt, Record, record_path, version_of
+    from peercoach.records import write_record as save
+    from peercoach.scenario import load_scenario
+
+    attempt = Attempt(version_of(load_scenario(scenario)), 7, list(inputs))
+    save(record_path(scenario, folder), Record(scenario, attempt))
 
 
 def fixture(assignment: str, kind: str) -> dict:

@@ -11,11 +11,9 @@ pick, because radio labels have a fixed 20 px height in JupyterLab 4 and long on
 from __future__ import annotations
 
 import html
-import io
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import ipywidgets as w
@@ -445,12 +443,27 @@ class Practice(w.VBox):
         super().__init__([self.box, button, self.result], layout=w.Layout(width="100%"))
 
     def _feedback(self) -> None:
-        from peercoach.exercise.coaching import feedback
+        from peercoach.mi import code_utterance
+        from peercoach.safety import medical_advice
 
-        out = io.StringIO()
-        with redirect_stdout(out):
-            feedback(self.box.value[:2000], previous=self.previous)
+        text = self.box.value[:2000]
+        if not text.strip():
+            self.result.value = "<p>Type what you would say first.</p>"
+            return
+        lines = []
+        for part in code_utterance(text, previous=self.previous).codes():
+            kind = part.behaviour if part.subtype is None else f"{part.subtype} {part.behaviour}"
+            flags = [
+                f
+                for f in ("affirmation", "permission", "autonomy", "persuade", "confront")
+                if getattr(part, f)
+            ]
+            label = kind + (f" ({', '.join(flags)})" if flags else "")
+            reasons = " ".join(part.reasons)
+            lines.append(f"<li><strong>{html.escape(label)}</strong>: {html.escape(reasons)}</li>")
+        for flag in medical_advice(text, self.previous or ""):
+            lines.append(f"<li><strong>Medical advice</strong>: {html.escape(flag.reason)}</li>")
         self.result.value = (
-            f"<pre style='font-size:{FONT};white-space:pre-wrap'>"
-            f"{html.escape(out.getvalue())}</pre>"
+            f"<ul style='font-size:{FONT}'>{''.join(lines)}</ul><p>This is practice feedback "
+            "from a computer; your trainer grades the written answers.</p>"
         )
