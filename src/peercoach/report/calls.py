@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from peercoach.grading.caps import RECORD_MAX_BYTES, json_file_problem
+from peercoach.caps import RECORD_MAX_BYTES, json_file_problem
 from peercoach.mi import Summary
 
 RECORD_MAX_DEPTH = 16

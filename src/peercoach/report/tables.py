@@ -11,7 +11,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peercoach.grading.caps import csv_safe
+from peercoach.caps import csv_safe
 from peercoach.report.calls import Call
 from peercoach.report.cohort import Cohort
 from peercoach.report.config import Certification
