@@ -1,5 +1,5 @@
-"""Staff commands, side by side: an unchanged `peercoach check`, the preview's rebuild after a
-one-page edit, and `peercoach validate`.
+"""Staff commands, side by side: an unchanged `peercoach check`, `peercoach validate`, and the
+check and the preview's rebuild after a one-page edit.
 
 Runs on a copy of the course in a temporary folder (the real tree is not touched). The first
 `peercoach check` fills the check's cache in the copy's `_build/`; the second, on unchanged
@@ -75,6 +75,9 @@ def main() -> None:
         rows.append(
             ("peercoach validate scenarios/", *timed([PEERCOACH, "validate", "scenarios"], course))
         )
+        card = course / "book" / "cards" / "oars.md"
+        card.write_text(card.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        rows.append(("peercoach check after a one-page edit", *timed(check, course)))
         rows.append(("preview rebuild after a one-page edit", preview_rebuild(course), 0, ""))
     print(f"{'command':48} {'seconds':>8}  status  last line")
     for name, seconds, status, last in rows:
