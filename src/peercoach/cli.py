@@ -33,6 +33,9 @@ def _commands(sub) -> None:
         "check", help="check everything before publishing: scenarios, exercises, strict book build"
     )
     cmd.add_argument("--no-book", action="store_true", help="skip the (slower) strict book build")
+    cmd.add_argument(
+        "--fresh", action="store_true", help="run every check again, ignoring saved results"
+    )
     cmd.set_defaults(handler="peercoach.build:check_command")
 
     cmd = sub.add_parser(
@@ -102,7 +105,7 @@ def parser() -> argparse.ArgumentParser:
     """The argument parser for ``peercoach``."""
     top = argparse.ArgumentParser(
         prog="peercoach",
-        description="Peer Coach Course: build, check, practise, grade and report.",
+        description="Peer Coach Course: build, check, practice, grade and report.",
         epilog=MAP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
