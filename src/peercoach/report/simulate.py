@@ -44,12 +44,13 @@ def _common_prefix(a: list[dict], b: list[dict]) -> int:
 def _listening(t: Transcript) -> tuple:
     s = t.summary
     rq = s.rq if s.rq is not None else (99.0 if s.reflections else 0.0)
-    return (t.outcome != "action_plan", s.confronts, -min(rq, 2.0), -(s.pct_cr or 0.0))
+    unasked = s.permission == "no"
+    return (unasked, t.outcome != "action_plan", s.confronts, -min(rq, 2.0), -(s.pct_cr or 0.0))
 
 
 def best_path(transcripts: list[Transcript]) -> Transcript:
-    """The passing transcript a skilled coach plays: a plan if one can be made, then the best
-    listening figures, then the warmest and shortest call."""
+    """The passing transcript a skilled coach plays: no unasked advice, a plan if one can be
+    made, then the best listening figures, then the warmest and shortest call."""
     passing = [t for t in transcripts if t.passed]
     if not passing:
         raise ValueError("expected a passing path, found none")
