@@ -24,65 +24,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Listening(_Strict):
-    """MI listening figures, pooled over every assessment call of a coach.
-
-    The figures are judged only over at least ``min_utterances`` coded coach utterances (safety
-    steps and permission questions left out, as :class:`peercoach.mi.Summary` counts them):
-    MITI-style ratios were made for long segments, and a handful of lines says little.
-    """
-
-    competency: str = Field(description="the competency these figures are evidence for")
-    min_utterances: int = Field(ge=1, description="least pooled utterances before ratios count")
-    min_rq: float = Field(ge=0, description="least reflections per question (1.0 is 1:1)")
-    min_pct_cr: float = Field(ge=0, le=100, description="least per cent of complex reflections")
-    max_confronts: int = Field(ge=0, description="most confrontations allowed, over all calls")
-    permission_before_advice: bool = Field(description="advice only after asking permission")
-
-
-class Assessment(_Strict):
-    """The unrehearsed capstone: one drawn variant per scenario family, each a recorded call."""
+class CallRule(_Strict):
+    """What each recorded capstone call must show."""
 
     assignment: str = Field(description="the assignment whose role-play files are the calls")
-    course_id: str = Field(min_length=1, description="the course id the variant draw hashes")
-    families: dict[str, str] = Field(
-        min_length=1, description="scenario family -> the competency its call is evidence for"
-    )
+    scenarios: list[str] = Field(min_length=1, description="scenario ids of the required calls")
+    min_rq: float = Field(ge=0, description="least reflections per question (1.0 is 1:1)")
+    min_pct_cr: float = Field(ge=0, le=100, description="least per cent of complex reflections")
+    max_confronts: int = Field(ge=0, description="most confrontations allowed")
+    permission_before_advice: bool = Field(description="advice only after asking permission")
     outcomes: list[str] = Field(min_length=1, description="call endings that count as success")
-    listening: Listening
-
-
-class PracticeCall(_Strict):
-    """The trainer-rated practice call (book/trainer/practice-call.md)."""
-
-    ratings: list[str] = Field(min_length=1, description="the global ratings the trainer gives")
-    scale_max: int = Field(ge=2, le=10, description="the top of each rating scale (1 to this)")
-    min_rating: float = Field(ge=1, description="the least each rating must reach")
-
-    @model_validator(mode="after")
-    def _within_scale(self) -> PracticeCall:
-        if self.min_rating > self.scale_max:
-            raise ValueError(
-                f"practice_call.min_rating: expected at most scale_max ({self.scale_max}), "
-                f"found {self.min_rating:g}"
-            )
-        return self
+    plan_min_confidence: float = Field(
+        ge=0, le=10, description="an action_plan ending needs at least this confidence (0-10)"
+    )
 
 
 class Rule(_Strict):
     """The certification rule: every line must be met."""
 
+    all_submitted: bool = Field(description="every assignment must be submitted")
     min_scores: dict[str, float] = Field(description="assignment -> least per cent of its points")
-    competencies: dict[str, float] = Field(
-        description="competency -> least per cent of the points of its assignments"
-    )
-    assessment: Assessment
-    practice_call: PracticeCall
-
-    @property
-    def calls(self) -> Assessment:
-        """The assessment calls (the name the report tables use)."""
-        return self.assessment
+    calls: CallRule
+    signoff: bool = Field(description="a trainer's sign-off is required")
 
 
 class ItemThresholds(_Strict):
@@ -96,7 +59,7 @@ class ItemThresholds(_Strict):
 class Certification(_Strict):
     """The whole of ``certification.yaml``."""
 
-    schema_version: int = Field(description="format version of this file; 2")
+    schema_version: int = Field(description="format version of this file; 1")
     competencies: dict[str, str] = Field(min_length=1, description="competency id -> label")
     assignments: dict[str, list[str]] = Field(
         min_length=1, description="assignment -> competencies"
@@ -115,33 +78,13 @@ class Certification(_Strict):
                         f"assignments.{assignment}: expected one of the competencies "
                         f"({', '.join(self.competencies)}), found '{competency}'"
                     )
-        rule = self.rule
-        for assignment in [*rule.min_scores, rule.assessment.assignment]:
+        for assignment in [*self.rule.min_scores, self.rule.calls.assignment]:
             if assignment not in self.assignments:
                 problems.append(
                     f"rule: expected an assignment listed under 'assignments', found '{assignment}'"
                 )
-        unlisted = [a for a in self.assignments if a not in rule.min_scores]
-        if unlisted:
-            problems.append(
-                "rule.min_scores: expected a minimum for every assignment, found none for "
-                + ", ".join(unlisted)
-            )
-        named = [*rule.competencies, *rule.assessment.families.values()]
-        for competency in [*named, rule.assessment.listening.competency]:
-            if competency not in self.competencies:
-                problems.append(
-                    f"rule: expected one of the competencies ({', '.join(self.competencies)}), "
-                    f"found '{competency}'"
-                )
-        missing = [c for c in self.competencies if c not in rule.competencies]
-        if missing:
-            problems.append(
-                "rule.competencies: expected a minimum for every competency, found none for "
-                + ", ".join(missing)
-            )
-        if self.schema_version != 2:
-            problems.append(f"schema_version: expected 2, found {self.schema_version}")
+        if self.schema_version != 1:
+            problems.append(f"schema_version: expected 1, found {self.schema_version}")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -157,10 +100,6 @@ class SignOff(_Strict):
     trainer: str = Field(min_length=1, description="the trainer who observed the coach")
     date: dt.date = Field(description="the day of the sign-off, YYYY-MM-DD")
     note: str = Field(default="", description="optional remark")
-    ratings: dict[str, int] = Field(
-        default_factory=dict,
-        description="the practice call's global ratings, rating id -> score (1 to scale_max)",
-    )
 
 
 def _read_yaml(path: Path):
