@@ -147,3 +147,15 @@ def test_a_hand_edited_choice_only_changes_that_call(practice, tmp_path):
     graded = graded_call("practice-call", tmp_path)
     assert graded.transcript is None
     assert "not understood" in " ".join(graded.problems)
+
+
+def test_every_shipped_scenario_version_is_kept():
+    """The current version of every scenario is in the archive (``peercoach check`` and
+    ``peercoach build`` keep it; commit the new file with the edit)."""
+    from peercoach.records import archived_versions
+    from peercoach.scenario import load_all
+
+    for scenario in load_all(ROOT / "scenarios"):
+        assert version_of(scenario) in archived_versions(scenario.id, ROOT / "scenarios"), (
+            f"{scenario.id}: run `peercoach check` to keep its current version, then commit it"
+        )
