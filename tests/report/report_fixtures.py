@@ -92,6 +92,7 @@ def _coding(tag: str) -> Coding:
         "CR": Coding("reflection", "complex"),
         "ASK": Coding("question", "closed", permission=True),
         "GI": Coding("input"),
+        "ADV": Coding("input", advice=True, persuade=True),
         "CON": Coding("other", confront=True),
     }
     return kinds[tag]
@@ -104,7 +105,7 @@ def coded_replay(scenario: str, inputs: list) -> Replayed:
     return Replayed(outcome.strip(), True, summary, float(confidence))
 
 
-GOOD_CALL = "OQ CR CR SR ASK GI | action_plan | 8"
+GOOD_CALL = "OQ CR CR SR ASK ADV | action_plan | 8"
 
 
 def write_call(course: Path, student: str, scenario: str, text: str, assignment="capstone"):

@@ -64,9 +64,9 @@ def test_safety_below_full_marks_refused(course_dir):
 
 CALL_CASES = {
     "low R:Q": ("OQ OQ OQ CR SR | action_plan | 8", "R:Q 0.67:1 (needs 1:1)"),
-    "few complex": ("OQ CR SR SR ASK GI | action_plan | 8", "complex reflections 33% (needs 40%)"),
+    "few complex": ("OQ CR SR SR ASK ADV | action_plan | 8", "complex reflections 33% (needs 40%)"),
     "confronts": ("OQ CR CR SR CON | action_plan | 8", "1 confrontation(s) (allowed 0)"),
-    "advice first": ("OQ CR CR SR GI | action_plan | 8", "advice given without asking permission"),
+    "advice first": ("OQ CR CR SR ADV | action_plan | 8", "advice given without asking permission"),
     "bad ending": ("OQ CR CR SR | disengaged | 8", "ended 'disengaged' (needs action_plan or"),
     "low confidence": ("OQ CR CR SR | action_plan | 5", "confidence 5.0 (needs 7 or more)"),
     "no reflections": ("OQ OQ | next_call_booked | 3", "R:Q 0.00:1 (needs 1:1); no complex"),

@@ -119,7 +119,8 @@ def test_roleplay_and_items_tables(small):
     calls = _rows(small, "roleplay.csv")
     assert len(calls) == 4
     assert {(c["Coach"], c["Scenario"]) for c in calls} >= {("ann", "no-homework")}
-    assert all(c["R:Q"] == "1.5" and c["%CR"] == "66.7" for c in calls)
+    # R:Q leaves out the permission question (it seeks collaboration): 3 reflections, 1 question.
+    assert all(c["R:Q"] == "3.0" and c["%CR"] == "66.7" for c in calls)
     assert all(c["Meets call rule"] == "yes" for c in calls)
     summary = _by(_rows(small, "roleplay-cohort.csv"), "Scenario")
     assert summary["no-homework"]["Calls"] == "2"
