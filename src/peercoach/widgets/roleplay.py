@@ -34,7 +34,8 @@ from peercoach.shuffle import new_seed
 STYLE = """<style>
 .pc-roleplay { font-size: 1.05rem; max-width: 60rem; }
 .pc-roleplay .widget-radio-box label { display: flex !important; flex-direction: row !important;
-  align-items: flex-start; justify-content: flex-start; height: auto !important; min-height: 1.6em; white-space: normal !important; line-height: 1.4;
+  align-items: flex-start; justify-content: flex-start; height: auto !important;
+  min-height: 1.6em; white-space: normal !important; line-height: 1.4;
   margin: 0.35em 0; overflow: visible; }
 .pc-roleplay .widget-radio-box input[type="radio"] { order: -1; flex: 0 0 auto; width: 1.1em;
   height: 1.1em; margin: 0.2em 0.6em 0 0; }
