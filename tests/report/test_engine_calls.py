@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from report_fixtures import CONFIG, full_items, full_marks, make_gradebook, sign_off
 
@@ -38,8 +36,11 @@ def paths():
 def _save(course, student, scenario, inputs):
     folder = course / "submitted" / student / "capstone"
     folder.mkdir(parents=True, exist_ok=True)
-    record = {"scenario": scenario, "schema_version": 1, "inputs": inputs}
-    (folder / f"roleplay-{scenario}.json").write_text(json.dumps(record), encoding="utf-8")
+    from peercoach.records import Attempt, Record, record_path, version_of, write_record
+    from peercoach.scenario import load_scenario
+
+    attempt = Attempt(version_of(load_scenario(scenario)), 3, list(inputs))
+    write_record(record_path(scenario, folder), Record(scenario, attempt))
 
 
 def test_real_calls_certify_and_refuse(course_dir, paths, monkeypatch, capsys):

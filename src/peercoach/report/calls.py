@@ -66,6 +66,9 @@ def engine_replay(scenario_id: str, inputs: list) -> Replayed:
     return Replayed(str(outcome), bool(transcript.passed), transcript.summary, confidence)
 
 
+_ENGINE_REPLAY = engine_replay
+
+
 def _read_inputs(path: Path) -> tuple[str, list]:
     too_big = json_file_problem(str(path), RECORD_MAX_BYTES, RECORD_MAX_DEPTH)
     if too_big:
@@ -87,10 +90,33 @@ def _read_inputs(path: Path) -> tuple[str, list]:
     return scenario, data["inputs"]
 
 
+def graded_replay(path: Path) -> Replayed:
+    """The graded call of a record, replayed on the scenario version it was played on.
+
+    The record format, the version archive and the rule for which call is graded live in
+    :mod:`peercoach.records`; the report uses them as the grader does.
+    """
+    from peercoach.records import graded_call
+
+    too_big = json_file_problem(str(path), RECORD_MAX_BYTES, RECORD_MAX_DEPTH)
+    if too_big:
+        raise ValueError(f"expected a role-play record, found a file not read: {too_big}")
+    graded = graded_call(path.stem.removeprefix("roleplay-"), path.parent)
+    transcript = graded.transcript
+    if transcript is None:
+        raise ValueError(" ".join(graded.problems))
+    confidence = (transcript.state or {}).get("confidence")
+    return Replayed(
+        str(transcript.outcome), bool(transcript.passed), transcript.summary, confidence
+    )
+
+
 def replay_file(path: Path, student: str, assignment: str, replayer: Replayer) -> Call:
     """Replay one saved call; problems become a readable ``error`` instead of an exception."""
     scenario = path.stem.removeprefix("roleplay-")
     try:
+        if replayer is _ENGINE_REPLAY:
+            return Call(student, assignment, scenario, path, result=graded_replay(path))
         scenario, inputs = _read_inputs(path)
         return Call(student, assignment, scenario, path, result=replayer(scenario, inputs))
     except Exception as error:  # noqa: BLE001 - one coach's bad file must not stop the report
