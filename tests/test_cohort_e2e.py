@@ -396,7 +396,8 @@ def test_capstone_calls_match_the_engine(cohort):
     }
     for path in capstone:
         student, scenario = path.parent.parent.name, path.stem.removeprefix("roleplay-")
-        transcript = replay(scenario, json.loads(path.read_text(encoding="utf-8"))["inputs"])
+        attempt = json.loads(path.read_text(encoding="utf-8"))["attempt"]
+        transcript = replay(scenario, attempt["inputs"], attempt["seed"])
         summary, row = transcript.summary, table[(student, "capstone", scenario)]
         rq = None if summary.rq is None else round(summary.rq, 2)
         pct_cr = None if summary.pct_cr is None else round(summary.pct_cr, 1)
