@@ -68,7 +68,8 @@ class Style(StrEnum):
 
 
 class Outcome(StrEnum):
-    """How a call ended. Passing outcomes are listed in :data:`PASSING`."""
+    """How a call ended. Passing: action_plan, next_call_booked, boundary_kept and the three
+    escalated outcomes; failing: disengaged, unsafe_advice, missed_red_flag."""
 
     action_plan = "action_plan"
     next_call_booked = "next_call_booked"
@@ -796,7 +797,13 @@ def validate_paths(paths) -> list[Problem]:
             problems.append(Problem(str(path), line, col, msg))
         owners.setdefault(scenario.id, path)
         if path.stem != scenario.id:
-            msg = f"the file name should match the id: rename it to {scenario.id}.yaml"
+            target = path.with_name(f"{scenario.id}.yaml")
+            msg = (
+                f"the file name should match the id: rename it to {target.name}"
+                if not target.exists()
+                else f"the file name should match the id `{scenario.id}`, but {target.name} "
+                f"already exists: give this scenario a new id and rename the file to match"
+            )
             problems.append(Problem(str(path), 1, 1, msg))
         problems += _dynamic_problems(path, scenario)
     return problems
