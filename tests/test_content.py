@@ -58,6 +58,7 @@ from peercoach.content import (
     scenario_items,
     scenario_use_problems,
     section_problems,
+    spelling_problems,
     spelling_problems_in,
     split_blocks,
     stated_urgency,
@@ -552,6 +553,30 @@ def test_spelling_check_reads_notebooks_and_keeps_ids(tmp_path):
     assert spelling_problems_in([("Play the-socialiser now.", "x")]) == []
     assert spelling_problems_in([("Colour", "x")]) == [
         "x: 'Colour' is British spelling; use 'Color'"
+    ]
+
+
+def test_course_spelling_check_reads_scenarios_and_notebooks_but_not_style_values(tmp_path):
+    """``spelling_problems`` covers scenario strings and exercise markdown; a scenario's
+    ``style`` value is a name from the scenario format, so ``style: socialiser`` is not
+    reported while the same word in a line the participant says is."""
+    (tmp_path / "book").mkdir()
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "talker.yaml").write_text(
+        "persona:\n  style: socialiser\nturns:\n  - say: I am a real socialiser.\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "exercises" / "source" / "one"
+    folder.mkdir(parents=True)
+    (folder / "one.ipynb").write_text(
+        '{"cells": [{"cell_type": "markdown", "source": "Hello\\nOur programme"}]}',
+        encoding="utf-8",
+    )
+    (folder / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    assert spelling_problems(tmp_path) == [
+        "scenarios/talker.yaml:4: 'socialiser' is British spelling; use 'socializer'",
+        "exercises/source/one/one.ipynb: cell 1 line 2: 'programme' is British spelling; "
+        "use 'program'",
     ]
 
 

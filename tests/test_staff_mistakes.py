@@ -4,7 +4,9 @@ Each folder in ``tests/fixtures/staff/`` (except ``_base``) holds the broken fil
 mistake, laid over the small course in ``_base``, and ``expect.txt``: the message that must be
 printed by ``peercoach build``. Folders in ``tests/fixtures/staff-check/`` are laid over the
 same ``_base`` and checked with ``peercoach check --no-book``, which must name the mistake as
-its one problem. Add a folder to pin a new mistake; no test code changes.
+its one problem; so are folders in ``tests/fixtures/staff/`` whose name starts with ``check-``.
+A ``safety/`` folder in a case holds cue files that the check reads in place of the shipped
+``advice.yaml`` or ``escalation.yaml``. Add a folder to pin a new mistake; no test code changes.
 """
 
 import shutil
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from peercoach.cli import main
+from peercoach.safety import cues
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = FIXTURES / "staff" / "_base"
@@ -20,6 +23,23 @@ COMMANDS = {"staff": ["build", "--book-only"], "staff-check": ["check", "--no-bo
 CASES = sorted(
     p for folder in COMMANDS for p in (FIXTURES / folder).iterdir() if p.is_dir() and p != BASE
 )
+
+
+def _command(case: Path) -> list[str]:
+    """``check`` for ``staff-check/*`` and ``staff/check-*`` cases, else ``build``."""
+    if case.name.startswith("check-"):
+        return COMMANDS["staff-check"]
+    return COMMANDS[case.parent.name]
+
+
+def _use_cue_files(course: Path, monkeypatch) -> None:
+    """Cue files under the course's ``safety/`` replace the shipped ones of the same name."""
+    shipped = cues.DEFAULT_FILES
+    chosen = tuple(
+        course / "safety" / path.name if (course / "safety" / path.name).is_file() else path
+        for path in shipped
+    )
+    monkeypatch.setattr(cues, "DEFAULT_FILES", chosen)
 
 
 def _problem_lines(command: str, out: str) -> list[str]:
@@ -43,7 +63,8 @@ def test_staff_mistake_is_named_in_plain_words(case, tmp_path, monkeypatch, caps
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(path.read_bytes())
     monkeypatch.chdir(course)
-    command = COMMANDS[case.parent.name]
+    _use_cue_files(course, monkeypatch)
+    command = _command(case)
     assert main(command) == 1
     output = capsys.readouterr()
     expected = (case / "expect.txt").read_text(encoding="utf-8").strip()

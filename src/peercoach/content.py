@@ -1235,6 +1235,7 @@ def content_problems(root: Path) -> list[str]:
         *citation_problems(root),
         *scenario_use_problems(root),
         *safety_problems(root),
+        *cue_problems(root),
         *spelling_problems(root),
     ]
 
@@ -1255,13 +1256,15 @@ class TextItem:
     ``context`` is the lead-in (a heading, or a line ending with ``:``) that a list item
     continues, so "Red flags: get care today" followed by a list is read as one statement.
     ``example`` marks text written to be wrong on purpose: a "Poor response" admonition, an
-    unmarked quiz choice, or a scenario option that lowers rapport or readiness.
+    unmarked quiz choice, or a scenario option that lowers rapport or readiness. ``key`` is the
+    YAML key a scenario string sits under (``say``, ``feedback``, ``style``), or ``""``.
     """
 
     text: str
     where: str
     context: str = ""
     example: bool = False
+    key: str = ""
 
 
 def as_items(pairs) -> list[TextItem]:
@@ -1374,20 +1377,22 @@ def _lowers_rapport(mapping: yaml.MappingNode) -> bool:
     return False
 
 
-def _yaml_items(node: yaml.Node, name: str, example: bool):
-    """``TextItem``s for the string scalars under a PyYAML node, each at its line."""
+def _yaml_items(node: yaml.Node, name: str, example: bool, key: str = ""):
+    """``TextItem``s for the string scalars under a PyYAML node, each at its line and with the
+    key it sits under."""
     if isinstance(node, yaml.ScalarNode):
         if node.tag.endswith(":str") and node.value.strip():
             where = f"{name}:{node.start_mark.line + 1}"
-            yield TextItem(node.value[:TEXT_LIMIT], where, example=example)
+            yield TextItem(node.value[:TEXT_LIMIT], where, example=example, key=key)
     elif isinstance(node, yaml.MappingNode):
         lowers = _lowers_rapport(node)
-        for key, value in node.value:
-            wrong = example or (lowers and key.value in {"say", "also"})
-            yield from _yaml_items(value, name, wrong)
+        for child, value in node.value:
+            label = child.value if isinstance(child, yaml.ScalarNode) else ""
+            wrong = example or (lowers and label in {"say", "also"})
+            yield from _yaml_items(value, name, wrong, str(label))
     elif isinstance(node, yaml.SequenceNode):
         for value in node.value:
-            yield from _yaml_items(value, name, example)
+            yield from _yaml_items(value, name, example, key)
 
 
 def json_items(path: Path, root: Path) -> list[TextItem]:
@@ -1814,6 +1819,16 @@ def us_spellings(path: Path = SPELLING_FILE) -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def data_keys(path: Path = SPELLING_FILE) -> frozenset[str]:
+    """Scenario keys whose values are data, not prose (``style: socialiser`` names a value of
+    the scenario format's ``Style`` list), from ``data_keys`` in ``us_spelling.yaml``. The
+    spelling check leaves their values alone."""
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    keys = data.get("data_keys", []) if isinstance(data, dict) else []
+    return frozenset(str(k) for k in keys or [])
+
+
+@lru_cache(maxsize=1)
 def _spelling_pattern(path: Path = SPELLING_FILE) -> re.Pattern:
     words = sorted(us_spellings(path), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])", re.I)
@@ -1831,11 +1846,13 @@ def spelling_problems_in(pairs) -> list[str]:
 
     Use it on any text: pages (``page_items``), scenarios (``scenario_items``), notebooks
     (``notebook_items``). Words joined by hyphens (ids such as ``the-socialiser``) are left
-    alone.
+    alone, and so are the values of scenario keys listed under ``data_keys`` (``data_keys``).
     """
-    spellings, pattern = us_spellings(), _spelling_pattern()
+    spellings, pattern, exempt = us_spellings(), _spelling_pattern(), data_keys()
     problems = []
     for item in as_items(pairs):
+        if item.key in exempt:
+            continue
         for match in pattern.finditer(item.text):
             us = _same_case(spellings[match[0].lower()], match[0])
             problems.append(f"{item.where}: '{match[0]}' is British spelling; use '{us}'")
@@ -1870,8 +1887,50 @@ def safety_problems(root: Path) -> list[str]:
     return triage_text_problems(pages + scenarios, triage) + problems
 
 
+def exercise_notebooks(root: Path) -> list[Path]:
+    """The source notebooks of the exercises: ``exercises/source/<assignment>/*.ipynb``."""
+    return sorted((root / "exercises" / "source").glob("*/*.ipynb"))
+
+
+def notebook_text_items(root: Path) -> list[TextItem]:
+    """The markdown lines of every exercise notebook; a notebook that is not JSON gives none
+    (the exercise checks report it)."""
+    items = []
+    for path in exercise_notebooks(root):
+        try:
+            items += notebook_items(path, root)
+        except (ValueError, UnicodeDecodeError, OSError):
+            continue
+    return items
+
+
 def spelling_problems(root: Path) -> list[str]:
-    """British spellings on the pages under ``book/`` (learner, trainer and staff pages)."""
-    return spelling_problems_in(
-        item for path in book_pages(root) for item in page_items(path, root)
-    )
+    """British spellings on the pages under ``book/`` (learner, trainer and staff pages), in
+    every scenario's text (what the participant and the coach say, feedback, debriefs) and in
+    the markdown of every exercise notebook."""
+    pages, scenarios = course_text_items(root)
+    return spelling_problems_in(pages + scenarios + notebook_text_items(root))
+
+
+def _shown(path: str, root: Path) -> str:
+    """A cue file's name for staff: relative to the course folder when it is inside it."""
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def cue_problems(root: Path) -> list[str]:
+    """Staff mistakes in the safety cue files (``peercoach.safety.check_cues``), each as
+    ``file:line: message`` naming the key, what was expected and what was found."""
+    from peercoach.safety import cues
+
+    names = {str(path): _shown(str(path), root) for path in cues.DEFAULT_FILES}
+    problems = []
+    for problem in cues.check_cues():
+        for full, shown in names.items():
+            if problem.startswith(f"{full}:"):
+                problem = shown + problem[len(full) :]
+                break
+        problems.append(problem)
+    return problems
