@@ -10,28 +10,15 @@ from __future__ import annotations
 import sys
 import time
 
-from peercoach.engine import Conversation, pass_probability
+from peercoach.engine import pass_probability, play_by_position
 from peercoach.scenario import ScenarioError, load_scenario, scenario_files, scenarios_dir
 
 SEEDS = range(1, 201)
 
 
-def by_position(scenario, pick) -> float:
-    """How often always choosing the ``pick(n)``-th of the ``n`` replies shown passes.
-
-    Replies are shown in an order shuffled per attempt (one seed per attempt), so a strategy by
-    position should pass about as often as random choice.
-    """
-    passed = 0
-    for seed in SEEDS:
-        call = Conversation(scenario, seed)
-        while not call.finished:
-            shown = call.shown()
-            if not shown:
-                break
-            call.choose(shown[pick(len(shown))].id)
-        passed += call.transcript().passed
-    return passed / len(SEEDS)
+def by_position(scenario, position) -> float:
+    """How often always choosing the reply at ``position`` passes, over :data:`SEEDS` attempts."""
+    return sum(play_by_position(scenario, position, seed).passed for seed in SEEDS) / len(SEEDS)
 
 
 def main() -> int:
@@ -47,8 +34,8 @@ def main() -> int:
         rate = pass_probability(scenario)
         rates.append(rate)
         positions = [
-            by_position(scenario, lambda n: 0),
-            by_position(scenario, lambda n: n - 1),
+            by_position(scenario, 0),
+            by_position(scenario, -1),
             by_position(scenario, lambda n: n // 2),
         ]
         marks = "  ".join(f"{p:>6.0%}" for p in positions)

@@ -1,47 +1,251 @@
-"""The architecture holds: a pure core, and front ends that never import each other."""
+"""The architecture holds: a pure core, front ends that never import each other, and no cycles.
+
+The import graph is read from the source with :mod:`ast`: every ``import`` and ``from ... import``
+anywhere in a module (inside functions too), relative imports resolved against the package, and
+the command layer's string dispatch (``"peercoach.build:build_command"``) counted as an import.
+Rooms follow the README's layout: the pure-Python core, the front ends, and the command layer.
+Modules the README does not place yet are listed as support; a module in no room fails.
+
+Cycles and forbidden imports in today's code are listed below, one line each, so the check bites
+on anything new; fixing one means deleting its line.
+"""
+
+from __future__ import annotations
 
 import ast
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "peercoach"
-CORE = ["scenario", "engine", "mi", "records", "shuffle", "routing", "safety", "answers"]
-FRONT_ENDS = ["widgets", "sphinxext", "grading", "report", "exercise", "cli"]
+
+CORE = {
+    "peercoach",
+    "scenario",
+    "engine",
+    "mi",
+    "routing",
+    "safety",
+    "records",
+    "shuffle",
+    "assessment",
+}
+FRONT_ENDS = {"widgets", "sphinxext", "grading", "report"}
+COMMANDS = {"cli"}
+SUPPORT = {"answers", "caps", "build", "changes", "content", "exercise", "preview", "terminal"}
+ROOMS = {"core": CORE, "front end": FRONT_ENDS, "commands": COMMANDS, "support": SUPPORT}
 FORBIDDEN_IN_CORE = {"ipywidgets", "sphinx", "docutils", "nbgrader", "nbformat", "nbconvert"}
 
+KNOWN_CYCLES = {
+    frozenset({"peercoach.engine", "peercoach.scenario"}),  # scenario's commands play calls
+    frozenset({"peercoach.report.readiness", "peercoach.report.tables"}),  # competency percent
+}
+KNOWN_FORBIDDEN = {  # (module, the part it may import for now)
+    ("peercoach.preview", "sphinxext"),  # preview serves the book the extension builds
+}
 
-def _files(part: str) -> list[Path]:
-    folder = SRC / part
-    return sorted(folder.rglob("*.py")) if folder.is_dir() else [SRC / f"{part}.py"]
-
-
-def _imports(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module)
-    return names
+DISPATCH = re.compile(r"^(peercoach(?:\.\w+)+):\w+$")
 
 
-@pytest.mark.parametrize("part", CORE)
-def test_core_is_pure_python(part):
-    """The core imports no widget, Sphinx or nbgrader code, and no front end."""
-    for path in _files(part):
-        for name in _imports(path):
-            top = name.split(".")[0]
-            assert top not in FORBIDDEN_IN_CORE, f"{path.name} imports {name}"
-            if name.startswith("peercoach."):
-                assert name.split(".")[1] in CORE, f"{path.name} imports {name}"
+@dataclass(repr=False)
+class Graph:
+    """Modules of a package and, for each, the package's modules it imports (with line)."""
+
+    modules: dict[str, Path]
+    edges: dict[str, dict[str, int]] = field(default_factory=dict)
+    external: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-@pytest.mark.parametrize("part", [p for p in FRONT_ENDS if p != "cli"])
-def test_front_ends_do_not_import_each_other(part):
-    """A front end imports the core (and libraries) but never another front end."""
-    others = set(FRONT_ENDS) - {part}
-    for path in _files(part):
-        for name in _imports(path):
-            if name.startswith("peercoach."):
-                assert name.split(".")[1] not in others, f"{path} imports {name}"
+def module_name(path: Path, src: Path) -> str:
+    """``src/pkg/a/b.py`` -> ``pkg.a.b``; a package's ``__init__.py`` is the package."""
+    parts = list(path.relative_to(src.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(src: Path) -> Graph:
+    """The import graph of the package at ``src`` (a folder holding ``__init__.py``)."""
+    modules = {module_name(p, src): p for p in sorted(src.rglob("*.py"))}
+    graph = Graph(modules)
+    top = src.name
+    for name, path in modules.items():
+        is_package = path.name == "__init__.py"
+        found: dict[str, int] = {}
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = name.split(".") if is_package else name.split(".")[:-1]
+                    base = base[: len(base) - (node.level - 1)]
+                    module = ".".join([*base, *([node.module] if node.module else [])])
+                else:
+                    module = node.module or ""
+                targets = [
+                    f"{module}.{a.name}" if f"{module}.{a.name}" in modules else module
+                    for a in node.names
+                ]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                match = DISPATCH.match(node.value)
+                targets = [match.group(1)] if match else []
+            for target in targets:
+                found.setdefault(target, node.lineno)
+        graph.edges[name] = {}
+        graph.external[name] = {}
+        for target, line in found.items():
+            if target.split(".")[0] != top:
+                graph.external[name][target] = line
+                continue
+            while target not in modules and "." in target:
+                target = target.rsplit(".", 1)[0]
+            if target != name:
+                graph.edges[name].setdefault(target, line)
+    return graph
+
+
+def cycles(graph: Graph) -> list[frozenset[str]]:
+    """Groups of modules that import each other, directly or around a loop (Tarjan's SCCs)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[frozenset[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph.edges.get(node, {}):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = set()
+            while True:
+                member = stack.pop()
+                group.add(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(frozenset(group))
+
+    for node in sorted(graph.edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def room_part(module: str) -> str:
+    """The part of the package a module belongs to: ``peercoach.report.tables`` -> ``report``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def forbidden(graph: Graph, rooms: dict[str, set[str]], src: Path) -> list[str]:
+    """Every import that breaks the rooms' rules, as ``file:line: what``."""
+    room_of = {part: room for room, parts in rooms.items() for part in parts}
+    problems = []
+    for name, targets in graph.edges.items():
+        where = graph.modules[name].relative_to(src.parent)
+        room = room_of.get(room_part(name))
+        if room is None:
+            problems.append(f"{where}: `{room_part(name)}` is in no room of test_architecture")
+            continue
+        for target, line in targets.items():
+            other = room_of.get(room_part(target))
+            if room_part(target) == room_part(name) or other is None:
+                continue
+            if (name, room_part(target)) in KNOWN_FORBIDDEN:
+                continue
+            bad = (
+                (room == "core" and other != "core")
+                or (room == "front end" and other in {"front end", "commands"})
+                or (room == "support" and other in {"front end", "commands"})
+            )
+            if bad:
+                problems.append(f"{where}:{line}: {room} imports {other} `{target}`")
+        if room == "core":
+            for target, line in graph.external[name].items():
+                if target.split(".")[0] in FORBIDDEN_IN_CORE:
+                    problems.append(f"{where}:{line}: core imports `{target}`")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return import_graph(SRC)
+
+
+def test_every_module_is_in_a_room_and_keeps_its_rules(graph):
+    """The core imports only the core and no widget, Sphinx or nbgrader code; front ends and
+    support code never import a front end or the command layer."""
+    problems = forbidden(graph, ROOMS, SRC)
+    assert not problems, "\n".join(problems)
+
+
+def test_no_new_import_cycles(graph):
+    """No module imports itself around a loop, except the cycles listed in KNOWN_CYCLES."""
+    new = [sorted(group) for group in cycles(graph) if group not in KNOWN_CYCLES]
+    assert new == [], f"new import cycles: {new}"
+
+
+def test_the_command_layer_dispatches_to_modules_the_graph_sees(graph):
+    """Every command's handler string names a real module, so the graph counts it as an import."""
+    handlers = graph.edges["peercoach.cli"]
+    assert {"peercoach.build", "peercoach.scenario", "peercoach.report.cli"} <= set(handlers)
+
+
+def _package(tmp_path: Path, files: dict[str, str]) -> Path:
+    src = tmp_path / "src" / "peercoach"
+    for name, text in {"__init__.py": "", **files}.items():
+        path = src / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return src
+
+
+def test_the_check_finds_a_cycle_through_relative_imports(tmp_path):
+    """A loop made of relative imports (``from . import``, ``from ..``) is found."""
+    src = _package(
+        tmp_path,
+        {
+            "engine.py": "from . import scenario\n",
+            "scenario.py": "def f():\n    from .mi.coder import code\n",
+            "mi/__init__.py": "",
+            "mi/coder.py": "from ..engine import play\n",
+            "shuffle.py": "import peercoach.scenario\n",
+        },
+    )
+    graph = import_graph(src)
+    assert graph.edges["peercoach.mi.coder"] == {"peercoach.engine": 1}
+    assert cycles(graph) == [
+        frozenset({"peercoach.engine", "peercoach.scenario", "peercoach.mi.coder"})
+    ]
+
+
+def test_the_check_finds_forbidden_imports(tmp_path):
+    """A core module importing Sphinx or a front end, a front end importing another, a string
+    dispatch into a front end from support code, and a module in no room are all reported."""
+    src = _package(
+        tmp_path,
+        {
+            "engine.py": "import json\nfrom sphinx.util import logging\nfrom .widgets import w\n",
+            "widgets.py": "from peercoach.report import charts\n",
+            "report/__init__.py": "",
+            "report/charts.py": "from peercoach import engine\n",
+            "build.py": 'HANDLER = "peercoach.widgets:show"\n',
+            "stray.py": "",
+        },
+    )
+    problems = forbidden(import_graph(src), ROOMS, src)
+    assert sorted(problems) == sorted(
+        [
+            "peercoach/engine.py:2: core imports `sphinx.util`",
+            "peercoach/engine.py:3: core imports front end `peercoach.widgets`",
+            "peercoach/widgets.py:1: front end imports front end `peercoach.report.charts`",
+            "peercoach/build.py:1: support imports front end `peercoach.widgets`",
+            "peercoach/stray.py: `stray` is in no room of test_architecture",
+        ]
+    )

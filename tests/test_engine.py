@@ -18,6 +18,7 @@ from peercoach.engine import (
     explore,
     holds,
     pass_probability,
+    play_by_position,
     replay,
 )
 from peercoach.safety import escalations, medical_advice
@@ -172,6 +173,24 @@ def test_words_not_understood_do_not_move_the_call(practice):
 def test_pass_probability_is_exact(practice):
     """Random choice passes 1 in 6: any first reply, then 911 (1 in 3), then staying (1 in 2)."""
     assert pass_probability("practice-call") == pytest.approx(1 / 6)
+
+
+@pytest.mark.parametrize("position", [0, -1, lambda n: n // 2], ids=["first", "last", "middle"])
+def test_play_by_position_takes_the_reply_shown_there(practice, position):
+    """Each step's reply is the one the seed's shuffle puts at ``position`` (worked out from
+    :func:`display_order` directly); the attempt ends, and the seed changes what is chosen."""
+    scenario = load_scenario("practice-call")
+    firsts = set()
+    for seed in range(1, 41):
+        transcript = play_by_position(scenario, position, seed)
+        assert transcript.outcome, f"seed {seed}: the call did not end"
+        for step in transcript.steps:
+            options = scenario.node(step.turn).options
+            order = display_order(seed, step.turn, len(options))
+            index = position(len(options)) if callable(position) else position
+            assert step.option == options[order[index]].id, f"seed {seed}, turn {step.turn}"
+        firsts.add(transcript.steps[0].option)
+    assert len(firsts) == len(scenario.node("drive").options)
 
 
 def test_shuffled_order_is_a_fair_permutation():

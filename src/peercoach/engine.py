@@ -22,6 +22,7 @@ accept or rephrase. The rules that decide a call live here and only here:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 
 from peercoach.mi.summary import Coding, Summary, summarise
@@ -706,6 +707,27 @@ def pass_probability(scenario: Scenario | str) -> float:
     start = scenario.state.model_dump()
     marks = (frozenset(), False, False)
     return chance(scenario.start, tuple(start[k] for k in STATE_KEYS), frozenset(), marks, 0)
+
+
+def play_by_position(
+    scenario: Scenario | str, position: int | Callable[[int], int], seed: int
+) -> Transcript:
+    """Play one attempt always choosing the reply shown at ``position``.
+
+    ``position`` is an index into the replies as shown (``0`` the first, ``-1`` the last) or a
+    function from the number of replies shown to an index (``lambda n: n // 2`` the middle one).
+    Replies are shown in an order shuffled per attempt by ``seed``, so over many seeds a strategy
+    by position should pass about as often as random choice. A turn that takes the coach's own
+    words shows no menu; the attempt stops there, unfinished and not passed.
+    """
+    call = Conversation(scenario, seed)
+    while not call.finished:
+        shown = call.shown()
+        if not shown:
+            break
+        index = position(len(shown)) if callable(position) else position
+        call.choose(shown[index].id)
+    return call.transcript()
 
 
 def replay_conversation(scenario: Scenario, inputs: list[dict]) -> Conversation:
