@@ -34,3 +34,29 @@ def test_student_id_comes_from_the_hub_or_the_submission_folder(tmp_path):
     folder = tmp_path / "submitted" / "bob" / "capstone"
     folder.mkdir(parents=True)
     assert student_id({}, folder) == "bob"
+
+
+def test_the_submission_folder_wins_over_the_graders_hub_name(tmp_path):
+    """Grading on JupyterHub: the trainer's own JUPYTERHUB_USER must not pick the coach's call."""
+    folder = tmp_path / "autograded" / "bob" / "capstone"
+    folder.mkdir(parents=True)
+    assert student_id({"JUPYTERHUB_USER": "trainer"}, folder) == "bob"
+    assert student_id({}, tmp_path) == ""
+
+
+def test_drawn_variant_reads_the_scenario_files(tmp_path):
+    """The drawn variant is the draw over the family's files; no files is a named error."""
+    import pytest
+
+    from peercoach.assessment import DEFAULT_COURSE_ID, drawn_variant
+
+    for variant in "abc":
+        (tmp_path / f"capstone-x-{variant}.yaml").write_text("id: x\n", encoding="utf-8")
+    (tmp_path / "capstone-y-a.yaml").write_text("id: y\n", encoding="utf-8")
+    folder = tmp_path / "submitted" / "carol" / "capstone"
+    folder.mkdir(parents=True)
+    ids = ["capstone-x-a", "capstone-x-b", "capstone-x-c"]
+    assert drawn_variant("x", folder, tmp_path, {}) == draw(DEFAULT_COURSE_ID, "carol", "x", ids)
+    assert drawn_variant("y", folder, tmp_path, {}) == "capstone-y-a"
+    with pytest.raises(ValueError, match="capstone-z-<variant>.yaml"):
+        drawn_variant("z", folder, tmp_path, {})

@@ -166,3 +166,51 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def _coach_folder(tmp_path, student):
+    folder = tmp_path / "submitted" / student / "capstone"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def test_capstone_plays_the_coachs_own_draw(tmp_path, monkeypatch):
+    """Each coach's capstone player plays the variant drawn for them, by the persona's name."""
+    from peercoach.assessment import DEFAULT_COURSE_ID, draw, families, scenario_ids
+    from peercoach.scenario import scenarios_dir
+    from peercoach.widgets import Capstone
+
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    ids = families(scenario_ids(scenarios_dir()))["nogoal"]
+    students = [f"coach-{n}" for n in range(12)]
+    seen = set()
+    for student in students:
+        player = Capstone("nogoal", directory=_coach_folder(tmp_path, student))
+        assert player.scenario.id == draw(DEFAULT_COURSE_ID, student, "nogoal", ids)
+        assert player.path.name == f"roleplay-{player.scenario.id}.json"
+        assert player.scenario.persona.name in player.intro.value
+        assert "variant" not in player.intro.value and "family" not in player.intro.value
+        seen.add(player.scenario.id)
+    assert len(seen) > 1, "twelve coaches should not all draw the same call"
+
+
+def test_capstone_key_turn_takes_the_coachs_own_words(tmp_path, monkeypatch):
+    """An own-words turn offers no menu; the typed line is read back and saved as text."""
+    from peercoach.widgets import Capstone
+
+    for n in range(40):
+        monkeypatch.setenv("JUPYTERHUB_USER", f"coach-{n}")
+        player = Capstone("nogoal", directory=tmp_path)
+        turn = player.conversation.turn
+        if turn.own_words:
+            break
+    assert turn.own_words, "some nogoal variant opens with an own-words turn"
+    assert player.choices.layout.display == "none" and player.free.layout.display is None
+    words = "It sounds like you have had your fill of people handing you goals."
+    player.free.value = words
+    player.check.click()
+    assert "taken as" in player.taken.value
+    player.accept.click()
+    saved = read_record(player.path, player.scenario.id)
+    assert saved.attempt.inputs == [{"text": words}]
+    assert player.conversation.turn is None or player.conversation.turn.id != turn.id

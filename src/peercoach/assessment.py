@@ -6,7 +6,8 @@ id, the coach's student id and the family, so the draw needs no stored state: th
 the grader and a trainer with a shell all get the same answer from the same three strings.
 
 In the learner's kernel the student id is ``JUPYTERHUB_USER``; at grading it is the name of the
-nbgrader student folder (``submitted/<student>/<assignment>/``). :func:`student_id` reads both.
+nbgrader student folder (``submitted/<student>/<assignment>/``). :func:`student_id` reads both;
+:func:`drawn_variant` is what the notebook player and the grader call.
 Pure Python: no notebook, widget or grading imports.
 """
 
@@ -69,22 +70,48 @@ def draws(course_id: str, student: str, scenario_ids: Iterable[str]) -> dict[str
 
 
 def student_id(environ: Mapping[str, str] | None = None, folder: str | Path = ".") -> str:
-    """The coach's student id: ``JUPYTERHUB_USER``, else the nbgrader student folder's name.
+    """The coach's student id: the nbgrader student folder's name, else ``JUPYTERHUB_USER``.
 
-    ``folder`` is the assignment folder the notebook runs in; under nbgrader's course directory
-    that is ``submitted/<student>/<assignment>`` (or ``autograded/...``), so the student is the
-    folder's parent. Returns ``""`` when neither is known (a learner's own laptop).
+    ``folder`` is the assignment folder the notebook runs in. Under nbgrader's course directory
+    that is ``submitted/<student>/<assignment>`` (or ``autograded/...``, ``feedback/...``), and
+    the student is the folder's parent: that wins, so a trainer grading on JupyterHub (whose own
+    ``JUPYTERHUB_USER`` is set) still grades each coach's own draw. In a learner's kernel it is
+    ``JUPYTERHUB_USER``. Returns ``""`` when neither is known (a learner's own laptop).
     """
-    environ = os.environ if environ is None else environ
-    user = environ.get("JUPYTERHUB_USER", "").strip()
-    if user:
-        return user
     parts = Path(folder).resolve().parts
     if len(parts) >= 3 and parts[-3] in {"submitted", "autograded", "feedback"}:
         return parts[-2]
-    return ""
+    environ = os.environ if environ is None else environ
+    return environ.get("JUPYTERHUB_USER", "").strip()
 
 
 def scenario_ids(folder: str | Path) -> list[str]:
     """Capstone scenario ids of the ``capstone-*.yaml`` files in ``folder``."""
     return sorted(p.stem for p in Path(folder).glob(f"{PREFIX}*.yaml") if split_id(p.stem))
+
+
+def drawn_variant(
+    family: str,
+    folder: str | Path = ".",
+    scenarios: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    course_id: str = DEFAULT_COURSE_ID,
+) -> str:
+    """The variant id of ``family`` drawn for the coach whose notebook runs in ``folder``.
+
+    The coach is :func:`student_id`; the variants are the ``capstone-<family>-*.yaml`` files in
+    ``scenarios`` (default: the course's scenarios folder). The learner's player and the grader
+    both call this, so they agree on the call without storing anything. Raises ``ValueError``
+    naming the folder when the family has no variant there.
+    """
+    if scenarios is None:
+        from peercoach.scenario import scenarios_dir
+
+        scenarios = scenarios_dir()
+    ids = families(scenario_ids(scenarios)).get(family, [])
+    if not ids:
+        raise ValueError(
+            f"{Path(scenarios)}: expected scenario files {PREFIX}{family}-<variant>.yaml for "
+            f"capstone family '{family}', found none"
+        )
+    return draw(course_id, student_id(environ, folder), family, ids)

@@ -15,6 +15,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -23,8 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "exercises"
 SOURCE = EXERCISES / "source"
 ANSWERS = Path(__file__).with_name("answers")
+SCENARIOS = ROOT / "scenarios"
 ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
 ROLEPLAY_CALL = re.compile(r'roleplay_score\("([\w-]+)", points=([\d.]+), rules="([\w-]+)"\)')
+CAPSTONE_CALL = re.compile(r'roleplay_score\(capstone="(\w+)", points=([\d.]+), rules="([\w-]+)"\)')
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 CELL_TIMEOUT = 10
 
@@ -77,14 +80,38 @@ def graded_source(assignment: str, grade_id: str) -> str:
     return next(c.source for c in cells if nbgrader_meta(c).get("grade_id") == grade_id)
 
 
-def roleplay_items(assignment: str) -> list[tuple[str, str, float, str]]:
-    """Role-play items: (grade id, scenario id, points, rule set), from the hidden tests."""
+def drawn(family: str, student: str) -> str:
+    """The capstone variant of ``family`` that ``student`` plays, drawn from the shipped files.
+
+    Computed here from :func:`peercoach.assessment.draw` and the scenario files, not from the
+    player or the grader, so the tests check that those two agree with the documented draw.
+    """
+    from peercoach.assessment import DEFAULT_COURSE_ID, draw, families, scenario_ids
+
+    return draw(DEFAULT_COURSE_ID, student, family, families(scenario_ids(SCENARIOS))[family])
+
+
+def roleplay_items(assignment: str, student: str = "solution") -> list[tuple[str, str, float, str]]:
+    """Role-play items: (grade id, scenario id, points, rule set), from the hidden tests.
+
+    A capstone item (``roleplay_score(capstone="porch", ...)``) names a family; its scenario is
+    the variant drawn for ``student``.
+    """
     items = []
     for cell in source_notebook(assignment).cells:
         if is_test(cell):
+            gid = nbgrader_meta(cell)["grade_id"]
             for scenario, points, rules in ROLEPLAY_CALL.findall(cell.source):
-                items.append((nbgrader_meta(cell)["grade_id"], scenario, float(points), rules))
+                items.append((gid, scenario, float(points), rules))
+            for family, points, rules in CAPSTONE_CALL.findall(cell.source):
+                items.append((gid, drawn(family, student), float(points), rules))
     return items
+
+
+def capstone_families(assignment: str) -> list[str]:
+    """The capstone families an assignment's hidden tests grade."""
+    cells = [c for c in source_notebook(assignment).cells if is_test(c)]
+    return [family for c in cells for family, _, _ in CAPSTONE_CALL.findall(c.source)]
 
 
 def hidden_lines(assignment: str) -> list[str]:
@@ -96,8 +123,13 @@ def hidden_lines(assignment: str) -> list[str]:
     return lines
 
 
-def model_record(scenario: str, points: float, rules: str, full: bool) -> list[dict]:
-    """Inputs of a finished call that earns full points (``full``) or some but not all."""
+@cache
+def model_record(scenario: str, points: float, rules: str, full: bool) -> tuple[dict, ...]:
+    """Inputs of a finished call that earns full points (``full``) or some but not all.
+
+    Found from the engine's paths through the scenario (the shortest full-points path), never
+    written by hand; cached, since several simulated learners play the same scenario.
+    """
     from peercoach.engine import explore
     from peercoach.exercise.roleplay import score_transcript
 
@@ -108,9 +140,9 @@ def model_record(scenario: str, points: float, rules: str, full: bool) -> list[d
     if full:
         best = [r for r in ranked if r[0] == points]
         assert best, f"no path through {scenario} earns full points under {rules}"
-        return min(best, key=lambda r: r[1])[2]
+        return tuple(min(best, key=lambda r: r[1])[2])
     weak = sorted((r for r in ranked if r[0] < points), key=lambda r: (-r[0], r[1]))
-    return weak[0][2]
+    return tuple(weak[0][2])
 
 
 def write_record(folder: Path, scenario: str, inputs) -> None:

@@ -8,7 +8,19 @@ import json
 
 import nbformat
 import pytest
-from nbcourse import ANSWERS, ASSIGNMENTS, EXERCISES, SOURCE, auto_items, roleplay_items
+from nbcourse import (
+    ANSWERS,
+    ASSIGNMENTS,
+    EXERCISES,
+    SCENARIOS,
+    SOURCE,
+    auto_items,
+    capstone_families,
+    drawn,
+    model_record,
+    roleplay_items,
+    write_record,
+)
 
 from peercoach.exercise import Item, load_record, message_problems, plan_problems, roleplay_score
 from peercoach.exercise.records import RecordError
@@ -90,16 +102,28 @@ def test_rubric_page_is_current():
 
 
 def test_certification_rule_matches_the_capstone():
-    """The capstone's thresholds are those of exercises/certification.yaml."""
+    """The capstone's thresholds, course id and families are those of exercises/certification.yaml.
+
+    The notebook player and the grader draw with ``peercoach.assessment.DEFAULT_COURSE_ID``; the
+    report draws with the course id in certification.yaml, so the two must be the same.
+    """
     from ruamel.yaml import YAML
 
-    calls = YAML(typ="safe").load((EXERCISES / "certification.yaml").read_text())["rule"]["calls"]
+    from peercoach.assessment import DEFAULT_COURSE_ID
+
+    rule = YAML(typ="safe").load((EXERCISES / "certification.yaml").read_text())["rule"]
+    calls = rule.get("assessment") or rule["calls"]
+    listening = calls.get("listening", calls)
     limits = rules()["thresholds"]
-    assert limits["min_rq"] == calls["min_rq"] and limits["min_pct_cr"] == calls["min_pct_cr"]
-    assert limits["max_confronts"] == calls["max_confronts"]
+    for key in ("min_rq", "min_pct_cr", "max_confronts"):
+        assert limits[key] == listening[key], key
     assert limits["outcomes"] == calls["outcomes"]
-    assert limits["plan_min_confidence"] == calls["plan_min_confidence"]
-    assert sorted(s for _, s, _, r in roleplay_items("capstone")) == sorted(calls["scenarios"])
+    if "plan_min_confidence" in calls:
+        assert limits["plan_min_confidence"] == calls["plan_min_confidence"]
+    assert calls.get("course_id", DEFAULT_COURSE_ID) == DEFAULT_COURSE_ID
+    named = {f.removeprefix("capstone-") for f in calls.get("families", {})}
+    assert named == set(capstone_families("capstone")), named
+    assert all(r == "certification" for *_, r in roleplay_items("capstone"))
 
 
 def test_item_turns_learner_errors_into_hints(capsys):
@@ -177,3 +201,27 @@ def test_feedback_step_removes_hidden_tests():
     """The feedback step keeps visible lines and drops the hidden region."""
     src = "# visible\n### BEGIN HIDDEN TESTS\nsecret = 1\n### END HIDDEN TESTS"
     assert "secret" not in without_hidden(src) and "# visible" in without_hidden(src)
+
+
+def test_capstone_score_grades_the_students_own_draw(tmp_path, capsys, monkeypatch):
+    """roleplay_score(capstone=...) replays the drawn variant; another variant or none is 0."""
+    from peercoach.assessment import families, scenario_ids
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "a-trainer")
+    folder = tmp_path / "autograded" / "dana" / "capstone"
+    folder.mkdir(parents=True)
+    mine = drawn("nogoal", "dana")
+    other = next(v for v in families(scenario_ids(SCENARIOS))["nogoal"] if v != mine)
+
+    assert roleplay_score(capstone="nogoal", points=8, rules="certification", folder=folder) == 0
+    assert "No saved call with" in capsys.readouterr().out
+
+    write_record(folder, other, model_record(other, 8.0, "certification", True))
+    assert roleplay_score(capstone="nogoal", points=8, rules="certification", folder=folder) == 0
+    out = capsys.readouterr().out
+    assert f"roleplay-{other}.json" in out and "not the call drawn for this coach" in out
+
+    write_record(folder, mine, model_record(mine, 8.0, "certification", True))
+    assert roleplay_score(capstone="nogoal", points=8, rules="certification", folder=folder) == 8
+    out = capsys.readouterr().out
+    assert "Capstone call for dana: " in out and f"({mine})" in out and "Problem" not in out

@@ -16,8 +16,10 @@ import pytest
 from nbcourse import (
     ASSIGNMENTS,
     CELL_TIMEOUT,
+    SCENARIOS,
     Course,
     auto_items,
+    capstone_families,
     fixture,
     graded_source,
     hidden_lines,
@@ -32,11 +34,12 @@ pytestmark = pytest.mark.slow
 TIMINGS: dict[str, tuple[int, float]] = {}
 
 
-def _records(assignment: str, full: bool) -> dict:
+def _records(assignment: str, full: bool, student: str = "solution") -> dict:
+    """Model records of every role-play of ``assignment`` (capstone calls: ``student``'s draw)."""
     from peercoach.scenario import ScenarioError, load_scenario
 
     records = {}
-    for _, scenario, points, rules in roleplay_items(assignment):
+    for _, scenario, points, rules in roleplay_items(assignment, student):
         try:
             load_scenario(scenario)
         except ScenarioError:
@@ -46,10 +49,16 @@ def _records(assignment: str, full: bool) -> dict:
 
 
 def _partial(course: Course) -> tuple[dict, dict]:
+    """The partial answers; ``roleplays`` names scenarios (or capstone families) and a kind."""
+    from peercoach.assessment import split_id
+
     data = fixture(course.assignment, "partial")
     records = {}
-    for scenario, kind in data.get("roleplays", {}).items():
-        _, _, points, rules = next(r for r in roleplay_items(course.assignment) if r[1] == scenario)
+    items = roleplay_items(course.assignment, "partial")
+    for key, kind in data.get("roleplays", {}).items():
+        _, scenario, points, rules = next(
+            r for r in items if key in (r[1], (split_id(r[1]) or ("",))[0])
+        )
         records[scenario] = model_record(scenario, points, rules, full=kind == "full")
     return data.get("answers", {}), records
 
@@ -65,15 +74,18 @@ def _junk(solution: dict) -> tuple[dict, set[str]]:
     return answers, spoiled
 
 
-def _hostile(course: Course, answers: dict, records: dict) -> None:
+def _hostile(course: Course, answers: dict) -> None:
+    def records(student: str) -> dict:
+        return _records(course.assignment, True, student)
+
     loop = course.released()
     loop.cells.insert(0, __import__("nbformat").v4.new_code_cell("while True:\n    pass"))
-    course.submit("loop", loop, records=records, answers=answers)
+    course.submit("loop", loop, records=records("loop"), answers=answers)
 
     deleted = course.released()
     first = next(i for i, c in enumerate(deleted.cells) if is_test(c))
     del deleted.cells[first]
-    course.submit("deleted-test", deleted, records=records, answers=answers)
+    course.submit("deleted-test", deleted, records=records("deleted-test"), answers=answers)
 
     edited = course.released()
     for cell in edited.cells:
@@ -82,13 +94,29 @@ def _hostile(course: Course, answers: dict, records: dict) -> None:
     course.submit("edited-test", edited)
 
     course.submit("invalid-json", raw='{"cells": [ this is not a notebook')
-    if records:
-        broken = {scenario: '{"inputs": [{"choice": "first"}' for scenario in records}
+    if roleplay_items(course.assignment):
+        broken = {s: '{"inputs": [{"choice": "first"}' for s in records("bad-record")}
         course.submit("bad-record", course.released(), records=broken, answers=answers)
     junk, _ = _junk(answers)
     text = json.dumps({"assignment": course.assignment, "format": 1, "answers": junk})
-    course.submit("junk-answers", course.released(), records=records, answers=text)
-    course.submit("damaged-answers", course.released(), records=records, answers='{"answers": [')
+    course.submit("junk-answers", course.released(), records=records("junk-answers"), answers=text)
+    damaged = records("damaged-answers")
+    course.submit("damaged-answers", course.released(), records=damaged, answers='{"answers": [')
+    if capstone_families(course.assignment):
+        course.submit("other-variant", course.released(), records=_other_variants(course))
+
+
+def _other_variants(course: Course) -> dict:
+    """Full-points records of a capstone variant that is not the one drawn for the student."""
+    from peercoach.assessment import families, scenario_ids
+
+    variants = families(scenario_ids(SCENARIOS))
+    records = {}
+    for _, scenario, points, rules in roleplay_items(course.assignment, "other-variant"):
+        family = scenario.split("-")[1]
+        other = next(v for v in variants[family] if v != scenario)
+        records[other] = model_record(other, points, rules, full=True)
+    return records
 
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
@@ -97,13 +125,13 @@ def graded(request, tmp_path_factory) -> Course:
     assignment = request.param
     course = Course.create(tmp_path_factory.mktemp(assignment), assignment)
     assert course.release.is_file(), "generate_assignment did not release the notebook"
-    full_records = _records(assignment, full=True)
     solution = course.solution_answers()
+    full_records = _records(assignment, full=True)
     course.submit("solution", course.released(), records=full_records, answers=solution)
     course.submit("blank", course.released())
     partial, partial_records = _partial(course)
     course.submit("partial", course.released(), records=partial_records, answers=partial)
-    _hostile(course, solution, full_records)
+    _hostile(course, solution)
     course.autograde()
     start = time.perf_counter()
     course.run("GenerateFeedback")
@@ -211,6 +239,35 @@ def test_malformed_record_scores_zero_with_a_message(graded):
         assert "damaged" in text and not any(o.output_type == "error" for o in cell.outputs)
     others = set(auto_items(graded.assignment)) - {gid for gid, *_ in items}
     assert all(scores[g]["auto"] == auto_items(graded.assignment)[g] for g in others)
+
+
+def test_capstone_call_of_another_variant_scores_zero_with_the_reason(graded):
+    """A full-marks call of a variant not drawn for the coach earns nothing and says why."""
+    if not capstone_families(graded.assignment):
+        pytest.skip("no capstone call in this assignment")
+    scores, nb = graded.scores("other-variant"), graded.autograded("other-variant")
+    for gid, scenario, *_ in roleplay_items(graded.assignment, "other-variant"):
+        assert scores[gid]["auto"] == 0, gid
+        cell = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == gid)
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        assert "not the call drawn for this coach" in text and f"roleplay-{scenario}.json" in text
+        assert not any(o.output_type == "error" for o in cell.outputs)
+
+
+def test_capstone_calls_are_the_students_own_draw(graded):
+    """Each graded capstone call names the variant drawn for that student folder."""
+    if not capstone_families(graded.assignment):
+        pytest.skip("no capstone call in this assignment")
+    for student in ("solution", "blank"):
+        nb = graded.autograded(student)
+        for gid, scenario, *_ in roleplay_items(graded.assignment, student):
+            cell = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == gid)
+            text = "".join(o.get("text", "") for o in cell.outputs)
+            assert f"Capstone call for {student}: " in text and f"({scenario})" in text, text
+    blank = "".join(
+        o.get("text", "") for c in graded.autograded("blank").cells for o in c.get("outputs", [])
+    )
+    assert "No saved call with" in blank
 
 
 def test_hand_edited_answers_score_zero_for_those_items_only(graded):

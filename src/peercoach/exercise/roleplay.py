@@ -66,16 +66,34 @@ def replay_record(scenario_id: str, folder: str | Path = "."):
     return graded.transcript
 
 
-def roleplay_score(scenario_id: str, points: float, rules: str, folder: str | Path = ".") -> float:
+def roleplay_score(
+    scenario_id: str = "",
+    points: float = 0.0,
+    rules: str = "",
+    folder: str | Path = ".",
+    *,
+    capstone: str = "",
+) -> float:
     """Print the replayed call, turn by turn, and how it went against ``rules``; return points.
 
     The output is plain text, so it survives autograde, formgrader and feedback: the trainer and
     the learner both see what the coach said, how each line was coded, and why points were lost.
     Problems with the record print as ``Problem:`` lines and earn zero, never an error.
+
+    ``capstone="porch"`` grades the unrehearsed capstone: the scenario is the variant of that
+    family drawn for the coach whose submission this is (see
+    :func:`peercoach.assessment.drawn_variant`); a record of another variant, or none, earns
+    zero with the reason.
     """
+    points = float(points)
+    if capstone:
+        scenario_id, problems = _drawn(capstone, folder)
+        if not scenario_id:
+            for problem in problems:
+                print(f"Problem: {problem}")
+            return _report(0.0, points, [])
     from peercoach.records import graded_call
 
-    points = float(points)
     try:
         graded = graded_call(scenario_id, folder)
     except Exception as error:  # noqa: BLE001 - never crash a learner's grading
@@ -91,6 +109,38 @@ def roleplay_score(scenario_id: str, points: float, rules: str, folder: str | Pa
     print_call(transcript)
     earned, messages = score_transcript(transcript, points, rules)
     return _report(earned, points, messages)
+
+
+def _drawn(family: str, folder: str | Path) -> tuple[str, list[str]]:
+    """(the drawn variant id when its record is here, else ""; the problems to print)."""
+    from peercoach.assessment import drawn_variant, split_id, student_id
+    from peercoach.records import record_path
+    from peercoach.scenario import load_scenario
+
+    try:
+        drawn = drawn_variant(family, folder)
+        caller = load_scenario(drawn).persona.name
+    except Exception as error:  # noqa: BLE001 - never crash a learner's grading
+        return "", [f"The capstone call could not be found ({type(error).__name__}: {error})."]
+    who = student_id(folder=folder) or "(no student id)"
+    print(f"Capstone call for {who}: {caller} ({drawn}).")
+    if record_path(drawn, folder).is_file():
+        return drawn, []
+    others = sorted(
+        p.name
+        for p in Path(folder).glob(f"roleplay-capstone-{family}-*.json")
+        if (split_id(p.name[len("roleplay-") : -len(".json")]) or ("",))[0] == family
+    )
+    if others:
+        return "", [
+            f"The saved call ({', '.join(others)}) is not the call drawn for this coach: this "
+            f"coach's capstone call is with {caller} (roleplay-{drawn}.json). Play the call "
+            "the notebook shows, to the end."
+        ]
+    return "", [
+        f"No saved call with {caller} (roleplay-{drawn}.json) was found. Play the call the "
+        "notebook shows, to the end (the debrief appears)."
+    ]
 
 
 def print_call(transcript) -> None:

@@ -4,6 +4,12 @@ Every widget saves what the learner did as data in a file beside the notebook, a
 change; graders read those files and never the widget state or the kernel.
 """
 
-from peercoach.widgets.roleplay import RolePlay, debrief_html, read_record, record_path
+from peercoach.widgets.roleplay import (
+    Capstone,
+    RolePlay,
+    debrief_html,
+    read_record,
+    record_path,
+)
 
-__all__ = ["RolePlay", "debrief_html", "read_record", "record_path"]
+__all__ = ["Capstone", "RolePlay", "debrief_html", "read_record", "record_path"]

@@ -308,6 +308,34 @@ class RolePlay(w.VBox):
             self.debrief.value = debrief_html(self.transcript)
 
 
+class Capstone(RolePlay):
+    """The capstone player: the variant of ``family`` drawn for this coach, saved as any call.
+
+    ``Capstone("porch")`` plays the scenario :func:`peercoach.assessment.drawn_variant` picks for
+    the coach (the same one the grader replays), saving ``roleplay-<variant id>.json``. The
+    learner sees who calls and the goal; the scenario's summary, which names the family and
+    variant for staff, is not shown.
+    """
+
+    def __init__(self, family: str, directory: str | os.PathLike | None = None):
+        from pathlib import Path
+
+        from peercoach.assessment import drawn_variant
+
+        self.family = family
+        super().__init__(drawn_variant(family, Path(directory or Path.cwd())), directory)
+
+    def _intro_html(self) -> str:
+        s, p = self.scenario, self.scenario.persona
+        return (
+            f"<h3>Your call with {html.escape(p.name)}</h3>"
+            f"<p><strong>Caller:</strong> {html.escape(p.name)}, {p.age}, "
+            f"{html.escape(p.service)}. <strong>Your goal:</strong> {html.escape(s.goal)}</p>"
+            "<p>Choose a reply, or type your own words; at some turns the player asks for your "
+            "own words.</p>"
+        )
+
+
 def debrief_html(transcript: Transcript) -> str:
     """The end-of-call debrief: outcome, what to take away, the turns to rethink, the summary."""
     verdict = "Passed" if transcript.passed else "Not passed yet"
