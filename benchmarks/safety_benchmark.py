@@ -36,10 +36,10 @@ def _show(case, with_flags: bool) -> str:
     return f"    {case.text}{context}{flags}"
 
 
-def report_advice(quiet: bool) -> None:
+def report_advice(quiet: bool, splits: tuple[str, ...] = SPLITS) -> None:
     cases = load_advice_set(HERE / "advice.tsv")
     print("Medical advice (advice.tsv)")
-    for split in SPLITS:
+    for split in splits:
         part = [c for c in cases if c.split == split]
         c = score_advice(part)
         right, total = kind_agreement(part)
@@ -86,8 +86,13 @@ def report_timing() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quiet", action="store_true", help="figures only")
+    parser.add_argument(
+        "--split", choices=SPLITS, help="one split only (tune on dev without seeing blind)"
+    )
     args = parser.parse_args()
-    report_advice(args.quiet)
+    report_advice(args.quiet, (args.split,) if args.split else SPLITS)
+    if args.split:
+        return
     report_escalations(args.quiet)
     report_timing()
 
