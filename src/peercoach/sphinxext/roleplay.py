@@ -24,6 +24,7 @@ from .textversion import text_version
 
 SCENARIO_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATA_DIR = "roleplay"
+SHARED_FILE = "_shared.js"
 
 
 def scenario_file(confdir: str | Path, scenario_id: str) -> Path:
@@ -52,6 +53,11 @@ def write_data_files(app, outdir: Path) -> int:
         payloads.update(per_doc)
     for scenario_id, text in sorted(payloads.items()):
         (folder / f"{scenario_id}.js").write_text(text, encoding="utf-8")
+    if payloads:
+        store = "window.peercoachRoleplayShared"
+        (folder / SHARED_FILE).write_text(
+            f"{store} = {script_json(shared_data())};\n", encoding="utf-8"
+        )
     return len(payloads)
 
 
@@ -92,16 +98,258 @@ def page_data(scenario) -> dict:
     data["judge"] = judge_tables(scenario, data)
     data["rethink"], data["mi"] = reply_tables(scenario)
     data["state_range"] = [0, 10]
+    data["routing"] = routing_tables(scenario)
+    data["unsafe_ending"] = engine.UNSAFE_ENDING.model_dump(mode="json")
+    data["reading_notes"] = reading_notes()
+    for turn, compiled in zip(scenario.turns, data["turns"], strict=True):
+        compiled["unclear_reply"] = turn.unclear_reply()
     return data
 
 
-def _notes(ending, words, confidence=10, flags=(), made=None, unsafe=False, secret=False):
-    """The engine's notes for an ending; by default a call that said every escalation word."""
+def reading_notes() -> dict:
+    """The explanations :func:`peercoach.engine.read_text` gives, found by reading probe lines
+    at a made-up red-flag turn (so the page shows the engine's own words):
+
+    - ``unclear``: words close to no reply;
+    - ``red_flag``: words taken as an escalating reply that do not say the escalation;
+    - ``same_step``: words that make a reply's safety step, taken as that reply.
+    """
     from peercoach import engine
+    from peercoach.scenario import Turn
+
+    turn = Turn.model_validate(
+        {
+            "id": "probe",
+            "say": "I have been saving my pills.",
+            "red_flag": {"reason": "probe", "escalate_to": ["911"]},
+            "options": [
+                {
+                    "id": "escalate",
+                    "say": "I am calling 911 for you now about the porch swing.",
+                    "code": "structuring",
+                    "feedback": "probe",
+                    "next": "end",
+                },
+                {
+                    "id": "other",
+                    "say": "Tell me about your weekend garden.",
+                    "code": "open_question",
+                    "feedback": "probe",
+                    "next": "end",
+                },
+            ],
+        }
+    )
+    probes = {
+        "unclear": "zebra quantum xylophone",
+        "red_flag": "the porch swing",
+        "same_step": "I am going to call 911 right now.",
+    }
+    notes = {}
+    for key, text in probes.items():
+        reading = engine.read_text(turn, text)
+        wanted = {
+            "unclear": reading.unclear and reading.option is None,
+            "red_flag": reading.unclear and not reading.safety.escalations,
+            "same_step": reading.option is not None and reading.option.id == "escalate",
+        }[key]
+        if not wanted or not reading.explanation:
+            raise ValueError(
+                f"the probe {text!r} no longer shows the engine's {key} note; found {reading!r}"
+            )
+        notes[key] = reading.explanation
+    return notes
+
+
+def routing_tables(scenario) -> dict:
+    """What the page needs to route typed words as :func:`peercoach.routing.route_text` does.
+
+    Each turn is compiled by :func:`peercoach.routing.compile_turn` itself. To keep the page
+    light, the lexicon (the same for every turn) is written once, and each turn lists its
+    features once (``features``, with ``weights`` in the same order, both as Python rounded
+    them); an option's lines refer to features by position, as ``[positions, norm, content]``.
+    Nothing is rounded further, so the page computes the same scores to the last digit.
+    """
+    from peercoach import routing
+
+    lexicon = routing.lexicon()
+    turns = {}
+    for turn in scenario.turns:
+        compiled = routing.compile_turn(turn)
+        if compiled["lexicon"] is not lexicon and compiled["lexicon"] != lexicon:
+            raise ValueError(f"turn `{turn.id}`: routing.compile_turn gave a lexicon of its own")
+        names = list(compiled["weights"])
+        where = {name: i for i, name in enumerate(names)}
+        turns[turn.id] = {
+            "features": names,
+            "weights": [compiled["weights"][name] for name in names],
+            "known": compiled["known"],
+            "unknown": compiled["unknown"],
+            "lines": [
+                [
+                    [[where[f] for f in line["features"]], line["norm"], int(line["content"])]
+                    for line in option["lines"]
+                ]
+                for option in compiled["options"]
+            ],
+        }
+    families = [list(f) for f in routing.FAMILIES]
+    return {"format": routing.FORMAT, "families": families, "turns": turns}
+
+
+def shared_data() -> dict:
+    """What every scenario's typed turns share, written once to ``_static/roleplay/_shared.js``.
+
+    ``lexicon``: the routing lexicon of :func:`peercoach.routing.lexicon`; ``safety``: the safety
+    checks (:func:`safety_tables`). The page loads it only when a learner first types.
+    """
+    from peercoach import routing
+
+    return {"lexicon": routing.lexicon(), "safety": safety_tables()}
+
+
+def safety_tables() -> dict:
+    """The safety checks of :func:`peercoach.engine.check_line` as data for the page.
+
+    The cue files are read with :func:`peercoach.safety.load_cues` at build time (whatever they
+    hold then), and every regular expression is handed over as its compiled Python source,
+    rewritten for JavaScript by :func:`js_regex`; the line cleaning and clause cutting of
+    :mod:`peercoach.safety.text` and the search limits of :mod:`peercoach.safety.match` go along.
+    """
+    from peercoach import engine
+    from peercoach.safety import ADVICE_FILE, ESCALATION_FILE, load_cues, match
+    from peercoach.safety import text as cleaning
+
+    def cue(c) -> dict:
+        found = {"id": c.id, "kind": c.kind, "scope": c.scope}
+        if c.kind != "guard":
+            found["reason"] = c.reason
+        if c.applies_to:
+            found["applies_to"] = sorted(c.applies_to)
+        for key in ("pattern", "previous", "lead_in", "context", "unless"):
+            if getattr(c, key) is not None:
+                found[key] = js_regex(getattr(c, key).pattern)
+        return found
+
+    def cue_set(path) -> dict:
+        cues = load_cues(path)
+        return {"cues": [cue(c) for c in cues.cues], "guards": [cue(c) for c in cues.guards]}
+
+    text = {
+        name: js_regex(getattr(cleaning, "_" + name.upper()).pattern)
+        for name in ("control", "tag", "filler", "restart", "clause", "but")
+    }
+    return {
+        "advice": cue_set(ADVICE_FILE),
+        "escalation": cue_set(ESCALATION_FILE),
+        "secrecy": js_regex(engine.SECRECY.pattern),
+        "text": text,
+        "quotes": {chr(k): v for k, v in cleaning._QUOTES.items()},
+        "limits": {
+            "max_chars": cleaning.MAX_CHARS,
+            "max_clauses": cleaning.MAX_CLAUSES,
+            "look_back": match.LOOK_BACK,
+            "max_tries": match.MAX_TRIES,
+            "max_previous": match.MAX_PREVIOUS,
+        },
+    }
+
+
+_UNSUPPORTED = ("(?P", "(?>", "(?(", "(?#", "(?i", "(?a", "(?s", "(?m", "(?x", "\\A", "\\Z")
+
+
+def js_regex(pattern: str) -> str:
+    """A Python regular expression rewritten for JavaScript (used with the ``i`` flag).
+
+    Python 3.11 has possessive quantifiers; ``(...)?+`` becomes ``(?=((...)?))\\N`` (the same
+    matches, no backtracking into the group). Anything else JavaScript reads differently makes
+    the build stop with the pattern named, rather than let the page disagree with Python.
+    """
+    for token in _UNSUPPORTED:
+        if token in pattern:
+            raise ValueError(f"cannot hand {pattern[:80]!r}... to the page: it uses {token}")
+    if re.search(r"\\[1-9]", pattern) and re.search(r"\)[?*+]\+", pattern):
+        raise ValueError(
+            f"cannot hand {pattern[:80]!r}... to the page: backreference and possessive"
+        )
+    if re.search(r"\{,", pattern):
+        raise ValueError(f"cannot hand {pattern[:80]!r}... to the page: it uses {{,n}}")
+    while True:
+        found = _possessive(pattern)
+        if found is None:
+            return pattern
+        start, end, quantifier = found
+        groups = _groups_before(pattern, start)
+        group = pattern[start:end]
+        pattern = f"{pattern[:start]}(?=({group}{quantifier}))\\{groups + 1}{pattern[end + 2 :]}"
+
+
+def _possessive(pattern: str) -> tuple[int, int, str] | None:
+    """``(start, end, quantifier)`` of the first group followed by a possessive quantifier."""
+    stack, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]" or pattern[i + 1 : i + 3] == "^]":
+                i += 2 if pattern[i + 1] == "]" else 3
+                continue
+        elif char == "(":
+            stack.append(i)
+        elif char == ")":
+            start = stack.pop()
+            if pattern[i + 1 : i + 2] in ("?", "*", "+") and pattern[i + 2 : i + 3] == "+":
+                return start, i + 1, pattern[i + 1]
+        i += 1
+    return None
+
+
+def _groups_before(pattern: str, end: int) -> int:
+    """How many capturing groups open before ``end``."""
+    count, i, in_class = 0, 0, False
+    while i < end:
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(" and pattern[i + 1 : i + 2] != "?":
+            count += 1
+        i += 1
+    return count
+
+
+def _notes(ending, words, confidence=10, flags=(), made=None, unsafe=False, secret=False):
+    """The notes :func:`peercoach.engine.judge` gives for an ending, after one stand-in step
+    that said ``made`` (by default every escalation word), gave advice if ``unsafe`` and promised
+    secrecy if ``secret``."""
+    from peercoach import engine
+    from peercoach.scenario import Code
 
     made = set(words) if made is None else set(made)
-    state = {"confidence": confidence}
-    return engine._judge(ending, state, list(flags), made, unsafe, secret)[1]
+    step = engine.Step(
+        turn="",
+        participant="",
+        input={},
+        option="",
+        coach="",
+        code=Code.structuring.value,
+        coding=engine.coding_for(Code.structuring),
+        feedback="",
+        state={},
+        advice=["advice"] if unsafe else [],
+        escalations=sorted(made),
+        secrecy=secret,
+    )
+    return engine.judge(ending, {"confidence": confidence}, list(flags), [step])[1]
 
 
 def _added(base: list[str], notes: list[str]) -> list[str]:
@@ -121,11 +369,13 @@ def word_sets(words: list[str]) -> list[tuple[str, ...]]:
 def judge_tables(scenario, data: dict) -> dict:
     """The judge's notes, part by part, for every outcome this scenario can end with."""
     from peercoach import engine
+    from peercoach.safety import ESCALATIONS
     from peercoach.scenario import Outcome
 
     words = sorted(
         {w for ws in data["escalation_words"].values() for w in ws}
         | {w for t in data["turns"] for o in t["options"] for w in o["safety"]["escalations"]}
+        | set(ESCALATIONS)
     )
     flags = [t for t in scenario.turns if t.red_flag is not None]
     tables: dict = {"words": words, "outcomes": {}}
@@ -193,7 +443,7 @@ def _played(scenario, turn, option):
     from peercoach import engine
 
     call = engine.Conversation(scenario)
-    call.node = turn
+    call.node = turn.model_copy(update={"own_words": False}) if turn.own_words else turn
     try:
         call.play({"option": option.id})
     except (StopIteration, KeyError):

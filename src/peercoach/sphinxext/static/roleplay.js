@@ -116,7 +116,7 @@
 
   function shown(call) {
     var turn = call.node;
-    if (finished(call)) return [];
+    if (finished(call) || turn.own_words) return [];
     return displayOrder(call.seed, turn.id, turn.options.length).map(function (i) { return turn.options[i]; });
   }
 
@@ -127,16 +127,90 @@
 
   function play(call, optionId) {
     if (finished(call)) throw new Error("the call has already ended");
-    var turn = call.node, option = optionOf(turn, optionId);
-    call.state = apply(option, call.state, call.data.state_range);
-    var step = { turn: turn.id, participant: turn.say, option: option.id, code: option.code,
-                 coach: option.say, feedback: option.feedback, safety: option.safety,
+    if (call.node.own_words) throw new Error("turn " + call.node.id + " takes the coach's own words");
+    var option = optionOf(call.node, optionId);
+    return move(call, option, option.say, option.safety, null);
+  }
+
+  function move(call, option, coach, safety, text) {
+    var turn = call.node, ends = option === null;
+    if (!ends) call.state = apply(option, call.state, call.data.state_range);
+    var step = { turn: turn.id, participant: turn.say, option: ends ? "" : option.id,
+                 code: ends ? "advice_without_permission" : option.code, coach: coach,
+                 feedback: ends ? safety.advice[0] : option.feedback, safety: safety,
                  state: { rapport: call.state.rapport, readiness: call.state.readiness,
                           confidence: call.state.confidence } };
+    if (text !== null) step.text = text;
     call.steps.push(step);
+    if (ends) {
+      call.node = call.data.unsafe_ending;
+      return step;
+    }
     visit(call, call.index[nextId(option, call.state)]);
     if (!finished(call) && call.steps.length >= call.data.max_steps) call.node = call.data.timeout;
     return step;
+  }
+
+  /* ---- own words: peercoach.engine.read_text on the tables Python compiled ---- */
+
+  var wordsModule = null;
+  function understanding() {
+    if (wordsModule) return wordsModule;
+    if (typeof window !== "undefined" && window.peercoachWords) wordsModule = window.peercoachWords;
+    else if (typeof require === "function") wordsModule = require("./roleplay-words.js");
+    return wordsModule;
+  }
+
+  function sharedOf(data) {
+    return data.shared || (typeof window !== "undefined" ? window.peercoachRoleplayShared : null);
+  }
+
+  /* What `text` would be taken as at the current turn, without playing it (engine.read_text):
+   advice ends the call; words close to no reply are unclear; at a red flag, words taken as an
+   escalating reply must make that escalation, and words that escalate are taken as the reply
+   that makes the same one. `code` is the MI code to weigh with (null: none). */
+  function interpret(call, text, code) {
+    if (finished(call)) throw new Error("the call has already ended");
+    var turn = call.node, shared = sharedOf(call.data), words = understanding();
+    var notes = call.data.reading_notes;
+    text = typeof text === "string" ? text : "";
+    var safety = words.checkLine(shared.safety, text, turn.say);
+    var reading = { text: text, safety: safety, option: null, score: 0.0, unclear: false,
+                    endsCall: safety.advice.length > 0, explanation: "" };
+    if (reading.endsCall) {
+      reading.explanation = safety.advice.join(" ");
+      return reading;
+    }
+    var match = words.route(call.data.routing, shared.lexicon, turn, text, code || null);
+    var option = match.index === null ? null : turn.options[match.index], note = "";
+    reading.score = match.score;
+    if (turn.red_flag) {
+      var made = safety.escalations, found = false;
+      if (made.length) {
+        turn.options.forEach(function (candidate) {
+          if (!found && candidate.safety.escalations.some(function (w) { return made.indexOf(w) >= 0; })) {
+            option = candidate; note = notes.same_step; found = true;
+          }
+        });
+      }
+      if (!found && option !== null) {
+        var needed = option.safety.escalations;
+        if (needed.length && !needed.some(function (w) { return made.indexOf(w) >= 0; })) {
+          option = null; note = notes.red_flag;
+        }
+      }
+    }
+    reading.option = option;
+    reading.unclear = option === null;
+    reading.explanation = note || (option === null ? notes.unclear : "");
+    return reading;
+  }
+
+  /* Answer in the coach's own words; unclear words throw, and the call does not move. */
+  function say(call, text, code) {
+    var reading = interpret(call, text, code);
+    if (reading.unclear) throw new Error("the words were not understood here");
+    return move(call, reading.option, text, reading.safety, text);
   }
 
   /* The notes of peercoach.engine.judge, part by part from the tables Python computed. */
@@ -159,7 +233,9 @@
   function summarise(data, steps) {
     var s = {}, asked = false;
     steps.forEach(function (step) {
-      var reply = data.mi.counts[step.turn][step.option], counts = asked ? reply.asked : reply.plain;
+      var reply = (data.mi.counts[step.turn] || {})[step.option];
+      if (!reply) return;
+      var counts = asked ? reply.asked : reply.plain;
       Object.keys(counts).forEach(function (k) { s[k] = (s[k] || 0) + counts[k]; });
       asked = reply.asks;
     });
@@ -240,7 +316,7 @@
     var data = call.data;
     var result = { scenario: data.id, state: call.state, ending: null, outcome: null, passed: false,
                    debrief: "", notes: [], steps: call.steps, summary: summarise(data, call.steps),
-                   rethink: call.steps.map(function (s) { return data.rethink[s.turn][s.option]; })
+                   rethink: call.steps.map(function (s) { return (data.rethink[s.turn] || {})[s.option]; })
                      .filter(function (r) { return r; }) };
     if (!finished(call)) return result;
     var verdict = judge(call);
@@ -254,12 +330,21 @@
 
   function replay(data, inputs, seed) {
     var call = startCall(data, seed);
-    inputs.forEach(function (move) { play(call, move.option); });
+    inputs.forEach(function (input) { playInput(call, input); });
     return transcript(call);
   }
 
-  var api = { startCall: startCall, play: play, shown: shown, transcript: transcript, replay: replay,
-              describe: describe, pyFixed: pyFixed, displayOrder: displayOrder, fnv1a: fnv1a };
+  function inputsOf(call) {
+    return call.steps.map(function (s) { return s.text !== undefined ? { text: s.text } : { option: s.option }; });
+  }
+
+  function playInput(call, input) {
+    return input.text !== undefined ? say(call, input.text) : play(call, input.option);
+  }
+
+  var api = { startCall: startCall, play: play, say: say, interpret: interpret, shown: shown,
+              transcript: transcript, replay: replay, describe: describe, pyFixed: pyFixed,
+              displayOrder: displayOrder, fnv1a: fnv1a };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (typeof document === "undefined") return;
 
@@ -333,6 +418,7 @@
     this.choices.setAttribute("aria-label", "Your reply");
     this.choices.tabIndex = -1;
     this.root.appendChild(this.choices);
+    this.buildWords();
     var tools = el("div", "pc-rp-tools");
     this.hintButton = button("pc-rp-hint", "Hint", this.hint.bind(this));
     this.undoButton = button("pc-rp-undo", "Take back my last reply", this.undo.bind(this));
@@ -403,26 +489,33 @@
   };
 
   Player.prototype.store = function () {
-    save(this.key, { seed: this.call.seed, inputs: this.call.steps.map(function (s) {
-      return { option: s.option };
-    }) });
+    save(this.key, { seed: this.call.seed, inputs: inputsOf(this.call) });
   };
 
   /* Rebuild the call from the seed and replies kept in the browser (or start a new one). */
   Player.prototype.resume = function () {
     var kept = load(this.key);
+    var self = this;
     if (kept && kept.seed && Array.isArray(kept.inputs)) {
-      try {
-        this.replayInputs(kept.seed, kept.inputs.slice(0, this.data.max_steps));
-        return;
-      } catch (e) { /* the scenario changed: start again */ }
+      var inputs = kept.inputs.slice(0, this.data.max_steps);
+      var typed = inputs.some(function (input) { return input && input.text !== undefined; });
+      var go = function () {
+        try {
+          self.replayInputs(kept.seed, inputs);
+          return;
+        } catch (e) { /* the scenario changed: start again */ }
+        self.restart(false);
+      };
+      if (!typed) return go();
+      this.restart(false);
+      return this.loadWords(go);
     }
     this.restart(false);
   };
 
   Player.prototype.replayInputs = function (seed, inputs) {
     var call = startCall(this.data, seed);
-    inputs.forEach(function (move) { play(call, move.option); });
+    inputs.forEach(function (input) { playInput(call, input); });
     this.call = call;
     this.redraw();
   };
@@ -456,7 +549,7 @@
 
   Player.prototype.undo = function () {
     if (!this.call.steps.length) return;
-    var inputs = this.call.steps.slice(0, -1).map(function (s) { return { option: s.option }; });
+    var inputs = inputsOf(this.call).slice(0, -1);
     this.replayInputs(this.call.seed, inputs);
     this.store();
     this.choices.focus();
@@ -477,11 +570,115 @@
       b.addEventListener("click", function () { self.choose(turnId, option.id); });
       self.choices.appendChild(b);
     });
-    this.choices.hidden = false;
-    this.hintButton.hidden = false;
+    var ownWords = !!this.call.node.own_words;
+    this.choices.hidden = ownWords;
+    this.showWords(ownWords);
+    this.hintButton.hidden = ownWords;
     this.hintButton.disabled = false;
     this.undoButton.hidden = !this.call.steps.length;
-    if (focus) this.choices.focus();
+    if (focus) (ownWords || this.typedLast ? this.wordsInput : this.choices).focus();
+  };
+
+  /* ---- own words: a text box at every turn, read back before it counts ---- */
+
+  Player.prototype.buildWords = function () {
+    var self = this, id = this.uid + "-words";
+    var box = this.wordsBox = el("form", "pc-rp-words");
+    box.setAttribute("novalidate", "");
+    this.wordsLabel = el("label", "pc-rp-words-label", "Or say it in your own words:");
+    this.wordsLabel.htmlFor = id;
+    this.wordsInput = el("textarea", "pc-rp-words-input");
+    this.wordsInput.id = id;
+    this.wordsInput.rows = 2;
+    this.wordsInput.maxLength = 2000;
+    this.wordsInput.addEventListener("focus", function () { self.loadWords(function () {}); });
+    this.wordsInput.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); self.submitWords(); }
+    });
+    var send = el("button", "pc-button pc-rp-words-send", "Say it");
+    send.type = "submit";
+    box.addEventListener("submit", function (event) { event.preventDefault(); self.submitWords(); });
+    this.takenAs = el("div", "pc-rp-taken");
+    this.takenAs.setAttribute("role", "status");
+    this.takenAs.setAttribute("aria-live", "polite");
+    [this.wordsLabel, this.wordsInput, send, this.takenAs].forEach(function (n) { box.appendChild(n); });
+    this.root.appendChild(box);
+  };
+
+  Player.prototype.showWords = function (ownWords) {
+    this.wordsBox.hidden = false;
+    this.wordsLabel.textContent = ownWords ? "Answer in your own words:" : "Or say it in your own words:";
+    this.wordsInput.value = "";
+    this.takenAs.textContent = "";
+    this.reading = null;
+  };
+
+  /* Load the shared routing and safety tables and the reader, once, when first needed. */
+  Player.prototype.loadWords = function (done) {
+    if (understanding() && sharedOf(this.data)) return done();
+    var waiting = (this.root.ownerDocument.pcWordsWaiting = this.root.ownerDocument.pcWordsWaiting || []);
+    waiting.push(done);
+    if (waiting.length > 1) return;
+    var base = assetBase(), scripts = [];
+    if (!window.peercoachWords) scripts.push(base + "roleplay-words.js");
+    if (!window.peercoachRoleplayShared) scripts.push(base + "roleplay/_shared.js");
+    var left = scripts.length;
+    var finish = function () {
+      if (--left > 0) return;
+      waiting.splice(0).forEach(function (f) { f(); });
+    };
+    if (!left) { left = 1; finish(); return; }
+    scripts.forEach(function (src) {
+      var tag = document.createElement("script");
+      tag.src = src;
+      tag.onload = finish;
+      tag.onerror = finish;
+      document.head.appendChild(tag);
+    });
+  };
+
+  Player.prototype.submitWords = function () {
+    var self = this, text = this.wordsInput.value, turnId = this.call.node.id;
+    if (finished(this.call) || !text.trim()) return;
+    if (!understanding() || !sharedOf(this.data)) {
+      this.takenAs.textContent = "One moment: getting ready to understand your words...";
+      return this.loadWords(function () {
+        if (!finished(self.call) && self.call.node.id === turnId) self.submitWords();
+      });
+    }
+    var reading = interpret(this.call, text, null);
+    this.takenAs.textContent = "";
+    if (reading.endsCall) return this.acceptWords(reading, turnId);
+    if (reading.unclear) {
+      this.say("You", text, "pc-rp-coach pc-rp-unclear");
+      this.say(this.data.persona.name, this.call.node.unclear_reply, "pc-rp-participant");
+      this.takenAs.appendChild(el("p", "pc-rp-taken-why", reading.explanation));
+      this.wordsInput.focus();
+      return;
+    }
+    this.reading = reading;
+    this.takenAs.appendChild(el("p", "pc-rp-taken-as", "Taken as: " + reading.option.say));
+    if (reading.explanation) this.takenAs.appendChild(el("p", "pc-rp-taken-why", reading.explanation));
+    var yes = button("pc-rp-taken-yes", "Yes, say that", function () { self.acceptWords(reading, turnId); });
+    var no = button("pc-rp-taken-no", "Rephrase", function () {
+      self.takenAs.textContent = "";
+      self.reading = null;
+      self.wordsInput.focus();
+    });
+    this.takenAs.appendChild(yes);
+    this.takenAs.appendChild(no);
+    yes.focus();
+  };
+
+  /* The words count: one move per turn, as with a chosen reply. */
+  Player.prototype.acceptWords = function (reading, turnId) {
+    if (finished(this.call) || this.call.node.id !== turnId || reading.text !== this.wordsInput.value) return;
+    var step = move(this.call, reading.option, reading.text, reading.safety, reading.text);
+    this.store();
+    this.showReply(step);
+    this.typedLast = true;
+    if (finished(this.call)) this.showEnding(true);
+    else this.showTurn(true);
   };
 
   /* A hint on request: what kind of move each reply is, in MI terms. */
@@ -505,6 +702,7 @@
   Player.prototype.choose = function (turnId, optionId) {
     if (finished(this.call) || this.call.node.id !== turnId) return;
     var step = play(this.call, optionId);
+    this.typedLast = false;
     this.store();
     this.showReply(step);
     if (finished(this.call)) this.showEnding(true);
@@ -517,6 +715,7 @@
     if (ending.say) this.say(this.data.persona.name, ending.say, "pc-rp-participant");
     this.choices.textContent = "";
     this.choices.hidden = true;
+    this.wordsBox.hidden = true;
     this.hintButton.hidden = true;
     this.undoButton.hidden = false;
     box.textContent = "";
@@ -582,6 +781,17 @@
       b.textContent = open ? "Hide the text version" : "Show all paths as text";
     });
     container.insertBefore(b, text);
+  }
+
+  /* The site's _static/ folder, from the address of this script. */
+  var thisScript = typeof document !== "undefined" ? document.currentScript : null;
+  function assetBase() {
+    var src = thisScript && thisScript.src;
+    if (!src) {
+      var found = document.querySelector('script[src$="roleplay.js"]');
+      src = found ? found.src : "_static/roleplay.js";
+    }
+    return src.replace(/[^\/]*$/, "");
   }
 
   function dataOf(container) {

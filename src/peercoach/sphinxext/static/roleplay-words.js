@@ -1,0 +1,386 @@
+/* Typed words in the page player: what they mean, and whether they are safe.
+ *
+ * A port of two Python functions, run on tables that Python compiled at build time, so no rule,
+ * threshold, word list or cue is written here:
+ *   - route(): peercoach.routing.score_compiled (normalise, correct typos, drop fillers, fold
+ *     concepts, IDF-weighted cosine against each reply's lines, MI code factor, decide), on
+ *     peercoach.sphinxext.roleplay.routing_tables and the shared routing lexicon;
+ *   - checkLine(): peercoach.engine.check_line (medical advice and escalation cues of
+ *     peercoach.safety with their guards, and the secrecy pattern), on the regular expressions
+ *     of peercoach.sphinxext.roleplay.safety_tables.
+ * Node's agreement test (tests/book/test_roleplay_words.py) checks both against Python.
+ * Lookups use own properties only, so typed words such as "constructor" are plain words.
+ */
+(function () {
+  "use strict";
+
+  var own = Object.prototype.hasOwnProperty;
+  function has(table, key) { return own.call(table, key); }
+  function get(table, key, fallback) { return has(table, key) ? table[key] : fallback; }
+
+  /* The first `n` code points of `text` (Python slices by code point). */
+  function head(text, n) {
+    if (text.length <= n) return text;
+    var out = 0, count = 0;
+    while (out < text.length && count < n) {
+      var code = text.charCodeAt(out);
+      out += code >= 0xd800 && code <= 0xdbff && out + 1 < text.length ? 2 : 1;
+      count++;
+    }
+    return text.slice(0, out);
+  }
+
+  /* Python's round(x, 6): the nearest 6-digit decimal, an exact tie to even. */
+  function pyFixed(x, digits) {
+    var exact = x.toFixed(100).split(".");
+    var tail = exact[1].slice(digits);
+    var tie = tail.charAt(0) === "5" && /^0*$/.test(tail.slice(1));
+    var kept = exact[0] + exact[1].slice(0, digits);
+    if (tie && parseInt(kept.charAt(kept.length - 1), 10) % 2 === 0) {
+      return digits ? exact[0] + "." + exact[1].slice(0, digits) : exact[0];
+    }
+    return x.toFixed(digits);
+  }
+  function round6(x) { return parseFloat(pyFixed(x, 6)); }
+
+  /* ---- routing: peercoach.routing ---- */
+
+  var CUE = /\[[^\]]{0,200}\]/g;
+  var WORD = /[a-z']+|[0-9]+/g;
+  var NON_ASCII = /[^\x20-\x7e]+/g;
+
+  function stripQuotes(word) { return word.replace(/^'+|'+$/g, ""); }
+
+  function expand(word, lex) {
+    if (has(lex.contractions, word)) return lex.contractions[word];
+    for (var i = 0; i < lex.suffixes.length; i++) {
+      var suffix = lex.suffixes[i][0];
+      if (word.length > suffix.length && word.slice(-suffix.length) === suffix) {
+        word = word.slice(0, -suffix.length) + lex.suffixes[i][1];
+        break;
+      }
+    }
+    word = word.replace(/'/g, "");
+    return get(lex.spelling, word, word);
+  }
+
+  function ends(word) {
+    for (var i = 1; i < arguments.length; i++) {
+      if (word.slice(-arguments[i].length) === arguments[i]) return true;
+    }
+    return false;
+  }
+
+  function stem(word) {
+    if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+    if (ends(word, "ies", "ied") && word.length > 4) return word.slice(0, -3) + "y";
+    var stripped = false, rules = [["ing", 6], ["ed", 5]];
+    for (var i = 0; i < rules.length; i++) {
+      var suffix = rules[i][0];
+      if (ends(word, suffix) && word.length >= rules[i][1]) {
+        word = word.slice(0, -suffix.length);
+        var n = word.length;
+        if (n > 2 && word[n - 1] === word[n - 2] && "lsz".indexOf(word[n - 1]) < 0) word = word.slice(0, -1);
+        stripped = true;
+        break;
+      }
+    }
+    if (!stripped) {
+      if (ends(word, "ly") && word.length >= 6) word = word.slice(0, -2);
+      else if (ends(word, "sses", "shes", "ches", "xes", "zes") && word.length >= 5) word = word.slice(0, -2);
+      else if (ends(word, "s") && !ends(word, "ss", "us", "is") && word.length >= 4) word = word.slice(0, -1);
+    }
+    if (ends(word, "e") && word.length >= 4) word = word.slice(0, -1);
+    return word;
+  }
+
+  function words(text, lex) {
+    var limits = lex.thresholds, most = Math.floor(get(limits, "max_tokens", 150));
+    text = head(text, Math.floor(get(limits, "max_chars", 2000))).replace(CUE, " ");
+    text = text.replace(/\u2019/g, "'").replace(/\u2018/g, "'");
+    text = text.normalize("NFKD").replace(NON_ASCII, " ").toLowerCase();
+    var out = [], found;
+    WORD.lastIndex = 0;
+    while ((found = WORD.exec(text)) !== null) {
+      var parts = expand(stripQuotes(found[0]), lex).split(/\s+/).filter(Boolean);
+      for (var i = 0; i < parts.length; i++) out.push(stem(get(lex.numbers, parts[i], parts[i])));
+      if (out.length >= most) break;
+    }
+    return out.slice(0, most);
+  }
+
+  function startsWith(tokens, i, phrase) {
+    if (i + phrase.length > tokens.length) return false;
+    for (var k = 0; k < phrase.length; k++) if (tokens[i + k] !== phrase[k]) return false;
+    return true;
+  }
+
+  function dropFillers(tokens, fillers) {
+    var out = [], i = 0;
+    outer: while (i < tokens.length) {
+      for (var f = 0; f < fillers.length; f++) {
+        if (startsWith(tokens, i, fillers[f])) { i += fillers[f].length; continue outer; }
+      }
+      out.push(tokens[i]);
+      i++;
+    }
+    return out;
+  }
+
+  function fold(tokens, phrases) {
+    var out = [], i = 0;
+    outer: while (i < tokens.length) {
+      var pairs = get(phrases, tokens[i], []);
+      for (var p = 0; p < pairs.length; p++) {
+        if (startsWith(tokens, i, pairs[p][0])) { out.push(pairs[p][1]); i += pairs[p][0].length; continue outer; }
+      }
+      out.push(tokens[i]);
+      i++;
+    }
+    return out;
+  }
+
+  function withinOneEdit(a, b) {
+    if (Math.abs(a.length - b.length) > 1 || a === b) return a === b;
+    var i = 0;
+    while (i < Math.min(a.length, b.length) && a[i] === b[i]) i++;
+    if (a.length === b.length) {
+      return a.slice(i + 1) === b.slice(i + 1) ||
+        (a.slice(i, i + 2) === b.slice(i, i + 2).split("").reverse().join("") && a.slice(i + 2) === b.slice(i + 2));
+    }
+    var longer = a.length > b.length ? a : b, shorter = a.length > b.length ? b : a;
+    return longer.slice(i + 1) === shorter.slice(i);
+  }
+
+  function correct(tokens, limit, tables) {
+    var fixed = {}, count = 0, out = [];
+    tokens.forEach(function (token) {
+      var size = token.length, key = String(size);
+      if (has(fixed, token)) token = fixed[token];
+      else if (count < limit && size >= 5 && /^[a-z]+$/.test(token)) {
+        var unknown = tables.every(function (k) { return get(k, key, []).indexOf(token) < 0; });
+        if (unknown) {
+          var best = null;
+          tables.forEach(function (k) {
+            [size - 1, size, size + 1].forEach(function (n) {
+              get(k, String(n), []).forEach(function (w) {
+                if (withinOneEdit(token, w) && (best === null || w < best)) best = w;
+              });
+            });
+          });
+          fixed[token] = best === null ? token : best;
+          count++;
+          token = fixed[token];
+        }
+      }
+      out.push(token);
+    });
+    return out;
+  }
+
+  function tokens(text, lex, known) {
+    var found = words(text, lex);
+    if (known) found = correct(found, Math.floor(lex.thresholds.max_corrections), [known, lex.known]);
+    return fold(dropFillers(found, lex.fillers), lex.phrases);
+  }
+
+  function generalOf(lex, token) { return get(lex.general, token, 1.0); }
+
+  function features(toks, lex) {
+    var content = toks.filter(function (t) { return generalOf(lex, t) >= 1.0; }), all = toks.slice();
+    for (var i = 0; i + 1 < content.length; i++) all.push(content[i] + " " + content[i + 1]);
+    var seen = {}, out = [];
+    all.forEach(function (f) { if (!has(seen, f)) { seen[f] = true; out.push(f); } });
+    return out;
+  }
+
+  function isContent(feature, lex) { return feature.indexOf(" ") >= 0 || generalOf(lex, feature) >= 1.0; }
+
+  function codeFactor(routing, lex, optionCode, code) {
+    if (code === null || code === undefined) return 1.0;
+    if (code === optionCode) return 1.0 + lex.thresholds.same_code;
+    var family = routing.families.some(function (f) { return f.indexOf(code) >= 0 && f.indexOf(optionCode) >= 0; });
+    return family ? 1.0 + lex.thresholds.same_family : 1.0;
+  }
+
+  /* peercoach.routing.score_compiled for one turn of the page data; `code` may be null. */
+  function route(routing, lex, turn, text, code) {
+    var table = routing.turns[turn.id], index = table.index;
+    if (!index) {
+      index = {};
+      table.features.forEach(function (f, i) { index[f] = i; });
+      table.index = index;
+    }
+    text = typeof text === "string" ? text : "";
+    var query = {}, order = [];
+    features(tokens(text, lex, table.known), lex).forEach(function (f) {
+      if (has(index, f)) { query[f] = table.weights[index[f]]; order.push(f); }
+      else if (f.indexOf(" ") < 0) { query[f] = table.unknown * generalOf(lex, f); order.push(f); }
+    });
+    var sum = 0;
+    order.forEach(function (f) { sum += query[f] * query[f]; });
+    var norm = Math.sqrt(sum), scores = [];
+    turn.options.forEach(function (option, o) {
+      var best = 0.0;
+      table.lines[o].forEach(function (line) {
+        var score = 0.0;
+        if (norm && line[1]) {
+          var shared = line[0].map(function (i) { return table.features[i]; })
+            .filter(function (f) { return has(query, f); });
+          if (!line[2] || shared.some(function (f) { return isContent(f, lex); })) {
+            var total = 0;
+            shared.forEach(function (f) { total += query[f] * query[f]; });
+            score = total / (norm * line[1]);
+          }
+        }
+        if (score > best) best = score;
+      });
+      scores.push(round6(Math.min(1.0, best * codeFactor(routing, lex, option.code, code))));
+    });
+    return decide(lex, turn, scores);
+  }
+
+  function decide(lex, turn, scores) {
+    var limits = lex.thresholds;
+    if (!scores.length) return { index: null, option: null, score: 0.0, scores: scores };
+    var order = scores.map(function (s, i) { return i; });
+    order.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+    var best = scores[order[0]], second = order.length > 1 ? scores[order[1]] : 0.0;
+    var none = { index: null, option: null, score: best, scores: scores };
+    if (best < limits.min_score) return none;
+    if (best - second < limits.margin && best < limits.clear_score) return none;
+    return { index: order[0], option: turn.options[order[0]].id, score: best, scores: scores };
+  }
+
+  /* ---- safety: peercoach.safety and peercoach.engine.check_line ---- */
+
+  function compiled(safety) {
+    if (safety.compiled) return safety.compiled;
+    var make = function (source) { return source === undefined ? null : new RegExp(source, "gi"); };
+    var cueSet = function (set) {
+      var one = function (c) {
+        return { id: c.id, kind: c.kind, reason: c.reason, scope: c.scope,
+                 appliesTo: c.applies_to || [], pattern: make(c.pattern), previous: make(c.previous),
+                 leadIn: make(c.lead_in), context: make(c.context), unless: make(c.unless),
+                 contextKey: c.context };
+      };
+      return { cues: set.cues.map(one), guards: set.guards.map(one) };
+    };
+    var text = {};
+    Object.keys(safety.text).forEach(function (k) { text[k] = make(safety.text[k]); });
+    safety.compiled = { advice: cueSet(safety.advice), escalation: cueSet(safety.escalation),
+                        secrecy: make(safety.secrecy), text: text };
+    return safety.compiled;
+  }
+
+  /* Python's pattern.search(string, pos, endpos): true when there is a match in that window. */
+  function search(re, text, pos, endpos) {
+    re.lastIndex = pos || 0;
+    var subject = endpos === undefined ? text : text.slice(0, endpos);
+    return re.lastIndex <= subject.length && re.exec(subject) !== null;
+  }
+
+  function blank(match) { return new Array(match.length + 1).join(" "); }
+
+  function clean(safety, rx, text) {
+    text = head(text, safety.limits.max_chars);
+    var quotes = safety.quotes, out = "";
+    for (var i = 0; i < text.length; i++) out += get(quotes, text[i], text[i]);
+    out = out.replace(rx.text.control, " ").replace(rx.text.tag, blank);
+    return out.replace(rx.text.filler, blank).replace(rx.text.restart, blank);
+  }
+
+  function clauses(safety, rx, text) {
+    var spans = [], sentence;
+    rx.text.clause.lastIndex = 0;
+    while ((sentence = rx.text.clause.exec(text)) !== null) {
+      if (sentence[0] === "") { rx.text.clause.lastIndex++; continue; }
+      var start = sentence.index, cut, but = rx.text.but;
+      but.lastIndex = 0;
+      while ((cut = but.exec(sentence[0])) !== null) {
+        if (cut[0] === "") { but.lastIndex++; continue; }
+        spans.push([start, sentence.index + cut.index]);
+        start = sentence.index + cut.index + cut[0].length;
+      }
+      spans.push([start, sentence.index + sentence[0].length]);
+    }
+    return spans.filter(function (s) {
+      return text.slice(s[0], s[1]).replace(/^[ .!?;,]+|[ .!?;,]+$/g, "") !== "";
+    }).slice(0, safety.limits.max_clauses);
+  }
+
+  function cancels(guard, cue, text, start, clause, match, seen, lookBack) {
+    if (guard.appliesTo.length && guard.appliesTo.indexOf(cue.id) < 0 && guard.appliesTo.indexOf(cue.kind) < 0) {
+      return false;
+    }
+    if (guard.scope === "text" || guard.scope === "clause") {
+      var key = guard.id + "\u0000" + (guard.scope === "text" ? -1 : start);
+      if (!has(seen, key)) seen[key] = search(guard.pattern, guard.scope === "text" ? text : clause);
+      return seen[key];
+    }
+    var end = match.index + match[0].length;
+    if (guard.scope === "after") return search(guard.pattern, clause.slice(end, end + lookBack));
+    return search(guard.pattern, clause, Math.max(0, match.index - lookBack), match.index);
+  }
+
+  function firstUnguarded(safety, cue, guards, text, spans, seen) {
+    var limits = safety.limits;
+    for (var s = 0; s < spans.length; s++) {
+      var start = spans[s][0], clause = text.slice(spans[s][0], spans[s][1]);
+      if (cue.unless && search(cue.unless, clause)) continue;
+      var re = new RegExp(cue.pattern.source, "gi"), match, tries = 0;
+      while ((match = re.exec(clause)) !== null) {
+        if (tries === limits.max_tries) break;
+        tries++;
+        if (match[0] === "") { re.lastIndex++; continue; }
+        var since = Math.max(0, match.index - limits.look_back);
+        if (cue.leadIn && !search(cue.leadIn, clause, since, match.index)) continue;
+        var m = match;
+        var cancelled = guards.some(function (g) {
+          return cancels(g, cue, text, start, clause, m, seen, limits.look_back);
+        });
+        if (!cancelled) return [start + match.index, start + match.index + match[0].length];
+      }
+    }
+    return null;
+  }
+
+  /* peercoach.safety.match.find: the cues that count in `text`, in the order of their spans. */
+  function find(safety, set, text, previous) {
+    var rx = compiled(safety);
+    previous = previous || "";
+    var cut = Array.from(previous);
+    previous = cut.slice(Math.max(0, cut.length - safety.limits.max_previous)).join("");
+    text = clean(safety, rx, text);
+    previous = clean(safety, rx, previous);
+    var spans = clauses(safety, rx, text), hits = [], seen = {};
+    set.cues.forEach(function (cue, order) {
+      if (cue.previous && !search(cue.previous, previous)) return;
+      if (cue.context) {
+        var key = "context\u0000" + cue.contextKey;
+        if (!has(seen, key)) seen[key] = search(cue.context, text) || search(cue.context, previous);
+        if (!seen[key]) return;
+      }
+      var span = firstUnguarded(safety, cue, set.guards, text, spans, seen);
+      if (span) hits.push({ cue: cue, span: span, order: order });
+    });
+    hits.sort(function (a, b) { return a.span[0] - b.span[0] || a.span[1] - b.span[1] || a.order - b.order; });
+    return hits;
+  }
+
+  /* peercoach.engine.check_line: medical advice (reasons, in order), escalations, secrecy. */
+  function checkLine(safety, text, previous) {
+    if (typeof text !== "string" || !text) return { advice: [], escalations: [], secrecy: false };
+    var rx = compiled(safety), advice = [], kinds = {};
+    find(safety, rx.advice, text, typeof previous === "string" ? previous : "").forEach(function (hit) {
+      if (advice.indexOf(hit.cue.reason) < 0) advice.push(hit.cue.reason);
+    });
+    find(safety, rx.escalation, text, "").forEach(function (hit) { kinds[hit.cue.kind] = true; });
+    return { advice: advice, escalations: Object.keys(kinds).sort(), secrecy: search(rx.secrecy, text) };
+  }
+
+  var api = { route: route, checkLine: checkLine, tokens: tokens, words: words, stem: stem,
+              round6: round6 };
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  if (typeof window !== "undefined") window.peercoachWords = api;
+})();
