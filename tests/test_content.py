@@ -47,6 +47,7 @@ from peercoach.content import (
     number_problems_in,
     objective_count_problems,
     objective_references,
+    objectives_map,
     page_items,
     prose_of,
     quiz_problems,
@@ -578,6 +579,41 @@ def test_course_spelling_check_reads_scenarios_and_notebooks_but_not_style_value
         "exercises/source/one/one.ipynb: cell 1 line 2: 'programme' is British spelling; "
         "use 'program'",
     ]
+
+
+def test_objectives_map_names_page_quiz_roleplay_and_assignment(tmp_path):
+    """The map follows each objective to its page, its quizzes, the practice scenarios that
+    list it, and the assignments that play those scenarios; the capstone counts for the
+    objectives of its unrehearsed scenarios, which are not shown as practice."""
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "page.md").write_text(
+        "# Page\n\n```{objectives}\n- m01-plan: Plan.\n- m01-ask: Ask.\n"
+        "- m01-none: Nothing checks this.\n```\n\n"
+        "```{quiz} Which?\n:objective: m01-plan\n- [x] A\n  > Yes.\n- [ ] B\n  > No.\n```\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "scenarios").mkdir()
+    for name, objective in [("walks", "m01-plan"), ("capstone-porch-a", "m01-ask")]:
+        (tmp_path / "scenarios" / f"{name}.yaml").write_text(
+            f"id: {name}\nobjectives: [{objective}]\n", encoding="utf-8"
+        )
+    folder = tmp_path / "exercises" / "source" / "plans"
+    folder.mkdir(parents=True)
+    (folder / "plans.ipynb").write_text(
+        '{"cells": [{"cell_type": "code", "source": "RolePlay(\\"walks\\")"}]}',
+        encoding="utf-8",
+    )
+    (tmp_path / "exercises" / "certification.yaml").write_text(
+        "rule:\n  calls:\n    assignment: final\n", encoding="utf-8"
+    )
+    rows = {row.objective.id: row for row in objectives_map(tmp_path)}
+    assert list(rows) == ["m01-plan", "m01-ask", "m01-none"]
+    plan, ask, none = rows["m01-plan"], rows["m01-ask"], rows["m01-none"]
+    assert plan.objective.where == "book/page.md:4"
+    assert plan.quizzes == ("book/page.md:9",)
+    assert (plan.roleplays, plan.assignments) == (("walks",), ("plans",))
+    assert (ask.quizzes, ask.roleplays, ask.assignments) == ((), (), ("final",))
+    assert not none.checked and plan.checked and ask.checked
 
 
 def test_hostile_text_is_capped_and_never_raises():

@@ -700,6 +700,91 @@ def objective_references(root: Path) -> dict[str, dict[str, list[str]]]:
     }
 
 
+ROLEPLAY_CALL = re.compile(r'RolePlay\(\\?"(?P<id>[a-z0-9-]+)\\?"')
+CERTIFICATION_FILE = "exercises/certification.yaml"
+
+
+def capstone_assignment(root: Path) -> str:
+    """The assignment whose calls are the unrehearsed capstone scenarios (``rule.calls.
+    assignment`` in ``exercises/certification.yaml``), or ``""``."""
+    try:
+        data = YAML(typ="safe").load((root / CERTIFICATION_FILE).read_text(encoding="utf-8"))
+        name = data["rule"]["calls"]["assignment"]
+    except (OSError, UnicodeDecodeError, YAMLError, KeyError, TypeError):
+        return ""
+    return name if isinstance(name, str) else ""
+
+
+def assignment_scenarios(root: Path) -> dict[str, set[str]]:
+    """Assignment -> the scenario ids its notebooks play (``RolePlay("id")``); the capstone
+    assignment plays every ``capstone-*`` scenario (each coach gets one variant per family)."""
+    played: dict[str, set[str]] = {}
+    for path in sorted((root / "exercises" / "source").glob("*/*.ipynb")):
+        try:
+            text = path.read_text(encoding="utf-8")[: TEXT_LIMIT * 10]
+        except (OSError, UnicodeDecodeError):
+            continue
+        found = {match["id"] for match in ROLEPLAY_CALL.finditer(text)}
+        played.setdefault(path.parent.name, set()).update(found)
+    capstone = capstone_assignment(root)
+    if capstone:
+        drawn = {p.stem for p in scenario_files(root) if p.stem.startswith(ROLEPLAY_ASSESSMENT)}
+        played.setdefault(capstone, set()).update(drawn)
+    return played
+
+
+@dataclass(frozen=True)
+class ObjectiveUse:
+    """One row of the objectives map: where an objective is taught, practiced and assessed.
+
+    ``quizzes`` are ``page:line`` of the quizzes naming it; ``roleplays`` the practice scenarios
+    (not the unrehearsed ``capstone-*`` ones) that list it; ``assignments`` the assignments that
+    list it in a cell's metadata or play a scenario that lists it.
+    """
+
+    objective: Objective
+    quizzes: tuple[str, ...]
+    roleplays: tuple[str, ...]
+    assignments: tuple[str, ...]
+
+    @property
+    def checked(self) -> bool:
+        """True when a quiz, a role-play or an assignment checks the objective."""
+        return bool(self.quizzes or self.roleplays or self.assignments)
+
+
+def objectives_map(root: Path) -> list[ObjectiveUse]:
+    """Every objective in book order, with the page that teaches it and what checks it."""
+    references = objective_references(root)
+    played = assignment_scenarios(root)
+    rows = []
+    for objective in all_objectives(root):
+        scenarios = [Path(where).stem for where in references["scenario"].get(objective.id, [])]
+        assignments = {
+            Path(where).parent.name for where in references["exercise"].get(objective.id, [])
+        }
+        assignments |= {name for name, ids in played.items() if ids & set(scenarios)}
+        rows.append(
+            ObjectiveUse(
+                objective,
+                tuple(references["quiz"].get(objective.id, [])),
+                tuple(s for s in scenarios if not s.startswith(ROLEPLAY_ASSESSMENT)),
+                tuple(sorted(assignments)),
+            )
+        )
+    return rows
+
+
+def objectives_map_inputs(root: Path) -> list[Path]:
+    """The files ``objectives_map`` reads: a page holding the map is rebuilt when one changes."""
+    return [
+        *book_pages(root),
+        *scenario_files(root),
+        *sorted((root / "exercises" / "source").glob("*/*.ipynb")),
+        root / CERTIFICATION_FILE,
+    ]
+
+
 def bib_keys(root: Path) -> frozenset[str]:
     """The entry keys in ``book/references.bib``, read by pybtex (what sphinxcontrib-bibtex uses).
 
