@@ -28,7 +28,7 @@ from traitlets.config import Config
 
 from . import sandbox
 from .caps import MAX_DEPTH, json_file_problem
-from .gradebook import ensure_bin_on_path, serialise_gradebook
+from .gradebook import ensure_bin_on_path, reuse_engines, serialise_gradebook
 from .ledger import Ledger, Outcome
 from .nbconfig import default_steps, sandboxed_steps
 from .problems import roleplay_problems
@@ -75,6 +75,7 @@ def start(slot_counter, db_url: str | None) -> None:
     coursedir = CourseDirectory(config=_config)
     _config.SandboxedExecute.mount = submissions_folder(coursedir)
     serialise_gradebook(coursedir.db_url)
+    reuse_engines()
     multiprocessing.util.Finalize(None, sandbox.discard_spare, exitpriority=10)
     try:
         sandbox.SandboxedExecute(config=_config).start_spare()
