@@ -23,8 +23,11 @@ from nbgrader.api import (
     SubmittedNotebook,
 )
 
+from peercoach.assessment import DEFAULT_COURSE_ID, draw
 from peercoach.mi import Coding, summarise
 from peercoach.report.calls import Replayed
+from peercoach.report.readiness import shipped_variants
+from peercoach.scenario import PLAN_CONFIDENCE
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "exercises" / "certification.yaml"
@@ -99,13 +102,34 @@ def _coding(tag: str) -> Coding:
 
 
 def coded_replay(scenario: str, inputs: list) -> Replayed:
-    """Stand-in engine: inputs are {"text": "OQ CR SR ... | outcome | confidence"}."""
+    """Stand-in engine: inputs are {"text": "OQ CR SR ... | outcome | confidence"}.
+
+    As the engine does, a plan passes only at :data:`peercoach.scenario.PLAN_CONFIDENCE` or more.
+    """
     tags, outcome, confidence = inputs[0]["text"].split("|")
     summary = summarise([_coding(tag) for tag in tags.split()])
-    return Replayed(outcome.strip(), True, summary, float(confidence))
+    outcome = outcome.strip()
+    passed = outcome != "action_plan" or float(confidence) >= PLAN_CONFIDENCE
+    return Replayed(outcome, passed, summary, float(confidence))
 
 
-GOOD_CALL = "OQ CR CR SR ASK ADV | action_plan | 8"
+GOOD_CALL = "OQ CR CR SR CR OQ ASK ADV | action_plan | 8"
+RATINGS = dict.fromkeys(
+    ("cultivating-change-talk", "softening-sustain-talk", "partnership", "empathy"), 4
+)
+
+
+def drawn(student: str, family: str) -> str:
+    """The capstone variant of ``family`` (``capstone-porch``) drawn for ``student``."""
+    variants = shipped_variants()[family]
+    return draw(DEFAULT_COURSE_ID, student, family.removeprefix("capstone-"), variants)
+
+
+def good_calls(student: str, **override) -> dict:
+    """{scenario: call text}: a good call of each drawn capstone variant; ``porch=...`` or
+    ``nogoal=...`` replaces that family's call."""
+    calls = {"porch": GOOD_CALL, "nogoal": GOOD_CALL, **override}
+    return {drawn(student, f"capstone-{family}"): text for family, text in calls.items()}
 
 
 def write_call(course: Path, student: str, scenario: str, text: str, assignment="capstone"):
@@ -126,7 +150,10 @@ def full_marks() -> dict:
     return {a: {"q1": 2.0, "q2": 1.0} for a in COURSE}
 
 
-def sign_off(course: Path, *students: str) -> None:
-    """Record a trainer sign-off for ``students``."""
-    lines = [f"{s}:\n  trainer: Pat Lee\n  date: 2025-04-01\n" for s in students]
+def sign_off(course: Path, *students: str, ratings: dict | None = None) -> None:
+    """Record a sign-off with practice-call ratings (passing by default) for ``students``."""
+    given = RATINGS if ratings is None else ratings
+    rated = "".join(f"    {k}: {v}\n" for k, v in given.items())
+    block = f"  ratings:\n{rated}" if given else ""
+    lines = [f"{s}:\n  trainer: Pat Lee\n  date: 2025-04-01\n{block}" for s in students]
     (course / "signoffs.yaml").write_text("".join(lines), encoding="utf-8")

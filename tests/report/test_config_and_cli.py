@@ -6,10 +6,11 @@ import pytest
 from report_fixtures import (
     CONFIG,
     COURSE,
-    GOOD_CALL,
     coded_replay,
+    drawn,
     full_items,
     full_marks,
+    good_calls,
     make_gradebook,
     sign_off,
     write_call,
@@ -20,18 +21,22 @@ from peercoach.report.config import ConfigError, load_certification, load_signof
 
 
 def test_repository_rule_has_the_issue_defaults():
-    """The shipped rule: all nine assignments, safety 100%, capstone call thresholds, sign-off."""
+    """The shipped rule: a minimum for all nine assignments, seven competencies (safety at 100%),
+    one drawn capstone call per family, pooled listening, a rated practice call."""
     config = load_certification(CONFIG)
     assert list(config.assignments) == COURSE
     used = {c for comps in config.assignments.values() for c in comps}
-    assert used == set(config.competencies) and len(used) == 6
+    assert used == set(config.competencies) and len(used) == 7
     rule = config.rule
-    assert rule.all_submitted and rule.signoff and rule.min_scores == {"safety": 100}
+    assert set(rule.min_scores) == set(COURSE) and rule.min_scores["safety"] == 100
+    assert rule.competencies["safety"] == 100
     calls = rule.calls
     assert calls.assignment == "capstone"
-    assert calls.scenarios == ["the-socialiser", "no-homework"]
-    assert (calls.min_rq, calls.min_pct_cr, calls.max_confronts) == (1.0, 40, 0)
-    assert calls.permission_before_advice and calls.plan_min_confidence == 7
+    assert calls.families == {"capstone-porch": "socializer", "capstone-nogoal": "no-goals"}
+    listening = calls.listening
+    assert (listening.min_rq, listening.min_pct_cr, listening.max_confronts) == (1.0, 40, 0)
+    assert "plan_min_confidence" not in CONFIG.read_text(encoding="utf-8"), "the engine's number"
+    assert rule.practice_call.min_rating == 3
 
 
 def _broken(tmp_path, *replacements):
@@ -50,10 +55,13 @@ def _broken(tmp_path, *replacements):
 def test_broken_config_lists_every_problem(tmp_path):
     """Wrong types and unknown keys are all reported at once, with their key paths."""
     message = _broken(
-        tmp_path, ("min_rq: 1.0", "min_rq: lots"), ("signoff: true", "signoff: true\n  extra: 1")
+        tmp_path,
+        ("min_rq: 1.0", "min_rq: lots"),
+        ("  practice_call:\n", "  extra: 1\n  practice_call:\n"),
     )
     assert "2 problem(s)" in message
-    assert "rule.calls.min_rq: Input should be a valid number" in message and "'lots'" in message
+    assert "rule.calls.listening.min_rq: Input should be a valid number" in message
+    assert "'lots'" in message
     assert "rule.extra: Extra inputs are not permitted" in message
 
 
@@ -82,8 +90,8 @@ def cli_course(course_dir, monkeypatch):
     bob = full_marks()
     del bob["safety"]
     make_gradebook(course_dir / "gradebook.db", full_items(), {"ann": full_marks(), "bob": bob})
-    for scenario in ("the-socialiser", "no-homework"):
-        write_call(course_dir, "ann", scenario, GOOD_CALL)
+    for scenario, text in good_calls("ann").items():
+        write_call(course_dir, "ann", scenario, text)
     sign_off(course_dir, "ann")
     monkeypatch.chdir(course_dir)
     monkeypatch.setattr("peercoach.report.calls.engine_replay", coded_replay)
@@ -131,9 +139,10 @@ def test_certificate_refused_with_what_is_missing(cli_course, capsys):
     assert main(["certificate", "bob", "--out", "certs"]) == 1
     err = capsys.readouterr().err
     assert "bob does not meet the certification rule yet" in err
-    assert "  - Not yet submitted: safety." in err
-    assert "  - capstone call 'the-socialiser': no recorded call." in err
-    assert "  - No trainer sign-off in signoffs.yaml." in err
+    assert "  - Assignments: safety not submitted or not graded (needs 100%)." in err
+    porch = drawn("bob", "capstone-porch")
+    assert f"  - Steering a socializer: capstone call {porch}: no recorded call of {porch}." in err
+    assert "  - Trainer-rated practice call: no trainer-rated practice call recorded in" in err
     assert not (cli_course / "certs").exists()
 
 

@@ -2,35 +2,30 @@
 
 from __future__ import annotations
 
-import pytest
-from report_fixtures import CONFIG, full_items, full_marks, make_gradebook, sign_off
+from functools import lru_cache
+
+from report_fixtures import CONFIG, drawn, full_items, full_marks, make_gradebook, sign_off
 
 from peercoach.cli import main
 from peercoach.engine import explore
 from peercoach.report.calls import Call, engine_replay
 from peercoach.report.config import load_certification
 from peercoach.report.readiness import call_gaps
+from peercoach.report.simulate import best_path
 
 RULE = load_certification(CONFIG).rule.calls
 
 
+@lru_cache(maxsize=16)
 def _paths(scenario: str) -> tuple[list, list]:
-    """Inputs of one call that meets the rule and one that ends disengaged, found by exploring."""
-    passing, failing = None, None
-    for transcript in explore(scenario).transcripts:
-        call = Call("x", "capstone", scenario, None, engine_replay(scenario, transcript.inputs))
-        if passing is None and not call_gaps(call, RULE):
-            passing = transcript.inputs
-        if failing is None and call.result.outcome == "disengaged":
-            failing = transcript.inputs
-    assert passing and failing, f"{scenario} has no passing or no disengaged path"
+    """Inputs of the skilled coach's call (meets the rule) and of one that ends disengaged."""
+    transcripts = explore(scenario).transcripts
+    passing = best_path(transcripts).inputs
+    call = Call("x", "capstone", scenario, None, engine_replay(scenario, passing))
+    assert not call_gaps(call, RULE), f"{scenario}: the best path misses the rule"
+    failing = next((t.inputs for t in transcripts if t.outcome == "disengaged"), None)
+    assert failing, f"{scenario} has no disengaged path"
     return passing, failing
-
-
-@pytest.fixture(scope="module")
-def paths():
-    """Passing and failing inputs for each capstone scenario."""
-    return {scenario: _paths(scenario) for scenario in RULE.scenarios}
 
 
 def _save(course, student, scenario, inputs):
@@ -43,25 +38,36 @@ def _save(course, student, scenario, inputs):
     write_record(record_path(scenario, folder), Record(scenario, attempt))
 
 
-def test_real_calls_certify_and_refuse(course_dir, paths, monkeypatch, capsys):
-    """Engine-replayed calls: good calls earn a certificate, a disengaged call is refused."""
-    scores = {s: full_marks() for s in ("ready", "weak", "typo")}
-    make_gradebook(course_dir / "gradebook.db", full_items(), scores)
-    for scenario, (good, bad) in paths.items():
-        _save(course_dir, "ready", scenario, good)
-        _save(course_dir, "weak", scenario, bad if scenario == "the-socialiser" else good)
-        _save(course_dir, "typo", scenario, [{"choice": 99}] if scenario == "no-homework" else good)
-    sign_off(course_dir, "ready", "weak", "typo")
+def test_real_calls_certify_and_refuse(course_dir, monkeypatch, capsys):
+    """Engine-replayed calls of each coach's drawn variants: good calls earn a certificate, a
+    disengaged call and an unreadable record are refused with the variant named."""
+    students = ("ready", "weak", "typo")
+    make_gradebook(course_dir / "gradebook.db", full_items(), {s: full_marks() for s in students})
+    for student in students:
+        for family in RULE.families:
+            scenario = drawn(student, family)
+            good, bad = _paths(scenario)
+            inputs = good
+            if student == "weak" and family == "capstone-porch":
+                inputs = bad
+            if student == "typo" and family == "capstone-nogoal":
+                inputs = [{"choice": 99}]
+            _save(course_dir, student, scenario, inputs)
+    sign_off(course_dir, *students)
     monkeypatch.chdir(course_dir)
     assert main(["certificate", "ready", "--out", "certs"]) == 0
     assert (course_dir / "certs" / "ready.pdf").exists()
     assert main(["certificate", "weak"]) == 1
-    assert "capstone call 'the-socialiser': " in capsys.readouterr().err
+    weak = drawn("weak", "capstone-porch")
+    assert f"Steering a socializer: capstone call {weak}: ended 'disengaged'" in (
+        capsys.readouterr().err
+    )
     assert main(["certificate", "typo"]) == 1
     err = capsys.readouterr().err
-    assert "capstone call 'no-homework': could not be replayed:" in err
-    assert "roleplay-no-homework.json" in err and "input 1" in err
+    typo = drawn("typo", "capstone-nogoal")
+    assert f"Working with “no goals”: capstone call {typo}: could not be replayed:" in err
+    assert f"roleplay-{typo}.json" in err and "input 1" in err
     assert main(["report", "--out", "report"]) == 0
     rows = (course_dir / "report" / "roleplay.csv").read_text(encoding="utf-8").splitlines()
     assert len(rows) == 1 + 6
-    assert any(",the-socialiser,disengaged," in row for row in rows)
+    assert any(f",{weak},disengaged," in row for row in rows)

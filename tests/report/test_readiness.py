@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from report_fixtures import (
-    GOOD_CALL,
     coded_replay,
+    drawn,
     full_items,
     full_marks,
+    good_calls,
     make_gradebook,
     sign_off,
     write_call,
@@ -15,42 +16,45 @@ from report_fixtures import (
 
 from peercoach.report.build import gather
 
+LABELS = [
+    "Every assignment at its minimum",
+    "Pain self-management knowledge",
+    "Action planning",
+    "MI listening",
+    "Steering a socializer",
+    "Working with “no goals”",
+    "Phone and outreach",
+    "Safety",
+    "Trainer-rated practice call",
+]
 
-def _course(course_dir, scores, calls=None, signed=()):
+
+def _course(course_dir, scores, calls=None, signed=(), ratings=None):
     url = make_gradebook(course_dir / "gradebook.db", full_items(), scores)
     for student, by_scenario in (calls or {}).items():
         for scenario, text in by_scenario.items():
             write_call(course_dir, student, scenario, text)
-    sign_off(course_dir, *signed)
+    sign_off(course_dir, *signed, ratings=ratings)
     return gather(course_dir, url, replayer=coded_replay)
 
 
-def _good_calls(**override):
-    return {"the-socialiser": GOOD_CALL, "no-homework": GOOD_CALL, **override}
-
-
 def test_coach_meeting_every_line_is_ready(course_dir):
-    """Full marks, two good calls and a sign-off make a coach ready."""
-    course = _course(course_dir, {"ann": full_marks()}, {"ann": _good_calls()}, signed=["ann"])
+    """Full marks, a good call of each drawn variant and a rated practice call: ready."""
+    course = _course(course_dir, {"ann": full_marks()}, {"ann": good_calls("ann")}, ["ann"])
     readiness = course.readiness["ann"]
     assert readiness.ready, readiness.missing
-    assert [c.label for c in readiness.checks] == [
-        "All submitted",
-        "safety 100%",
-        "Call the-socialiser",
-        "Call no-homework",
-        "Sign-off",
-    ]
+    assert [c.label for c in readiness.checks] == LABELS
+    assert [c.percent for c in readiness.competencies] == [100.0] * 7
 
 
 def test_missing_safety_submission_is_named(course_dir):
-    """A coach without the safety assignment is told so, twice: submission and score."""
+    """A coach without the safety assignment is told so: its minimum and its competency."""
     marks = full_marks()
     del marks["safety"]
-    course = _course(course_dir, {"bob": marks}, {"bob": _good_calls()}, signed=["bob"])
+    course = _course(course_dir, {"bob": marks}, {"bob": good_calls("bob")}, ["bob"])
     assert course.readiness["bob"].missing == [
-        "Not yet submitted: safety.",
-        "safety: no score yet (needs 100%).",
+        "Assignments: safety not submitted or not graded (needs 100%).",
+        "Safety: no graded work yet (needs 100% over safety).",
     ]
 
 
@@ -58,50 +62,107 @@ def test_safety_below_full_marks_refused(course_dir):
     """2 of 3 safety points is 67%, short of the 100% the rule asks."""
     marks = full_marks()
     marks["safety"] = {"q1": 2.0, "q2": 0.0}
-    course = _course(course_dir, {"cy": marks}, {"cy": _good_calls()}, signed=["cy"])
-    assert course.readiness["cy"].missing == ["safety: scored 67% (needs 100%)."]
+    course = _course(course_dir, {"cy": marks}, {"cy": good_calls("cy")}, ["cy"])
+    assert course.readiness["cy"].missing == [
+        "Assignments: safety 67% (needs 100%).",
+        "Safety: 67% over safety (needs 100%).",
+    ]
+
+
+def test_every_assignment_needs_its_minimum_not_just_a_submission(course_dir):
+    """Submitted with 1 of 3 points (33%) is not enough for phone-rapport (70%)."""
+    marks = full_marks()
+    marks["phone-rapport"] = {"q1": 0.0, "q2": 1.0}
+    course = _course(course_dir, {"gus": marks}, {"gus": good_calls("gus")}, ["gus"])
+    missing = course.readiness["gus"].missing
+    assert missing == ["Assignments: phone-rapport 33% (needs 70%)."]
 
 
 CALL_CASES = {
-    "low R:Q": ("OQ OQ OQ CR SR | action_plan | 8", "R:Q 0.67:1 (needs 1:1)"),
-    "few complex": ("OQ CR SR SR ASK ADV | action_plan | 8", "complex reflections 33% (needs 40%)"),
-    "confronts": ("OQ CR CR SR CON | action_plan | 8", "1 confrontation(s) (allowed 0)"),
-    "advice first": ("OQ CR CR SR ADV | action_plan | 8", "advice given without asking permission"),
-    "bad ending": ("OQ CR CR SR | disengaged | 8", "ended 'disengaged' (needs action_plan or"),
-    "low confidence": ("OQ CR CR SR | action_plan | 5", "confidence 5.0 (needs 7 or more)"),
-    "no reflections": ("OQ OQ | next_call_booked | 3", "R:Q 0.00:1 (needs 1:1); no complex"),
-    "silent": ("GI | next_call_booked | 3", "no reflections (needs R:Q 1:1)"),
+    "bad ending": (
+        "OQ CR CR SR CR | disengaged | 8",
+        "Working with “no goals”",
+        "ended 'disengaged' (needs action_plan or next_call_booked)",
+    ),
+    "low confidence": (
+        "OQ CR CR SR CR | action_plan | 5",
+        "Working with “no goals”",
+        "did not pass the engine's rules (a plan needs confidence 7 or more",
+    ),
+    "medical advice": (
+        "OQ CR CR SR CR | unsafe_advice | 0",
+        "Working with “no goals”, Safety",
+        "the call ended on medical advice, which a coach never gives",
+    ),
+    "low R:Q": (
+        "OQ OQ OQ OQ OQ OQ OQ OQ CR | next_call_booked | 3",
+        "MI listening",
+        "R:Q 0.50:1 over all calls (needs 1:1)",
+    ),
+    "few complex": ("OQ SR SR SR SR SR SR SR SR | next_call_booked | 3", "MI listening", "complex"),
+    "confronts": ("OQ CR CR SR CON | action_plan | 8", "MI listening", "1 confrontation(s)"),
+    "advice first": ("OQ CR CR SR ADV | action_plan | 8", "MI listening", "without asking"),
 }
 
 
-@pytest.mark.parametrize("text, expected", CALL_CASES.values(), ids=CALL_CASES.keys())
-def test_call_rule_failures_are_explained(course_dir, text, expected):
-    """Each way a capstone call can fall short is named in the missing list."""
-    calls = {"dee": _good_calls(**{"no-homework": text})}
-    course = _course(course_dir, {"dee": full_marks()}, calls, signed=["dee"])
+@pytest.mark.parametrize("text, label, expected", CALL_CASES.values(), ids=CALL_CASES.keys())
+def test_call_rule_failures_are_explained(course_dir, text, label, expected):
+    """Each way a capstone call can fall short is named under the competency it fails."""
+    calls = {"dee": good_calls("dee", nogoal=text)}
+    course = _course(course_dir, {"dee": full_marks()}, calls, ["dee"])
     missing = course.readiness["dee"].missing
-    assert len(missing) == 1
-    assert missing[0].startswith("capstone call 'no-homework': ")
-    assert expected in missing[0]
+    assert ", ".join(m.split(":")[0] for m in missing) == label, missing
+    assert expected in missing[0], missing
 
 
 def test_barrier_ending_and_reflections_without_questions_pass(course_dir):
     """next_call_booked needs no confidence; reflections with no question meet R:Q."""
-    calls = {"eve": _good_calls(**{"no-homework": "CR CR SR | next_call_booked | 2"})}
-    course = _course(course_dir, {"eve": full_marks()}, calls, signed=["eve"])
+    calls = {"eve": good_calls("eve", nogoal="CR CR SR CR | next_call_booked | 2")}
+    course = _course(course_dir, {"eve": full_marks()}, calls, ["eve"])
     assert course.readiness["eve"].ready, course.readiness["eve"].missing
 
 
+def test_a_record_of_another_variant_is_refused(course_dir):
+    """A good call of a variant not drawn for this coach does not count, and the reason says so."""
+    mine = drawn("hal", "capstone-porch")
+    other = next(v for v in ("capstone-porch-a", "capstone-porch-b") if v != mine)
+    calls = good_calls("hal")
+    calls[other] = calls.pop(mine)
+    course = _course(course_dir, {"hal": full_marks()}, {"hal": calls}, ["hal"])
+    missing = course.readiness["hal"].missing
+    assert missing[0] == (
+        f"Steering a socializer: capstone call {mine}: the record of {other} does not count: "
+        f"the variant drawn for hal is {mine}."
+    )
+
+
+def test_practice_call_rating_below_the_minimum_is_named(course_dir):
+    ratings = {"cultivating-change-talk": 4, "softening-sustain-talk": 4, "partnership": 2}
+    course = _course(
+        course_dir, {"ivy": full_marks()}, {"ivy": good_calls("ivy")}, ["ivy"], ratings
+    )
+    assert course.readiness["ivy"].missing == [
+        "Trainer-rated practice call: 'partnership' rated 2 (needs 3 to 5); no 'empathy' rating."
+    ]
+
+
 def test_no_calls_no_signoff_and_unreadable_file(course_dir):
-    """Absent calls, an unreadable call file and a missing sign-off are each listed."""
+    """Absent calls, an unreadable call file and a missing practice call are each listed."""
     course = _course(course_dir, {"fay": full_marks()})
+    nogoal = drawn("fay", "capstone-nogoal")
     folder = course_dir / "submitted" / "fay" / "capstone"
     folder.mkdir(parents=True)
-    (folder / "roleplay-no-homework.json").write_text("{not json", encoding="utf-8")
+    (folder / f"roleplay-{nogoal}.json").write_text("{not json", encoding="utf-8")
     course = gather(course_dir, course.db_url, replayer=coded_replay)
     missing = course.readiness["fay"].missing
-    assert missing[0] == "capstone call 'the-socialiser': no recorded call."
-    assert "could not be replayed" in missing[1] and "roleplay-no-homework.json" in missing[1]
+    porch = drawn("fay", "capstone-porch")
+    assert (
+        missing[0] == f"Steering a socializer: capstone call {porch}: no recorded call of {porch}."
+    )
+    assert missing[1].startswith(f"Working with “no goals”: capstone call {nogoal}: could not be")
     assert "expected a JSON role-play record" in missing[1]
-    assert missing[2] == "No trainer sign-off in signoffs.yaml."
+    assert (
+        missing[2]
+        == "Trainer-rated practice call: no trainer-rated practice call recorded in signoffs.yaml."
+    )
     assert len(course.problems) == 1

@@ -9,10 +9,11 @@ import re
 import pytest
 from report_fixtures import (
     COURSE,
-    GOOD_CALL,
     coded_replay,
+    drawn,
     full_items,
     full_marks,
+    good_calls,
     make_gradebook,
     sign_off,
     write_call,
@@ -52,8 +53,8 @@ def small(course_dir):
     names = {"ann": ("Ann", "Ames")}
     url = make_gradebook(course_dir / "gradebook.db", full_items(), scores, names)
     for student in ("ann", "bob"):
-        for scenario in ("the-socialiser", "no-homework"):
-            write_call(course_dir, student, scenario, GOOD_CALL)
+        for scenario, text in good_calls(student).items():
+            write_call(course_dir, student, scenario, text)
     sign_off(course_dir, "ann")
     out = course_dir / "report"
     write_report(gather(course_dir, url, replayer=coded_replay), out)
@@ -78,13 +79,14 @@ def test_progress_and_competencies_hand_computed(small):
     assert progress["bob"]["safety"] == "not submitted"
     assert progress["ann"]["capstone"] == "100.0"
     comp = _by(_rows(small, "competencies.csv"), "Coach")
-    assert comp["bob"]["Pain knowledge"] == "33.3"
-    assert comp["bob"]["MI skills"] == "100.0"
+    pain = "Pain self-management knowledge"
+    assert comp["bob"][pain] == "33.3"
+    assert comp["bob"]["MI listening"] == "100.0"
     assert comp["bob"]["Safety"] == ""
-    assert comp["cy"]["MI skills"] == "" and comp["cy"]["Pain knowledge"] == "100.0"
+    assert comp["cy"]["MI listening"] == "" and comp["cy"][pain] == "100.0"
     cohort = _by(_rows(small, "cohort-competencies.csv"), "Competency")
-    assert cohort["Pain knowledge"] == {
-        "Competency": "Pain knowledge",
+    assert cohort[pain] == {
+        "Competency": pain,
         "Coaches": "3",
         "Mean": "77.8",
         "Median": "100.0",
@@ -102,15 +104,21 @@ def test_readiness_and_requirements(small):
     assert readiness["ann"]["Ready"] == "yes"
     assert re.fullmatch(r"[0-9A-F]{4}(-[0-9A-F]{4}){3}", readiness["ann"]["Verification code"])
     assert readiness["bob"]["Ready"] == "no" and readiness["bob"]["Verification code"] == ""
-    assert "Not yet submitted: safety." in readiness["bob"]["Missing"]
-    assert readiness["bob"]["Requirements met"] == "2 of 5"
+    assert "safety not submitted or not graded (needs 100%)" in readiness["bob"]["Missing"]
+    assert "pain-basics 33% (needs 70%)" in readiness["bob"]["Missing"]
+    assert readiness["bob"]["Requirements met"] == "5 of 9"
+    assert readiness["cy"]["Requirements met"] == "1 of 9"
     met = {r["Requirement"]: r["Coaches meeting it"] for r in _rows(small, "requirements.csv")}
     assert met == {
-        "All submitted": "1",
-        "safety 100%": "1",
-        "Call the-socialiser": "2",
-        "Call no-homework": "2",
-        "Sign-off": "1",
+        "Every assignment at its minimum": "1",
+        "Pain self-management knowledge": "2",
+        "Action planning": "2",
+        "MI listening": "2",
+        "Steering a socializer": "2",
+        "Working with “no goals”": "2",
+        "Phone and outreach": "2",
+        "Safety": "1",
+        "Trainer-rated practice call": "1",
     }
 
 
@@ -118,12 +126,13 @@ def test_roleplay_and_items_tables(small):
     """Calls are replayed per coach; items carry facility and no discrimination under 5 coaches."""
     calls = _rows(small, "roleplay.csv")
     assert len(calls) == 4
-    assert {(c["Coach"], c["Scenario"]) for c in calls} >= {("ann", "no-homework")}
-    # R:Q leaves out the permission question (it seeks collaboration): 3 reflections, 1 question.
-    assert all(c["R:Q"] == "3.0" and c["%CR"] == "66.7" for c in calls)
+    nogoal = drawn("ann", "capstone-nogoal")
+    assert {(c["Coach"], c["Scenario"]) for c in calls} >= {("ann", nogoal)}
+    # R:Q leaves out the permission question (it seeks collaboration): 4 reflections, 2 questions.
+    assert all(c["R:Q"] == "2.0" and c["%CR"] == "75.0" for c in calls)
     assert all(c["Meets call rule"] == "yes" for c in calls)
     summary = _by(_rows(small, "roleplay-cohort.csv"), "Scenario")
-    assert summary["no-homework"]["Calls"] == "2"
+    assert sum(int(row["Calls"]) for row in summary.values()) == 4
     items = _rows(small, "items.csv")
     assert len(items) == 2 * len(COURSE)
     first = items[0]
@@ -142,7 +151,7 @@ def test_page_is_self_contained_and_charts_have_text(small):
     for label in charts:
         assert f'id="{label}"' in page
     assert "Bar chart of the per cent of coaches meeting each requirement" in page
-    assert "All submitted: 1 of 3 (33.3%)" in page
+    assert "Every assignment at its minimum: 1 of 3 (33.3%)" in page
     assert '<td class="num">33.3</td>' in page and "&#34;" not in page
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "duplicate ids"
@@ -177,11 +186,17 @@ def test_two_hundred_coaches_counts_match_the_input(course_dir):
     url = make_gradebook(course_dir / "gradebook.db", full_items(), scores)
     out = course_dir / "report"
     write_report(gather(course_dir, url, replayer=coded_replay), out)
-    complete = sum(len(done) == len(COURSE) for done in scores.values())
     full_safety = sum(done.get("safety") == {"q1": 2, "q2": 1} for done in scores.values())
+    at_minimum = sum(
+        len(done) == len(COURSE)
+        and all(
+            sum(done[a].values()) / 3 * 100 + 1e-9 >= (100 if a == "safety" else 70) for a in COURSE
+        )
+        for done in scores.values()
+    )
     met = {r["Requirement"]: int(r["Coaches meeting it"]) for r in _rows(out, "requirements.csv")}
-    assert met["All submitted"] == complete
-    assert met["safety 100%"] == full_safety
+    assert met["Every assignment at its minimum"] == at_minimum
+    assert met["Safety"] == full_safety
     assert len(_rows(out, "progress.csv")) == 200
     q1 = _rows(out, "items.csv")[0]
     takers = [d["pain-basics"]["q1"] for d in scores.values() if "pain-basics" in d]

@@ -132,3 +132,54 @@ def collect_calls(submitted_dir: Path, replayer: Replayer = engine_replay) -> di
         student, assignment = path.relative_to(submitted_dir).parts[:2]
         calls.setdefault(student, []).append(replay_file(path, student, assignment, replayer))
     return calls
+
+
+@dataclass(frozen=True)
+class FamilyCall:
+    """A coach's assessment call of one capstone family.
+
+    ``drawn`` is the variant drawn for the coach (``""`` when the family has no scenario files);
+    ``call`` is the coach's record of that variant, or ``None``; ``refused`` says in plain words
+    why no record counts (missing, or a record of a variant that was not drawn for this coach).
+    """
+
+    family: str
+    drawn: str
+    call: Call | None
+    refused: str = ""
+
+
+def family_call(
+    calls: list[Call],
+    assignment: str,
+    family: str,
+    student: str,
+    course_id: str,
+    variants: list[str],
+) -> FamilyCall:
+    """The record of ``family`` (``capstone-porch``) among a coach's ``calls`` in ``assignment``.
+
+    The record counts only when its scenario is the variant :func:`peercoach.assessment.draw`
+    gives this coach; a record of another variant of the family is refused with the reason.
+    """
+    from peercoach.assessment import draw, split_id
+
+    short = family.removeprefix("capstone-")
+    ids = [v for v in variants if (split_id(v) or ("", ""))[0] == short]
+    if not ids:
+        return FamilyCall(family, "", None, f"no scenario file for family '{family}'")
+    drawn = draw(course_id, student, short, ids)
+    mine = [c for c in calls if c.assignment == assignment]
+    played = [c for c in mine if c.scenario == drawn]
+    if played:
+        return FamilyCall(family, drawn, played[-1])
+    others = sorted({c.scenario for c in mine if (split_id(c.scenario) or ("",))[0] == short})
+    if others:
+        return FamilyCall(
+            family,
+            drawn,
+            None,
+            f"the record of {', '.join(others)} does not count: the variant drawn for "
+            f"{student} is {drawn}",
+        )
+    return FamilyCall(family, drawn, None, f"no recorded call of {drawn}")

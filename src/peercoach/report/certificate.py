@@ -14,14 +14,13 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from peercoach.report.build import Course
-from peercoach.report.tables import competency_percent
 
 COURSE = "Peer Coach Course: chronic pain self-management peer coaching"
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What one certificate says."""
+    """What one certificate says: one (label, per cent) pair per competency of the rule."""
 
     student: str
     name: str
@@ -34,11 +33,8 @@ class Facts:
 
 def certificate_facts(course: Course, student: str, issued: dt.date) -> Facts:
     """The certificate's content for ``student`` (who must already be known to be ready)."""
-    config, cohort = course.config, course.cohort
-    competencies = [
-        (label, competency_percent(cohort, student, config.competency_assignments(cid)))
-        for cid, label in config.competencies.items()
-    ]
+    cohort = course.cohort
+    competencies = [(c.label, c.percent) for c in course.readiness[student].competencies]
     signoff = course.signoffs.get(student)
     return Facts(
         student=student,

@@ -24,28 +24,80 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class CallRule(_Strict):
-    """What each recorded capstone call must show."""
+class Listening(_Strict):
+    """MI listening figures, pooled over every assessment call of a coach.
 
-    assignment: str = Field(description="the assignment whose role-play files are the calls")
-    scenarios: list[str] = Field(min_length=1, description="scenario ids of the required calls")
+    The figures are judged only over at least ``min_utterances`` coded coach utterances (safety
+    steps and permission questions left out, as :class:`peercoach.mi.Summary` counts them):
+    MITI-style ratios were made for long segments, and a handful of lines says little.
+    """
+
+    competency: str = Field(description="the competency these figures are evidence for")
+    min_utterances: int = Field(ge=1, description="least pooled utterances before ratios count")
     min_rq: float = Field(ge=0, description="least reflections per question (1.0 is 1:1)")
     min_pct_cr: float = Field(ge=0, le=100, description="least per cent of complex reflections")
-    max_confronts: int = Field(ge=0, description="most confrontations allowed")
+    max_confronts: int = Field(ge=0, description="most confrontations allowed, over all calls")
     permission_before_advice: bool = Field(description="advice only after asking permission")
-    outcomes: list[str] = Field(min_length=1, description="call endings that count as success")
-    plan_min_confidence: float = Field(
-        ge=0, le=10, description="an action_plan ending needs at least this confidence (0-10)"
+
+
+class Assessment(_Strict):
+    """The unrehearsed capstone: one drawn variant per scenario family, each a recorded call.
+
+    A family is named as its scenario files start (``capstone-porch`` for
+    ``scenarios/capstone-porch-a.yaml`` to ``-d``); the plan confidence a passing call needs is the
+    engine's own :data:`peercoach.scenario.PLAN_CONFIDENCE`, so it is not repeated here.
+    """
+
+    assignment: str = Field(description="the assignment whose role-play files are the calls")
+    course_id: str = Field(min_length=1, description="the course id the variant draw hashes")
+    families: dict[str, str] = Field(
+        min_length=1,
+        description="family (capstone-<family>) -> the competency its call is evidence for",
     )
+    outcomes: list[str] = Field(min_length=1, description="call endings that count as success")
+    listening: Listening
+
+
+class PracticeCall(_Strict):
+    """The trainer-rated practice call (book/trainer/practice-call.md)."""
+
+    ratings: list[str] = Field(min_length=1, description="the global ratings the trainer gives")
+    scale_max: int = Field(ge=2, le=10, description="the top of each rating scale (1 to this)")
+    min_rating: float = Field(ge=1, description="the least each rating must reach")
+
+    @model_validator(mode="after")
+    def _within_scale(self) -> PracticeCall:
+        if self.min_rating > self.scale_max:
+            raise ValueError(
+                f"practice_call.min_rating: expected at most scale_max ({self.scale_max}), "
+                f"found {self.min_rating:g}"
+            )
+        return self
 
 
 class Rule(_Strict):
     """The certification rule: every line must be met."""
 
-    all_submitted: bool = Field(description="every assignment must be submitted")
     min_scores: dict[str, float] = Field(description="assignment -> least per cent of its points")
-    calls: CallRule
-    signoff: bool = Field(description="a trainer's sign-off is required")
+    competencies: dict[str, float] = Field(
+        description="competency -> least per cent of the points of its assignments"
+    )
+    calls: Assessment
+    practice_call: PracticeCall
+
+    @model_validator(mode="after")
+    def _family_names(self) -> Rule:
+        from peercoach.assessment import PREFIX, split_id
+
+        wrong = [
+            f for f in self.calls.families if not split_id(f"{f}-a") or not f.startswith(PREFIX)
+        ]
+        if wrong:
+            raise ValueError(
+                f"rule.calls.families: expected family names like '{PREFIX}porch' (the start of "
+                f"the scenario file names), found {', '.join(repr(f) for f in wrong)}"
+            )
+        return self
 
 
 class ItemThresholds(_Strict):
@@ -59,7 +111,7 @@ class ItemThresholds(_Strict):
 class Certification(_Strict):
     """The whole of ``certification.yaml``."""
 
-    schema_version: int = Field(description="format version of this file; 1")
+    schema_version: int = Field(description="format version of this file; 2")
     competencies: dict[str, str] = Field(min_length=1, description="competency id -> label")
     assignments: dict[str, list[str]] = Field(
         min_length=1, description="assignment -> competencies"
@@ -78,13 +130,33 @@ class Certification(_Strict):
                         f"assignments.{assignment}: expected one of the competencies "
                         f"({', '.join(self.competencies)}), found '{competency}'"
                     )
-        for assignment in [*self.rule.min_scores, self.rule.calls.assignment]:
+        rule = self.rule
+        for assignment in [*rule.min_scores, rule.calls.assignment]:
             if assignment not in self.assignments:
                 problems.append(
                     f"rule: expected an assignment listed under 'assignments', found '{assignment}'"
                 )
-        if self.schema_version != 1:
-            problems.append(f"schema_version: expected 1, found {self.schema_version}")
+        unlisted = [a for a in self.assignments if a not in rule.min_scores]
+        if unlisted:
+            problems.append(
+                "rule.min_scores: expected a minimum for every assignment, found none for "
+                + ", ".join(unlisted)
+            )
+        named = [*rule.competencies, *rule.calls.families.values()]
+        for competency in [*named, rule.calls.listening.competency]:
+            if competency not in self.competencies:
+                problems.append(
+                    f"rule: expected one of the competencies ({', '.join(self.competencies)}), "
+                    f"found '{competency}'"
+                )
+        missing = [c for c in self.competencies if c not in rule.competencies]
+        if missing:
+            problems.append(
+                "rule.competencies: expected a minimum for every competency, found none for "
+                + ", ".join(missing)
+            )
+        if self.schema_version != 2:
+            problems.append(f"schema_version: expected 2, found {self.schema_version}")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -100,6 +172,10 @@ class SignOff(_Strict):
     trainer: str = Field(min_length=1, description="the trainer who observed the coach")
     date: dt.date = Field(description="the day of the sign-off, YYYY-MM-DD")
     note: str = Field(default="", description="optional remark")
+    ratings: dict[str, int] = Field(
+        default_factory=dict,
+        description="the practice call's global ratings, rating id -> score (1 to scale_max)",
+    )
 
 
 def _read_yaml(path: Path):

@@ -1,18 +1,24 @@
-"""Readiness: check one coach against the certification rule, line by line.
+"""Readiness: check one coach against the certification rule, competency by competency.
 
-Each line of the rule becomes a :class:`Check` with a short label (for the report's chart and
-tables) and, when it is not met, a plain sentence saying what is missing. The rule itself is data
-in ``certification.yaml``; nothing here hard-codes a threshold.
+The rule is data in ``certification.yaml``; nothing here hard-codes a threshold (the plan
+confidence is :data:`peercoach.scenario.PLAN_CONFIDENCE`, applied by the engine when it judges a
+call). Each competency becomes a :class:`Competency` with its score and, when it is not met, plain
+sentences saying what is missing; the rule's other lines (every assignment at its minimum, the
+trainer-rated practice call) become a :class:`Check` each.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from peercoach.mi import Summary
-from peercoach.report.calls import Call
+from peercoach.assessment import PREFIX, families
+from peercoach.report.calls import Call, family_call
 from peercoach.report.cohort import Cohort
-from peercoach.report.config import CallRule, Certification, SignOff
+from peercoach.report.config import Assessment, Certification, Listening, SignOff
+from peercoach.scenario import PLAN_CONFIDENCE
+
+UNSAFE = "unsafe_advice"
 
 
 @dataclass(frozen=True)
@@ -25,11 +31,27 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Competency:
+    """One competency for one coach: its score over its assignments and what it still needs."""
+
+    id: str
+    label: str
+    percent: float | None
+    missing: tuple[str, ...] = ()
+
+    @property
+    def met(self) -> bool:
+        """True when nothing is missing."""
+        return not self.missing
+
+
+@dataclass(frozen=True)
 class Readiness:
-    """All checks for one coach."""
+    """All checks for one coach; ``competencies`` holds the per-competency results."""
 
     student: str
     checks: tuple[Check, ...]
+    competencies: tuple[Competency, ...] = ()
 
     @property
     def ready(self) -> bool:
@@ -42,100 +64,168 @@ class Readiness:
         return [check.missing for check in self.checks if not check.met]
 
 
-def rule_lines(config: Certification) -> list[str]:
-    """The rule in plain words, one line per requirement, for the report and certificate pages."""
-    rule, calls = config.rule, config.rule.calls
-    lines = []
-    if rule.all_submitted:
-        lines.append(f"Every assignment submitted ({len(config.assignments)} assignments).")
-    for assignment, least in rule.min_scores.items():
-        lines.append(f"{assignment}: at least {least:g}% of the points.")
-    lines.append(
-        f"{calls.assignment} calls ({', '.join(calls.scenarios)}): R:Q {calls.min_rq:g}:1 or more, "
-        f"{calls.min_pct_cr:g}% or more complex reflections, at most {calls.max_confronts} "
-        f"confrontation(s)"
-        + (", permission asked before advice" if calls.permission_before_advice else "")
-        + f", ending in one of: {', '.join(calls.outcomes)}"
-        + f" (an action plan at confidence {calls.plan_min_confidence:g} or more)."
+@dataclass(frozen=True)
+class Pooled:
+    """MI listening counts summed over several calls (safety steps already left out)."""
+
+    utterances: int
+    questions: int
+    reflections: int
+    complex_reflections: int
+    confronts: int
+    advice_without_permission: bool
+
+    @property
+    def rq(self) -> float | None:
+        """Reflections per question; ``None`` when there were no questions."""
+        return self.reflections / self.questions if self.questions else None
+
+    @property
+    def pct_cr(self) -> float | None:
+        """Per cent of reflections that are complex; ``None`` without reflections."""
+        return 100.0 * self.complex_reflections / self.reflections if self.reflections else None
+
+
+def pool(calls: list[Call]) -> Pooled:
+    """The listening counts of the replayed ``calls``, added up."""
+    summaries = [c.result.summary for c in calls if c.result is not None]
+    return Pooled(
+        utterances=sum(s.utterances for s in summaries),
+        questions=sum(s.questions for s in summaries),
+        reflections=sum(s.reflections for s in summaries),
+        complex_reflections=sum(s.complex_reflections for s in summaries),
+        confronts=sum(s.confronts for s in summaries),
+        advice_without_permission=any(not s.permission_before_advice for s in summaries),
     )
-    if rule.signoff:
-        lines.append(f"A trainer's sign-off recorded in {config.signoffs_file}.")
-    return lines
 
 
-def _submitted_check(cohort: Cohort, student: str, config: Certification) -> Check:
-    absent = [a for a in config.assignments if not cohort.has_submitted(student, a)]
-    if not absent:
-        return Check("All submitted", True)
-    return Check("All submitted", False, f"Not yet submitted: {', '.join(absent)}.")
-
-
-def _score_check(cohort: Cohort, student: str, assignment: str, least: float) -> Check:
-    label = f"{assignment} {least:g}%"
-    percent = cohort.percent(student, assignment)
-    if percent is None:
-        return Check(label, False, f"{assignment}: no score yet (needs {least:g}%).")
-    if percent + 1e-9 < least:
-        waiting = cohort.waiting(student, assignment)
-        if waiting:
-            return Check(
-                label,
-                False,
-                f"{assignment}: scored {percent:.0f}% so far, with {waiting} answer(s) still to "
-                f"grade by hand (needs {least:g}%).",
-            )
-        return Check(label, False, f"{assignment}: scored {percent:.0f}% (needs {least:g}%).")
-    return Check(label, True)
-
-
-def _summary_gaps(summary: Summary, rule: CallRule) -> list[str]:
+def listening_gaps(pooled: Pooled, rule: Listening) -> list[str]:
+    """What the pooled listening figures lack (empty when they meet the rule)."""
     gaps = []
-    if summary.rq is None and summary.reflections == 0:
-        gaps.append(f"no reflections (needs R:Q {rule.min_rq:g}:1)")
-    elif summary.rq is not None and summary.rq + 1e-9 < rule.min_rq:
-        gaps.append(f"R:Q {summary.rq:.2f}:1 (needs {rule.min_rq:g}:1)")
-    if summary.pct_cr is None:
-        gaps.append(f"no complex reflections (needs {rule.min_pct_cr:g}% of reflections)")
-    elif summary.pct_cr + 1e-9 < rule.min_pct_cr:
-        gaps.append(f"complex reflections {summary.pct_cr:.0f}% (needs {rule.min_pct_cr:g}%)")
-    if summary.confronts > rule.max_confronts:
-        gaps.append(f"{summary.confronts} confrontation(s) (allowed {rule.max_confronts})")
-    if rule.permission_before_advice and not summary.permission_before_advice:
+    if pooled.confronts > rule.max_confronts:
+        gaps.append(f"{pooled.confronts} confrontation(s) (allowed {rule.max_confronts})")
+    if rule.permission_before_advice and pooled.advice_without_permission:
         gaps.append("advice given without asking permission first")
+    if pooled.utterances < rule.min_utterances:
+        return gaps
+    if pooled.rq is not None and pooled.rq + 1e-9 < rule.min_rq:
+        gaps.append(f"R:Q {pooled.rq:.2f}:1 over all calls (needs {rule.min_rq:g}:1)")
+    elif pooled.rq is None and not pooled.reflections:
+        gaps.append(f"no reflections (needs R:Q {rule.min_rq:g}:1)")
+    if pooled.pct_cr is None or pooled.pct_cr + 1e-9 < rule.min_pct_cr:
+        found = "none" if pooled.pct_cr is None else f"{pooled.pct_cr:.0f}%"
+        gaps.append(f"complex reflections {found} over all calls (needs {rule.min_pct_cr:g}%)")
     return gaps
 
 
-def call_gaps(call: Call, rule: CallRule) -> list[str]:
-    """What one replayed call lacks against the rule (empty when it meets it)."""
+def call_gaps(call: Call, rule: Assessment) -> list[str]:
+    """What one replayed assessment call lacks on its own (empty when it meets the rule)."""
     if call.error or call.result is None:
         return [f"could not be replayed: {call.error}"]
-    gaps = _summary_gaps(call.result.summary, rule)
-    result = call.result
-    if result.outcome not in rule.outcomes:
+    result, gaps = call.result, []
+    if result.outcome == UNSAFE:
+        gaps.append("the call ended on medical advice, which a coach never gives")
+    elif result.outcome not in rule.outcomes:
         gaps.append(f"ended '{result.outcome}' (needs {' or '.join(rule.outcomes)})")
-    elif result.outcome == "action_plan" and (result.confidence or 0) < rule.plan_min_confidence:
+    elif not result.passed:
         gaps.append(
-            f"action plan agreed at confidence {result.confidence} "
-            f"(needs {rule.plan_min_confidence:g} or more)"
+            f"ended '{result.outcome}' but did not pass the engine's rules (a plan needs "
+            f"confidence {PLAN_CONFIDENCE} or more; no medical advice, secrecy or unsaid "
+            "escalation)"
         )
     return gaps
 
 
-def _call_check(calls: list[Call], scenario: str, rule: CallRule) -> Check:
-    label = f"Call {scenario}"
-    found = [c for c in calls if c.assignment == rule.assignment and c.scenario == scenario]
-    if not found:
-        return Check(label, False, f"{rule.assignment} call '{scenario}': no recorded call.")
-    gaps = call_gaps(found[-1], rule)
-    if gaps:
-        return Check(label, False, f"{rule.assignment} call '{scenario}': " + "; ".join(gaps) + ".")
-    return Check(label, True)
+@lru_cache(maxsize=1)
+def shipped_variants() -> dict[str, list[str]]:
+    """Family (``capstone-porch``) -> variant ids of the capstone scenario files shipped."""
+    from peercoach.scenario import scenarios_dir
+
+    found = families(p.stem for p in scenarios_dir().glob(f"{PREFIX}*.yaml"))
+    return {f"{PREFIX}{family}": ids for family, ids in found.items()}
 
 
-def _signoff_check(student: str, signoffs: dict[str, SignOff], config: Certification) -> Check:
-    if student in signoffs:
-        return Check("Sign-off", True)
-    return Check("Sign-off", False, f"No trainer sign-off in {config.signoffs_file}.")
+def drawn_calls(
+    student: str, calls: list[Call], rule: Assessment, variants: dict[str, list[str]]
+) -> dict[str, tuple[str, Call | None, list[str]]]:
+    """Family -> (drawn variant, the coach's recorded call of it or ``None``, what is wrong)."""
+    found = {}
+    for family in rule.families:
+        ids = variants.get(family, [])
+        got = family_call(calls, rule.assignment, family, student, rule.course_id, ids)
+        wrong = [got.refused] if got.refused else call_gaps(got.call, rule)
+        found[family] = (got.drawn, got.call, wrong)
+    return found
+
+
+def _score_gap(cohort: Cohort, student: str, config: Certification, cid: str) -> tuple:
+    from peercoach.report.tables import competency_percent
+
+    assignments = config.competency_assignments(cid)
+    percent = competency_percent(cohort, student, assignments)
+    least = config.rule.competencies[cid]
+    if percent is None:
+        return percent, [f"no graded work yet (needs {least:g}% over {', '.join(assignments)})"]
+    if percent + 1e-9 < least:
+        return percent, [f"{percent:.0f}% over {', '.join(assignments)} (needs {least:g}%)"]
+    return percent, []
+
+
+def competencies(
+    student: str,
+    cohort: Cohort,
+    calls: list[Call],
+    config: Certification,
+    variants: dict[str, list[str]],
+) -> tuple[Competency, ...]:
+    """Every competency of ``config`` judged for one coach."""
+    rule = config.rule.calls
+    drawn = drawn_calls(student, calls, rule, variants)
+    played = [call for _, call, _ in drawn.values() if call is not None]
+    results = []
+    for cid, label in config.competencies.items():
+        percent, gaps = _score_gap(cohort, student, config, cid)
+        for family, competency in rule.families.items():
+            if competency == cid:
+                variant, _, wrong = drawn[family]
+                gaps += [f"{rule.assignment} call {variant or family}: {w}" for w in wrong]
+        if cid == rule.listening.competency:
+            gaps += [f"{g}" for g in listening_gaps(pool(played), rule.listening)]
+        if cid == "safety":
+            unsafe = [c.scenario for c in played if c.result and c.result.outcome == UNSAFE]
+            gaps += [f"medical advice in the {rule.assignment} call {s}" for s in unsafe]
+        results.append(Competency(cid, label, percent, tuple(gaps)))
+    return tuple(results)
+
+
+def _assignment_check(cohort: Cohort, student: str, config: Certification) -> Check:
+    short = []
+    for assignment, least in config.rule.min_scores.items():
+        percent = cohort.percent(student, assignment)
+        if percent is None:
+            short.append(f"{assignment} not submitted or not graded (needs {least:g}%)")
+        elif percent + 1e-9 < least:
+            waiting = cohort.waiting(student, assignment)
+            note = f", {waiting} answer(s) still to grade by hand" if waiting else ""
+            short.append(f"{assignment} {percent:.0f}%{note} (needs {least:g}%)")
+    if not short:
+        return Check("Every assignment at its minimum", True)
+    return Check("Every assignment at its minimum", False, "Assignments: " + "; ".join(short) + ".")
+
+
+def practice_gaps(signoff: SignOff | None, config: Certification) -> list[str]:
+    """What the trainer-rated practice call lacks (empty when recorded at the minimum)."""
+    rule, where = config.rule.practice_call, config.signoffs_file
+    if signoff is None:
+        return [f"no trainer-rated practice call recorded in {where}"]
+    gaps = []
+    for rating in rule.ratings:
+        value = signoff.ratings.get(rating)
+        if value is None:
+            gaps.append(f"no '{rating}' rating")
+        elif value < rule.min_rating or value > rule.scale_max:
+            gaps.append(f"'{rating}' rated {value} (needs {rule.min_rating:g} to {rule.scale_max})")
+    return gaps
 
 
 def assess(
@@ -144,16 +234,51 @@ def assess(
     calls: list[Call],
     signoffs: dict[str, SignOff],
     config: Certification,
+    variants: dict[str, list[str]] | None = None,
 ) -> Readiness:
-    """Check one coach against every line of the rule."""
+    """Check one coach against every line of the rule.
+
+    ``variants`` (family -> capstone variant ids) defaults to the shipped scenario files.
+    """
+    variants = shipped_variants() if variants is None else variants
+    results = competencies(student, cohort, calls, config, variants)
+    checks = [_assignment_check(cohort, student, config)]
+    for c in results:
+        checks.append(Check(c.label, c.met, f"{c.label}: " + "; ".join(c.missing) + "."))
+    gaps = practice_gaps(signoffs.get(student), config)
+    text = "Trainer-rated practice call: " + "; ".join(gaps) + "."
+    checks.append(Check("Trainer-rated practice call", not gaps, text))
+    return Readiness(student, tuple(checks), results)
+
+
+def rule_lines(config: Certification) -> list[str]:
+    """The rule in plain words, one line per requirement, for the report and certificate pages."""
     rule = config.rule
-    checks = []
-    if rule.all_submitted:
-        checks.append(_submitted_check(cohort, student, config))
-    for assignment, least in rule.min_scores.items():
-        checks.append(_score_check(cohort, student, assignment, least))
-    for scenario in rule.calls.scenarios:
-        checks.append(_call_check(calls, scenario, rule.calls))
-    if rule.signoff:
-        checks.append(_signoff_check(student, signoffs, config))
-    return Readiness(student, tuple(checks))
+    a, listening, practice = rule.calls, rule.calls.listening, rule.practice_call
+    scores = ", ".join(f"{name} {least:g}%" for name, least in rule.min_scores.items())
+    lines = [f"Every graded assignment at its minimum share of the points: {scores}."]
+    for cid, least in rule.competencies.items():
+        parts = ", ".join(config.competency_assignments(cid))
+        lines.append(f"{config.competencies[cid]}: at least {least:g}% of the points of {parts}.")
+    families = ", ".join(
+        f"{family} ({config.competencies[cid]})" for family, cid in a.families.items()
+    )
+    lines.append(
+        f"{a.assignment}: one unrehearsed call of each family, the coach's own drawn variant "
+        f"({families}), passing the engine's rules and ending in {' or '.join(a.outcomes)}; any "
+        "medical advice fails it and fails Safety."
+    )
+    lines.append(
+        f"{config.competencies[listening.competency]} over all {a.assignment} calls together: at "
+        f"most {listening.max_confronts} confrontation(s)"
+        + (", advice only after asking permission" if listening.permission_before_advice else "")
+        + f"; over {listening.min_utterances} or more coded coach lines, R:Q "
+        f"{listening.min_rq:g}:1 or more and {listening.min_pct_cr:g}% or more complex "
+        "reflections (safety steps and permission questions are not counted)."
+    )
+    lines.append(
+        f"A trainer-rated practice call recorded in {config.signoffs_file}: "
+        f"{', '.join(practice.ratings)} each rated {practice.min_rating:g} or more "
+        f"(of {practice.scale_max})."
+    )
+    return lines
