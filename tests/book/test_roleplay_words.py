@@ -283,3 +283,39 @@ def test_typed_calls_end_as_in_the_engine(node, tmp_path):
         if c["expected"] != g
     ]
     assert wrong[:3] == []
+
+
+POSSESSIVE = r"""
+const [pattern, ...texts] = JSON.parse(process.argv[2]);
+const found = texts.map(t => { const m = new RegExp(pattern, "gi").exec(t); return m && m[0]; });
+console.log(JSON.stringify(found));
+"""
+
+
+def test_possessive_groups_are_rewritten_with_the_same_matches(node, tmp_path):
+    """``(...)?+`` (Python 3.11) becomes a lookahead and backreference with Python's matches."""
+    import re
+
+    from peercoach.sphinxext.roleplay import js_regex
+
+    pattern = r"\bnot (?:going )?to (?:worry|fret)(?:\s+about|\s+over)?+(?!\s+(?:it|that))"
+    texts = ["Try not to worry about it.", "not going to fret over bills", "not to worry it"]
+    expected = [(m.group() if (m := re.search(pattern, t, re.I)) else None) for t in texts]
+    script = tmp_path / "possessive.js"
+    script.write_text(POSSESSIVE)
+    argument = json.dumps([js_regex(pattern), *texts])
+    result = subprocess.run(
+        [node, str(script), argument], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout) == expected
+    assert expected[0] is None and expected[1] == "not going to fret over"
+
+
+@pytest.mark.parametrize("pattern", [r"(?P<word>a)", r"a{,3}", r"(?>ab)", r"\Aab"])
+def test_patterns_javascript_reads_otherwise_stop_the_build(pattern):
+    """A cue pattern the page would read differently is refused, naming the construct."""
+    from peercoach.sphinxext.roleplay import js_regex
+
+    with pytest.raises(ValueError, match="cannot hand"):
+        js_regex(pattern)
