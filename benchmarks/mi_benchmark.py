@@ -147,10 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--devset", default=str(DEVSET))
     args.add_argument("--errors", action="store_true", help="list dev-split disagreements")
     args.add_argument("--scenarios", action="store_true", help="also check scenario options")
+    args.add_argument(
+        "--split", action="append", help="only these splits (tune on dev without seeing the rest)"
+    )
     options = args.parse_args(argv)
     items = load_devset(options.devset)
     print(f"{len(items)} labelled utterances from {options.devset}")
-    for split in ("dev", "test", "ext", "real", "mc", "all"):
+    for split in options.split or ("dev", "test", "ext", "real", "mc", "all"):
         _print_report(evaluate(items, split), options.errors and split == "dev")
     median, p95 = time_per_utterance(items)
     print(f"\ntime per utterance: median {median:.3f} ms, 95th percentile {p95:.3f} ms")
