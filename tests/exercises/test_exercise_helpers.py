@@ -221,6 +221,10 @@ def test_capstone_score_grades_the_students_own_draw(tmp_path, capsys, monkeypat
     out = capsys.readouterr().out
     assert f"roleplay-{other}.json" in out and "not the call drawn for this coach" in out
 
+    (folder / f"roleplay-{mine}.json").write_text('{"inputs": [', encoding="utf-8")
+    assert roleplay_score(capstone="nogoal", points=8, rules="certification", folder=folder) == 0
+    assert "damaged" in capsys.readouterr().out
+
     write_record(folder, mine, model_record(mine, 8.0, "certification", True))
     assert roleplay_score(capstone="nogoal", points=8, rules="certification", folder=folder) == 8
     out = capsys.readouterr().out

@@ -15,11 +15,11 @@ import time
 import pytest
 from nbcourse import (
     ASSIGNMENTS,
-    CELL_TIMEOUT,
     SCENARIOS,
     Course,
     auto_items,
     capstone_families,
+    cell_timeout,
     fixture,
     graded_source,
     hidden_lines,
@@ -241,7 +241,7 @@ def test_malformed_record_scores_zero_with_a_message(graded):
     assert all(scores[g]["auto"] == auto_items(graded.assignment)[g] for g in others)
 
 
-def test_capstone_call_of_another_variant_scores_zero_with_the_reason(graded):
+def test_call_of_another_variant_scores_zero_with_the_reason(graded):
     """A full-marks call of a variant not drawn for the coach earns nothing and says why."""
     if not capstone_families(graded.assignment):
         pytest.skip("no capstone call in this assignment")
@@ -254,7 +254,7 @@ def test_capstone_call_of_another_variant_scores_zero_with_the_reason(graded):
         assert not any(o.output_type == "error" for o in cell.outputs)
 
 
-def test_capstone_calls_are_the_students_own_draw(graded):
+def test_drawn_calls_are_each_students_own(graded):
     """Each graded capstone call names the variant drawn for that student folder."""
     if not capstone_families(graded.assignment):
         pytest.skip("no capstone call in this assignment")
@@ -364,5 +364,5 @@ def test_report_autograde_time(graded, record_property):
     record_property("autograde_seconds_per_submission", round(seconds / count, 2))
     print(
         f"{graded.assignment}: {count} submissions autograded in {seconds:.1f} s "
-        f"({seconds / count:.1f} s each, one {CELL_TIMEOUT} s timeout included)"
+        f"({seconds / count:.1f} s each, one {cell_timeout(graded.assignment)} s timeout included)"
     )

@@ -124,7 +124,8 @@ def _drawn(family: str, folder: str | Path) -> tuple[str, list[str]]:
         return "", [f"The capstone call could not be found ({type(error).__name__}: {error})."]
     who = student_id(folder=folder) or "(no student id)"
     print(f"Capstone call for {who}: {caller} ({drawn}).")
-    if record_path(drawn, folder).is_file():
+    saved = record_path(drawn, folder)
+    if saved.is_file() or saved.with_suffix(".damaged.json").is_file():
         return drawn, []
     others = sorted(
         p.name
