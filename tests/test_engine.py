@@ -54,6 +54,30 @@ def test_the_order_shown_never_changes_a_result(explored):
         assert again.to_dict() == transcript.to_dict()
 
 
+def test_every_step_follows_the_scenario_file(explored):
+    """Worked out here from the scenario's own data, not through the engine: each step's reply
+    belongs to its turn, leads to the next step's turn, and moves rapport and readiness by the
+    reply's effect, kept within 0-10. Own words not taken as any reply move nothing."""
+    scenario, result = explored
+    start = scenario.state.model_dump()
+    for transcript in result.transcripts:
+        state = {key: start[key] for key in ("rapport", "readiness")}
+        for step, following in zip(transcript.steps, [*transcript.steps[1:], None], strict=True):
+            where = f"{scenario.id}, turn {step.turn}, reply {step.option}"
+            if not step.option:
+                assert {key: step.state[key] for key in state} == state, f"{where}: moved"
+                continue
+            option = {o.id: o for o in scenario.node(step.turn).options}[step.option]
+            for key in state:
+                state[key] = max(0, min(10, state[key] + getattr(option.effect, key)))
+                assert step.state[key] == state[key], f"{where}: {key}"
+            targets = (
+                {option.next} if isinstance(option.next, str) else {b.goto for b in option.next}
+            )
+            if following is not None:
+                assert following.turn in targets, f"{where}: went on to {following.turn}"
+
+
 def test_passing_paths_respect_the_rules(explored):
     """Passing paths end well, plans at 7+, and carry no medical advice.
 
