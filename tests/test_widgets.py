@@ -214,3 +214,13 @@ def test_capstone_key_turn_takes_the_coachs_own_words(tmp_path, monkeypatch):
     saved = read_record(player.path, player.scenario.id)
     assert saved.attempt.inputs == [{"text": words}]
     assert player.conversation.turn is None or player.conversation.turn.id != turn.id
+
+
+def test_capstone_without_a_course_account_says_so(tmp_path, monkeypatch):
+    """Off the hub (no student id) the player warns that this may not be the graded call."""
+    from peercoach.widgets import Capstone
+
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    assert "does not know your course account" in Capstone("porch", directory=tmp_path).notice.value
+    monkeypatch.setenv("JUPYTERHUB_USER", "ann")
+    assert "course account" not in Capstone("porch", directory=tmp_path).notice.value

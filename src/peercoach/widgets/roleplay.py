@@ -320,10 +320,18 @@ class Capstone(RolePlay):
     def __init__(self, family: str, directory: str | os.PathLike | None = None):
         from pathlib import Path
 
-        from peercoach.assessment import drawn_variant
+        from peercoach.assessment import drawn_variant, student_id
 
         self.family = family
-        super().__init__(drawn_variant(family, Path(directory or Path.cwd())), directory)
+        folder = Path(directory or Path.cwd())
+        super().__init__(drawn_variant(family, folder), directory)
+        if not student_id(folder=folder):
+            self.notice.value = (
+                "<p><strong>This notebook does not know your course account</strong> (it is not "
+                "running on the course's JupyterHub), so this may not be the call your trainer "
+                "grades. Open the capstone from the course's Assignments list to play yours.</p>"
+                + self.notice.value
+            )
 
     def _intro_html(self) -> str:
         s, p = self.scenario, self.scenario.persona
