@@ -8,13 +8,25 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium postgresql bubblewrap
 
-.PHONY: course test setup test-setup lint
+.PHONY: course test test-fast setup test-setup lint
+
+# The suite runs on every core (pytest-xdist); tests sharing a session fixture (one book build,
+# one report cohort, the nbgrader kernels) stay on one worker (`--dist loadgroup`, tests/conftest.py).
+PYTEST_PARALLEL := -n auto --dist loadgroup
+# The fast lane: the core and the quick front-end tests, under 90 s. It leaves out the browser,
+# PostgreSQL and nbgrader-pipeline tests and the tests marked slow.
+FAST := -m "not browser and not postgres and not slow"
 
 course: setup
 	$(BIN)/peercoach build
 
 test: test-setup
-	$(BIN)/pytest
+	@start=$$(date +%s); status=0; $(BIN)/pytest $(PYTEST_PARALLEL) || status=$$?; \
+	echo "make test took $$(( $$(date +%s) - start )) s"; exit $$status
+
+test-fast: setup
+	@start=$$(date +%s); status=0; $(BIN)/pytest $(PYTEST_PARALLEL) $(FAST) || status=$$?; \
+	echo "make test-fast took $$(( $$(date +%s) - start )) s"; exit $$status
 
 setup: $(BIN)/.installed
 

@@ -1,8 +1,55 @@
-"""Shared fixtures for the whole suite: the repository root and one headless Chromium."""
+"""Shared fixtures for the whole suite (the repository root, one headless Chromium, each shipped
+scenario explored once per process) and how the suite is split: which tests share a worker under
+pytest-xdist and which stay out of the fast lane (``make test-fast``)."""
 
 from pathlib import Path
 
 import pytest
+
+TESTS = Path(__file__).resolve().parent
+
+# Tests under these paths share an expensive session or module fixture (one book build, one
+# report cohort, Jupyter kernels and the temporary folders they leave) and run on one worker.
+XDIST_GROUPS = {
+    "book": "book",
+    "report": "report",
+    "grading": "kernels",
+    "exercises": "kernels",
+    "jupyterlab": "kernels",
+    "test_cohort_e2e.py": "kernels",
+    "test_notebook_player_browser.py": "kernels",
+}
+# Left out of the fast lane besides the browser, postgres and slow markers: each takes seconds a
+# test (real book builds, kernels, the nbgrader pipeline, cohort simulations).
+NOT_FAST = {
+    "book",
+    "grading",
+    "exercises",
+    "jupyterlab",
+    "report/test_config_and_cli.py",
+    "report/test_engine_calls.py",
+    "test_build.py",
+    "test_certification.py",
+    "test_changes.py",
+    "test_cli.py",
+    "test_cohort_e2e.py",
+    "test_preview.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Put each test in its xdist group, and mark the tests left out of the fast lane slow."""
+    for item in items:
+        try:
+            parts = item.path.resolve().relative_to(TESTS).parts
+        except ValueError:
+            continue
+        group = XDIST_GROUPS.get(parts[0])
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+        if parts[0] in NOT_FAST or "/".join(parts[:2]) in NOT_FAST:
+            item.add_marker(pytest.mark.slow)
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
