@@ -15,6 +15,8 @@ of ``tests/exercises/nbcourse.py``):
 
 Manual grading: the rule needs safety at 100%, and safety has a manually graded item, so the
 ready coach needs a trainer's score there; the trainer grades all of that coach's manual items.
+The ready coach also saves the skilled call of each capstone variant drawn for it
+(:mod:`peercoach.assessment`) and has a trainer-rated practice call in the sign-offs.
 The partial and blank coaches wrote no written answer, which nbgrader scores 0 with no manual
 grading needed, so after this the gradebook has nothing left to grade.
 
@@ -48,6 +50,7 @@ NBCOURSE = ROOT / "tests" / "exercises" / "nbcourse.py"
 COACHES = {"ready": ("Robin", "Ames"), "partial": ("Pat", "Lowe"), "blank": ("Sam", "Kerr")}
 PARTIAL_SKIPS = ("phone-rapport", "safety")
 TRAINER, SIGNED = "Jo Lee", "2025-04-01"
+RATINGS = "{cultivating-change-talk: 4, softening-sustain-talk: 3, partnership: 4, empathy: 4}"
 FIRST_SUBMISSION = dt.datetime(2025, 3, 3, 9, 30, tzinfo=dt.UTC)
 CSV_FILES = [
     "requirements.csv",
@@ -123,8 +126,10 @@ def _partial(nbc, assignment: str) -> tuple[dict, dict]:
     """The typical partial answers file and role-play records of ``assignment``."""
     data = nbc.fixture(assignment, "partial")
     records = {}
-    for scenario, kind in data.get("roleplays", {}).items():
-        _, _, points, rules = next(r for r in nbc.roleplay_items(assignment) if r[1] == scenario)
+    items = nbc.roleplay_items(assignment, "partial")
+    for key, kind in data.get("roleplays", {}).items():
+        scenario = key if any(r[1] == key for r in items) else nbc.drawn(key, "partial")
+        _, _, points, rules = next(r for r in items if r[1] == scenario)
         records[scenario] = nbc.model_record(scenario, points, rules, full=kind == "full")
     return data.get("answers", {}), records
 
@@ -135,13 +140,37 @@ def _stamp(path: Path, when: dt.datetime) -> None:
     (path.parent / "timestamp.txt").write_text(text, encoding="utf-8")
 
 
+def drawn(student: str, family: str) -> str:
+    """The capstone variant of ``family`` (``capstone-porch``) drawn for ``student``."""
+    from peercoach.assessment import DEFAULT_COURSE_ID, draw
+    from peercoach.report.readiness import shipped_variants
+
+    variants = shipped_variants()[family]
+    return draw(DEFAULT_COURSE_ID, student, family.removeprefix("capstone-"), variants)
+
+
+def _assessment_records(student: str) -> dict:
+    """The skilled coach's call of each capstone variant drawn for ``student``."""
+    from peercoach.engine import explore
+    from peercoach.report.simulate import best_path
+
+    found = {}
+    for family in ("capstone-porch", "capstone-nogoal"):
+        scenario = drawn(student, family)
+        found[scenario] = best_path(explore(scenario, limit=3000).transcripts).inputs
+    return found
+
+
 def _submit_all(nbc, course) -> None:
     for day, assignment in enumerate(course_order()):
         course.assignment = assignment
         when = FIRST_SUBMISSION + dt.timedelta(days=7 * day)
         full = {
-            s: nbc.model_record(s, p, r, full=True) for _, s, p, r in nbc.roleplay_items(assignment)
+            s: nbc.model_record(s, p, r, full=True)
+            for _, s, p, r in nbc.roleplay_items(assignment, "ready")
         }
+        if assignment == "capstone":
+            full = {**_assessment_records("ready"), **full}
         ready = course.submit(
             "ready", course.released(), records=full, answers=course.solution_answers()
         )
@@ -193,7 +222,8 @@ def build_cohort(root: Path) -> GradedCohort:
     _grade_manually(db_url, "ready")
     signoffs = (EXERCISES / "signoffs.yaml").read_text(encoding="utf-8")
     entry = (
-        f"ready:\n  trainer: {TRAINER}\n  date: {SIGNED}\n  note: observed both capstone calls\n"
+        f"ready:\n  trainer: {TRAINER}\n  date: {SIGNED}\n  note: rated practice call\n"
+        f"  ratings: {RATINGS}\n"
     )
     (root / "signoffs.yaml").write_text(signoffs + "\n" + entry, encoding="utf-8")
     graded = GradedCohort(root, db_url)
@@ -324,7 +354,7 @@ def test_ready_coach_is_certified(cohort):
     """ready meets every line of the rule and gets HTML and PDF certificates with its code."""
     readiness = by_coach(cohort, "readiness.csv")["ready"]
     assert readiness["Ready"] == "yes" and readiness["Missing"] == ""
-    assert readiness["Requirements met"] == "5 of 5"
+    assert readiness["Requirements met"] == "9 of 9"
     code = readiness["Verification code"]
     assert re.fullmatch(r"[0-9A-F]{4}(-[0-9A-F]{4}){3}", code), code
     run = cohort.certificates["ready"]
@@ -339,30 +369,30 @@ def test_ready_coach_is_certified(cohort):
     assert code in text and "Robin Ames" in text
 
 
-@pytest.mark.parametrize(
-    ("student", "expected"),
-    [
-        (
-            "partial",
-            [
-                "Not yet submitted: phone-rapport, safety.",
-                "safety: no score yet (needs 100%).",
-                "capstone call 'no-homework': no recorded call.",
-                "No trainer sign-off in signoffs.yaml.",
-            ],
-        ),
-        (
-            "blank",
-            [
-                "safety: scored 0% (needs 100%).",
-                "capstone call 'the-socialiser': no recorded call.",
-                "capstone call 'no-homework': no recorded call.",
-                "No trainer sign-off in signoffs.yaml.",
-            ],
-        ),
-    ],
-)
-def test_coach_not_ready_is_refused(cohort, student, expected):
+PRACTICE = "Trainer-rated practice call: no trainer-rated practice call recorded in signoffs.yaml."
+
+
+def _expected_refusals(student: str) -> list[str]:
+    porch, nogoal = drawn(student, "capstone-porch"), drawn(student, "capstone-nogoal")
+    if student == "partial":
+        return [
+            "phone-rapport not submitted or not graded (needs 70%)",
+            "safety not submitted or not graded (needs 100%)",
+            "Safety: no graded work yet (needs 100% over safety).",
+            f"capstone call {nogoal}: no recorded call of {nogoal}",
+            PRACTICE,
+        ]
+    return [
+        "safety 0% (needs 100%)",
+        "Safety: 0% over safety (needs 100%).",
+        f"capstone call {porch}: no recorded call of {porch}",
+        f"capstone call {nogoal}: no recorded call of {nogoal}",
+        PRACTICE,
+    ]
+
+
+@pytest.mark.parametrize("student", ["partial", "blank"])
+def test_coach_not_ready_is_refused(cohort, student):
     """No certificate: exit 1 and the list of what is missing, the same as in readiness.csv."""
     run = cohort.certificates[student]
     assert run.code == 1
@@ -370,8 +400,8 @@ def test_coach_not_ready_is_refused(cohort, student, expected):
     missing = [
         line.removeprefix("  - ") for line in run.err.splitlines() if line.startswith("  - ")
     ]
-    for line in expected:
-        assert line in missing, (line, missing)
+    for line in _expected_refusals(student):
+        assert any(line in m for m in missing), (line, missing)
     row = by_coach(cohort, "readiness.csv")[student]
     assert row["Ready"] == "no" and row["Verification code"] == ""
     assert row["Missing"] == " ".join(missing)
@@ -389,10 +419,10 @@ def test_capstone_calls_match_the_engine(cohort):
     assert len(table) == len(records)
     capstone = [p for p in records if p.parent.name == "capstone"]
     found = {(p.parent.parent.name, p.stem.removeprefix("roleplay-")) for p in capstone}
-    assert found == {
-        ("ready", "the-socialiser"),
-        ("ready", "no-homework"),
-        ("partial", "the-socialiser"),
+    assert found >= {
+        ("ready", drawn("ready", "capstone-porch")),
+        ("ready", drawn("ready", "capstone-nogoal")),
+        ("partial", drawn("partial", "capstone-porch")),
     }
     for path in capstone:
         student, scenario = path.parent.parent.name, path.stem.removeprefix("roleplay-")
@@ -404,10 +434,14 @@ def test_capstone_calls_match_the_engine(cohort):
         assert (cell(row["R:Q"]), cell(row["%CR"])) == (rq, pct_cr), (student, scenario)
         assert row["Outcome"] == str(getattr(transcript.outcome, "value", transcript.outcome))
         assert int(row["Confronts"]) == summary.confronts
-        assert row["Meets call rule"] == ("yes" if student == "ready" else "no")
+        if student == "ready":
+            assert row["Meets call rule"] == "yes", scenario
     cohort_rows = {(r["Assignment"], r["Scenario"]): r for r in rows(cohort, "roleplay-cohort.csv")}
-    assert cohort_rows[("capstone", "the-socialiser")]["Calls"] == "2"
-    assert cohort_rows[("capstone", "no-homework")]["Calls"] == "1"
+    per_scenario = {}
+    for _, scenario in found:
+        per_scenario[scenario] = per_scenario.get(scenario, 0) + 1
+    for scenario, count in per_scenario.items():
+        assert cohort_rows[("capstone", scenario)]["Calls"] == str(count), scenario
 
 
 def test_item_analysis_lists_every_released_item(cohort):
@@ -454,5 +488,6 @@ def test_answer_waiting_for_manual_grade_is_named(cohort, tmp_path):
     readiness = gather(cohort.root, url).readiness["ready"]
     assert not readiness.ready
     assert readiness.missing == [
-        "safety: scored 86% so far, with 1 answer(s) still to grade by hand (needs 100%)."
+        "Assignments: safety 86%, 1 answer(s) still to grade by hand (needs 100%).",
+        "Safety: 86% over safety (needs 100%).",
     ]

@@ -32,6 +32,21 @@ TYPED = ("reassure", "chat", "lecture")
 EXPLORE_LIMIT = 3000
 
 
+_EXPLORED: dict[str, list[Transcript]] = {}
+
+
+def _explored(scenario: Scenario) -> list[Transcript]:
+    """Every path through ``scenario`` (up to the limit), explored once per process."""
+    from peercoach.records import version_of
+
+    key = f"{scenario.id}@{version_of(scenario)}"
+    if key not in _EXPLORED:
+        if len(_EXPLORED) > 32:
+            _EXPLORED.clear()
+        _EXPLORED[key] = explore(scenario, limit=EXPLORE_LIMIT).transcripts
+    return _EXPLORED[key]
+
+
 def _common_prefix(a: list[dict], b: list[dict]) -> int:
     count = 0
     for x, y in zip(a, b, strict=False):
@@ -78,7 +93,9 @@ def _missed_flag(scenario: Scenario):
 
 
 def _weak_plan(t: Transcript) -> bool:
-    return t.outcome == "action_plan" and not t.passed and not _medical(t)
+    """A plan agreed under the engine's confidence, and nothing else wrong with the call."""
+    clean = t.summary.permission != "no" and t.summary.confronts == 0
+    return t.outcome == "action_plan" and not t.passed and not _medical(t) and clean
 
 
 def by_position(scenario: Scenario, seed: int = 0) -> list[dict]:
@@ -122,7 +139,7 @@ def play(
         return by_position(scenario)
     if profile in TYPED:
         return typed(scenario, lines[profile])
-    transcripts = explore(scenario, limit=EXPLORE_LIMIT).transcripts
+    transcripts = _explored(scenario)
     skilled = best_path(transcripts)
     slip = {
         "medical": _medical,
