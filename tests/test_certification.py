@@ -1,0 +1,243 @@
+"""The certification rule on real engine replays: unrehearsed draws, competencies, good moves.
+
+Cohorts here are plain :class:`~peercoach.report.cohort.Cohort` data (full marks everywhere), so
+each test isolates one line of the rule; the calls are replayed by the real engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from peercoach.assessment import draw, draw_index, families
+from peercoach.engine import explore
+from peercoach.report.calls import Call, engine_replay
+from peercoach.report.cohort import Cohort, Item
+from peercoach.report.config import SignOff, load_certification
+from peercoach.report.readiness import assess, shipped_variants
+from peercoach.report.simulate import PROFILES, best_path, good_options, passes_through
+from peercoach.scenario import PLAN_CONFIDENCE, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = load_certification(ROOT / "exercises" / "certification.yaml")
+RULE = CONFIG.rule.calls
+POOR = {"advice_without_permission", "confronting"}
+RATED = SignOff(
+    trainer="Jo Lee",
+    date=dt.date(2026, 1, 15),
+    ratings={r: 4 for r in CONFIG.rule.practice_call.ratings},
+)
+
+
+def full_cohort(student: str) -> Cohort:
+    """Every assignment submitted with full points (one 10-point item each)."""
+    cohort = Cohort(names={student: student}, assignments=list(CONFIG.assignments))
+    for assignment in CONFIG.assignments:
+        item = Item(assignment, assignment, "q1", 10.0)
+        cohort.items.append(item)
+        cohort.submitted[(student, assignment)] = dt.datetime(2026, 1, 1)
+        cohort.scores[(student, item.key)] = 10.0
+    return cohort
+
+
+def call(student: str, scenario: str, inputs: list) -> Call:
+    return Call(
+        student,
+        RULE.assignment,
+        scenario,
+        Path(f"roleplay-{scenario}.json"),
+        result=engine_replay(scenario, inputs),
+    )
+
+
+def best_inputs(scenario: str) -> list:
+    return best_path(explore(load_scenario(scenario)).transcripts).inputs
+
+
+def drawn(student: str) -> dict[str, str]:
+    variants = shipped_variants()
+    return {
+        f: draw(RULE.course_id, student, f.removeprefix("capstone-"), variants[f])
+        for f in RULE.families
+    }
+
+
+def skilled_calls(student: str) -> list[Call]:
+    return [call(student, s, best_inputs(s)) for s in drawn(student).values()]
+
+
+def test_every_family_has_variants_and_the_draw_is_reproducible():
+    """Each family has several variants; the draw is SHA-256 of course, student and family."""
+    variants = shipped_variants()
+    assert set(variants) == set(RULE.families)
+    assert all(len(ids) >= 4 for ids in variants.values())
+    digest = hashlib.sha256(b"peer-coach-course\njdoe\nporch").digest()
+    assert draw_index("peer-coach-course", "jdoe", "porch", 4) == int.from_bytes(digest) % 4
+    porch = variants["capstone-porch"]
+    picks = {draw(RULE.course_id, f"coach{i}", "porch", porch) for i in range(40)}
+    assert picks == set(porch), "forty coaches should meet every variant"
+    assert families(["capstone-porch-a", "the-socialiser"]) == {"porch": ["capstone-porch-a"]}
+
+
+def test_capstone_variants_are_not_in_the_book():
+    """No book page names a capstone variant (the assessment is unrehearsed)."""
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "book").rglob("*.md"))
+    for ids in shipped_variants().values():
+        for scenario in ids:
+            assert scenario not in pages.replace("capstone-<family>-<variant>", "")
+
+
+def test_skilled_coach_is_ready_with_every_competency():
+    student = "ann"
+    readiness = assess(
+        student, full_cohort(student), skilled_calls(student), {student: RATED}, CONFIG
+    )
+    assert readiness.ready, readiness.missing
+    assert [c.id for c in readiness.competencies] == list(CONFIG.competencies)
+    assert all(c.percent == 100.0 for c in readiness.competencies)
+
+
+def test_a_call_of_another_variant_does_not_count():
+    student = "ann"
+    mine = drawn(student)["capstone-porch"]
+    other = next(v for v in shipped_variants()["capstone-porch"] if v != mine)
+    calls = [call(student, other, best_inputs(other)), *skilled_calls(student)[1:]]
+    readiness = assess(student, full_cohort(student), calls, {student: RATED}, CONFIG)
+    assert not readiness.ready
+    assert any(
+        f"the record of {other} does not count: the variant drawn for ann is {mine}" in m
+        for m in readiness.missing
+    ), readiness.missing
+
+
+def test_near_miss_is_told_exactly_what_is_missing():
+    """A plan agreed under the needed confidence fails that family's competency, and says so."""
+    student = "ann"
+    calls = skilled_calls(student)
+    scenario = calls[-1].scenario
+    weak = [
+        t
+        for t in explore(load_scenario(scenario)).transcripts
+        if t.outcome == "action_plan"
+        and not t.passed
+        and not any(s.advice for s in t.steps)
+        and t.summary.permission != "no"
+        and t.summary.confronts == 0
+    ]
+    calls[-1] = call(student, scenario, weak[0].inputs)
+    readiness = assess(student, full_cohort(student), calls, {student: RATED}, CONFIG)
+    assert not readiness.ready
+    unmet = [c for c in readiness.competencies if not c.met]
+    assert [c.id for c in unmet] == [RULE.families["capstone-nogoal"]]
+    assert "did not pass the engine's rules" in unmet[0].missing[0]
+    assert scenario in unmet[0].missing[0]
+
+
+def test_medical_advice_fails_safety():
+    student = "ann"
+    calls = skilled_calls(student)
+    scenario = calls[0].scenario
+    unsafe = [
+        t for t in explore(load_scenario(scenario)).transcripts if t.outcome == "unsafe_advice"
+    ]
+    calls[0] = call(student, scenario, unsafe[0].inputs)
+    readiness = assess(student, full_cohort(student), calls, {student: RATED}, CONFIG)
+    safety = next(c for c in readiness.competencies if c.id == "safety")
+    assert not safety.met and "medical advice" in safety.missing[0]
+
+
+@pytest.mark.parametrize("ratings", [{}, {"empathy": 2}])
+def test_practice_call_needs_every_rating_at_the_minimum(ratings):
+    student = "ann"
+    values = {r: 4 for r in CONFIG.rule.practice_call.ratings} | ratings
+    if not ratings:
+        values.pop("partnership")
+    signoff = SignOff(trainer="Jo", date=dt.date(2026, 1, 1), ratings=values)
+    readiness = assess(
+        student, full_cohort(student), skilled_calls(student), {student: signoff}, CONFIG
+    )
+    assert not readiness.ready
+    assert readiness.missing[-1].startswith("Trainer-rated practice call:")
+
+
+def test_an_assignment_below_its_minimum_is_named():
+    student = "ann"
+    cohort = full_cohort(student)
+    cohort.scores[(student, "phone-rapport/phone-rapport/q1")] = 5.0
+    readiness = assess(student, cohort, skilled_calls(student), {student: RATED}, CONFIG)
+    assert "phone-rapport 50% (needs 70%)" in readiness.missing[0]
+
+
+@pytest.mark.parametrize("family", sorted(RULE.families))
+def test_every_good_move_keeps_the_best_path_within_the_rule(family):
+    """For each reply the course praises in a capstone variant, the best passing path through it,
+    pooled with the other family's best call, still meets the whole rule.
+
+    Repair moves reachable only after an unasked piece of advice or a confrontation are left out:
+    there the earlier poor move, not the praised one, costs the points.
+    """
+    student = "ann"
+    others = [c for c in skilled_calls(student) if not c.scenario.startswith(family)]
+    checked = 0
+    for scenario_id in shipped_variants()[family]:
+        scenario = load_scenario(scenario_id)
+        transcripts = explore(scenario).transcripts
+        for turn_id, option_id in good_options(scenario):
+            through = [
+                t
+                for t in transcripts
+                if t.passed
+                and passes_through(t, turn_id, option_id)
+                and not any(step.code in POOR for step in t.steps)
+            ]
+            if not through:
+                continue
+            best = call(student, scenario_id, best_path(through).inputs)
+            variants = {**shipped_variants(), family: [scenario_id]}
+            readiness = assess(
+                student,
+                full_cohort(student),
+                [best, *others],
+                {student: RATED},
+                CONFIG,
+                variants=variants,
+            )
+            assert readiness.ready, (scenario_id, turn_id, option_id, readiness.missing)
+            checked += 1
+    assert checked >= 5
+
+
+def _benchmark():
+    path = ROOT / "benchmarks" / "certification_cohort.py"
+    spec = importlib.util.spec_from_file_location("certification_cohort", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_simulated_cohort_certifies_only_the_skilled_coach():
+    """The benchmark's eight profiles: only skilled is certified; the near miss is told exactly
+    the one thing it lacks (its plan under the engine's confidence, in the drawn variant)."""
+    bench = _benchmark()
+    found = {v.profile: v for v in bench.verdicts()}
+    assert set(found) == set(PROFILES)
+    assert [p for p, v in found.items() if v.certified] == ["skilled"], {
+        p: v.missing for p, v in found.items()
+    }
+    near = found["near-miss"].missing
+    slip = sorted(RULE.families)[0]
+    variant = drawn("near-miss")[slip]
+    label = CONFIG.competencies[RULE.families[slip]]
+    assert near == [
+        f"{label}: {RULE.assignment} call {variant}: ended 'action_plan' but did not pass the "
+        f"engine's rules (a plan needs confidence {PLAN_CONFIDENCE} or more; no medical advice, "
+        "secrecy or unsaid escalation)."
+    ]
+    for profile in ("medical",):
+        assert any("medical advice" in m for m in found[profile].missing), found[profile].missing
+    assert "VARIANT" in bench.table(list(found.values()))
