@@ -65,7 +65,7 @@ def test_real_calls_certify_and_refuse(course_dir, monkeypatch, capsys):
     assert main(["certificate", "typo"]) == 1
     err = capsys.readouterr().err
     typo = drawn("typo", "capstone-nogoal")
-    assert f"Working with “no goals”: capstone call {typo}: could not be replayed:" in err
+    assert f"Working with no-goal participants: capstone call {typo}: could not be replayed:" in err
     assert f"roleplay-{typo}.json" in err and "input 1" in err
     assert main(["report", "--out", "report"]) == 0
     rows = (course_dir / "report" / "roleplay.csv").read_text(encoding="utf-8").splitlines()

@@ -22,7 +22,7 @@ LABELS = [
     "Action planning",
     "MI listening",
     "Steering a socializer",
-    "Working with “no goals”",
+    "Working with no-goal participants",
     "Phone and outreach",
     "Safety",
     "Trainer-rated practice call",
@@ -81,17 +81,17 @@ def test_every_assignment_needs_its_minimum_not_just_a_submission(course_dir):
 CALL_CASES = {
     "bad ending": (
         "OQ CR CR SR CR | disengaged | 8",
-        "Working with “no goals”",
+        "Working with no-goal participants",
         "ended 'disengaged' (needs action_plan or next_call_booked)",
     ),
     "low confidence": (
         "OQ CR CR SR CR | action_plan | 5",
-        "Working with “no goals”",
+        "Working with no-goal participants",
         "did not pass the engine's rules (a plan needs confidence 7 or more",
     ),
     "medical advice": (
         "OQ CR CR SR CR | unsafe_advice | 0",
-        "Working with “no goals”, Safety",
+        "Working with no-goal participants, Safety",
         "the call ended on medical advice, which a coach never gives",
     ),
     "low R:Q": (
@@ -159,7 +159,9 @@ def test_no_calls_no_signoff_and_unreadable_file(course_dir):
     assert (
         missing[0] == f"Steering a socializer: capstone call {porch}: no recorded call of {porch}."
     )
-    assert missing[1].startswith(f"Working with “no goals”: capstone call {nogoal}: could not be")
+    assert missing[1].startswith(
+        f"Working with no-goal participants: capstone call {nogoal}: could not be"
+    )
     assert "expected a JSON role-play record" in missing[1]
     assert (
         missing[2]

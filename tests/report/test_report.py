@@ -115,7 +115,7 @@ def test_readiness_and_requirements(small):
         "Action planning": "2",
         "MI listening": "2",
         "Steering a socializer": "2",
-        "Working with “no goals”": "2",
+        "Working with no-goal participants": "2",
         "Phone and outreach": "2",
         "Safety": "1",
         "Trainer-rated practice call": "1",
