@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -215,6 +216,7 @@ def _benchmark():
     path = ROOT / "benchmarks" / "certification_cohort.py"
     spec = importlib.util.spec_from_file_location("certification_cohort", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
