@@ -10,9 +10,11 @@ APT_PACKAGES := chromium postgresql bubblewrap
 
 .PHONY: course test test-fast setup test-setup lint
 
-# The suite runs on every core (pytest-xdist); tests sharing a session fixture (one book build,
-# one report cohort, the nbgrader kernels) stay on one worker (`--dist loadgroup`, tests/conftest.py).
-PYTEST_PARALLEL := -n auto --dist loadgroup
+# `make test` runs the suite in one process, the mode CI has proven. The fast lane runs on every
+# core (pytest-xdist); tests sharing a session fixture stay on one worker (`--dist loadgroup`).
+# `make test PYTEST_PARALLEL="-n auto --dist loadgroup"` runs the whole suite that way too.
+PYTEST_PARALLEL ?=
+PARALLEL := -n auto --dist loadgroup
 # The fast lane: the core and the quick front-end tests, under 90 s. It leaves out the browser,
 # PostgreSQL and nbgrader-pipeline tests and the tests marked slow.
 FAST := -m "not browser and not postgres and not slow"
@@ -25,7 +27,7 @@ test: test-setup
 	echo "make test took $$(( $$(date +%s) - start )) s"; exit $$status
 
 test-fast: setup
-	@start=$$(date +%s); status=0; $(BIN)/pytest $(PYTEST_PARALLEL) $(FAST) || status=$$?; \
+	@start=$$(date +%s); status=0; $(BIN)/pytest $(PARALLEL) $(FAST) || status=$$?; \
 	echo "make test-fast took $$(( $$(date +%s) - start )) s"; exit $$status
 
 setup: $(BIN)/.installed
