@@ -1,6 +1,6 @@
 """Print how well the MI coder agrees with the hand-labelled development set, and how fast it is.
 
-    .venv/bin/python benchmarks/mi_benchmark.py            # dev, test, ext, real, mc and all
+    .venv/bin/python benchmarks/mi_benchmark.py            # dev, test, ext, real, mc, blind, all
     .venv/bin/python benchmarks/mi_benchmark.py --errors   # also list disagreements (dev only)
 
 Rules were tuned on the ``dev`` split only; ``test`` was written before any measuring and held out.
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     options = args.parse_args(argv)
     items = load_devset(options.devset)
     print(f"{len(items)} labelled utterances from {options.devset}")
-    for split in options.split or ("dev", "test", "ext", "real", "mc", "all"):
+    for split in options.split or ("dev", "test", "ext", "real", "mc", "blind", "all"):
         _print_report(evaluate(items, split), options.errors and split == "dev")
     median, p95 = time_per_utterance(items)
     print(f"\ntime per utterance: median {median:.3f} ms, 95th percentile {p95:.3f} ms")
