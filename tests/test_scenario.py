@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from peercoach.checks import validate_paths
 from peercoach.cli import main
 from peercoach.scenario import (
     Scenario,
@@ -14,7 +15,6 @@ from peercoach.scenario import (
     load_all,
     load_scenario,
     schema_text,
-    validate_paths,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -245,8 +245,9 @@ def cached_section(root: Path, cache: dict, title: str, run, fresh: bool) -> tup
 
 def scenario_section(root: Path) -> list[str]:
     """Every scenario file is valid; the editor schema is current; the archive is sound."""
+    from peercoach.checks import validate_paths
     from peercoach.records import archive_problems
-    from peercoach.scenario import SCHEMA_FILE, scenarios_dir, schema_text, validate_paths
+    from peercoach.scenario import SCHEMA_FILE, scenarios_dir, schema_text
 
     scenarios = root / "scenarios"
     if not scenarios.is_dir():

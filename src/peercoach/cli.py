@@ -52,7 +52,7 @@ def _commands(sub) -> None:
     cmd.add_argument(
         "paths", nargs="*", default=[], help="files or folders (default: the course's scenarios)"
     )
-    cmd.set_defaults(handler="peercoach.scenario:validate_command")
+    cmd.set_defaults(handler="peercoach.cli:validate_command")
 
     cmd = sub.add_parser("play", help="play a role-play scenario in the terminal")
     cmd.add_argument("scenario", help="scenario id or path to its YAML file")
@@ -61,7 +61,7 @@ def _commands(sub) -> None:
 
     cmd = sub.add_parser("schema", help="write the scenario JSON Schema for editors")
     cmd.add_argument("--check", action="store_true", help="only report whether it is current")
-    cmd.set_defaults(handler="peercoach.scenario:schema_command")
+    cmd.set_defaults(handler="peercoach.cli:schema_command")
 
     cmd = sub.add_parser("code", help="code coach utterances in MI terms, with reasons")
     cmd.add_argument("text", nargs="?", help="one coach utterance")
@@ -99,6 +99,44 @@ def _commands(sub) -> None:
     cmd.add_argument("--out", default="certificates")
     cmd.add_argument("--db", default=None, help="gradebook URL (default: the course's own)")
     cmd.set_defaults(handler="peercoach.report.cli:certificate_command")
+
+
+def validate_command(args) -> int:
+    """``peercoach validate``: print every problem, exit 1 if any."""
+    from peercoach.checks import validate_paths
+    from peercoach.scenario import ScenarioError, scenario_files, scenarios_dir
+
+    try:
+        paths = args.paths or [scenarios_dir()]
+    except ScenarioError as error:
+        print(error)
+        return 1
+    problems = validate_paths(paths)
+    for problem in problems:
+        print(problem)
+    count = len(scenario_files(paths))
+    if problems:
+        print(f"{len(problems)} problem(s) in {count} file(s).")
+        return 1
+    print(f"{count} scenario file(s) checked: no problems.")
+    return 0
+
+
+def schema_command(args) -> int:
+    """``peercoach schema``: write (or with ``--check`` compare) the editors' JSON Schema."""
+    from peercoach.scenario import SCHEMA_FILE, scenarios_dir, schema_text
+
+    target = scenarios_dir() / SCHEMA_FILE
+    current = target.read_text() if target.exists() else ""
+    if args.check:
+        if current != schema_text():
+            print(f"{target} is out of date; run `peercoach schema` to rewrite it.")
+            return 1
+        print(f"{target} is current.")
+        return 0
+    target.write_text(schema_text())
+    print(f"wrote {target}")
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:

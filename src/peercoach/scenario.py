@@ -1,4 +1,4 @@
-"""Role-play scenarios: the typed models, the one loader, and the checks staff run.
+"""Role-play scenarios: the typed models, the one loader, and the checks of a file as data.
 
 A scenario is pure data in ``scenarios/<id>.yaml``. The models below are the single definition of
 the format: the JSON Schema for editors (``scenarios/scenario.schema.json``) and the staff
@@ -345,12 +345,16 @@ def load_scenario(ref: str | os.PathLike) -> Scenario:
 
 
 def load_all(folder: str | os.PathLike | None = None) -> list[Scenario]:
-    """Load every scenario in a folder (default: the course's), sorted by id."""
+    """Load every scenario in a folder (default: the course's), sorted by id.
+
+    Raises :class:`ScenarioError` with every problem :func:`check_paths` finds.
+    """
     folder = Path(folder) if folder else scenarios_dir()
-    problems = validate_paths([folder])
+    checked = check_paths([folder])
+    problems = [problem for _, _, found in checked for problem in found]
     if problems:
         raise ScenarioError(problems)
-    return sorted((load_scenario(p) for p in scenario_files([folder])), key=lambda s: s.id)
+    return sorted((scenario for _, scenario, _ in checked if scenario), key=lambda s: s.id)
 
 
 def scenario_files(paths) -> list[Path]:
@@ -778,23 +782,25 @@ def _red_flag_problems(scenario: Scenario) -> list[tuple[tuple, str]]:
     return problems
 
 
-def validate_paths(paths) -> list[Problem]:
-    """Check every scenario file under ``paths``; also ids repeated across files."""
-    problems: list[Problem] = []
+def check_paths(paths) -> list[tuple[Path, Scenario | None, list[Problem]]]:
+    """Check every scenario file under ``paths`` as data, ids repeated across files included.
+
+    One entry per file, in order: the file, its scenario (``None`` if it does not load) and its
+    problems. Checks that play the scenario are :func:`peercoach.checks.validate_paths`.
+    """
+    checked: list[tuple[Path, Scenario | None, list[Problem]]] = []
     owners: dict[str, Path] = {}
-    files = scenario_files(paths)
-    for path in files:
+    for path in scenario_files(paths):
         if not path.exists():
-            problems.append(Problem(str(path), 0, 0, "no such file or folder"))
+            checked.append((path, None, [Problem(str(path), 0, 0, "no such file or folder")]))
             continue
-        scenario, found = check_file(path)
-        problems += found
+        scenario, problems = check_file(path)
+        checked.append((path, scenario, problems))
         if scenario is None:
             continue
         if scenario.id in owners:
-            line, col = 1, 1
             msg = f"the id `{scenario.id}` is already used by {owners[scenario.id]}"
-            problems.append(Problem(str(path), line, col, msg))
+            problems.append(Problem(str(path), 1, 1, msg))
         owners.setdefault(scenario.id, path)
         if path.stem != scenario.id:
             target = path.with_name(f"{scenario.id}.yaml")
@@ -805,45 +811,14 @@ def validate_paths(paths) -> list[Problem]:
                 f"already exists: give this scenario a new id and rename the file to match"
             )
             problems.append(Problem(str(path), 1, 1, msg))
-        problems += _dynamic_problems(path, scenario)
-    return problems
+    return checked
 
 
-def _dynamic_problems(path: Path, scenario: Scenario) -> list[Problem]:
-    """Problems found by playing every path: no passing path, or escalations not said in words."""
-    from peercoach.engine import UNSAID_ESCALATION, explore
-
-    result = explore(scenario)
-    problems = []
-    if not any(t.passed for t in result.transcripts):
-        msg = "no way of playing this scenario passes (check conditions and plan confidence >= 7)"
-        problems.append(Problem(str(path), 1, 1, msg))
-    unsaid: dict[tuple, str] = {}
-    for transcript in result.transcripts:
-        if UNSAID_ESCALATION in transcript.notes:
-            step = transcript.steps[-1]
-            t = next(i for i, turn in enumerate(scenario.turns) if turn.id == step.turn)
-            o = next(i for i, o in enumerate(scenario.turns[t].options) if o.id == step.option)
-            unsaid[("turns", t, "options", o, "say")] = transcript.outcome
-    data = _located_data(path)
-    for loc, outcome in unsaid.items():
-        line, col = _position(data, loc) if data is not None else (1, 1)
-        problems.append(
-            Problem(
-                str(path),
-                line,
-                col,
-                f"this reply ends the call as {outcome}, but no reply on the way says the "
-                "escalation in words (911; the Veterans Crisis Line, 988 then press 1; same-day "
-                "care; program staff): say it, so a coach learns the words",
-            )
-        )
-    return problems
-
-
-def _located_data(path: Path):
+def locate(path: Path, loc) -> tuple[int, int]:
+    """Line and column (1-based) of the key path ``loc`` in a scenario file; ``(1, 1)`` if the
+    file cannot be read as YAML."""
     data, problems = _read_yaml(path)
-    return None if problems else data
+    return (1, 1) if problems else _position(data, loc)
 
 
 def schema() -> dict:
@@ -856,36 +831,3 @@ def schema() -> dict:
 def schema_text() -> str:
     """The JSON Schema as it is written to ``scenarios/scenario.schema.json``."""
     return json.dumps(schema(), indent=2, sort_keys=True) + "\n"
-
-
-def validate_command(args) -> int:
-    """``peercoach validate``: print every problem, exit 1 if any."""
-    try:
-        paths = args.paths or [scenarios_dir()]
-    except ScenarioError as error:
-        print(error)
-        return 1
-    problems = validate_paths(paths)
-    for problem in problems:
-        print(problem)
-    count = len(scenario_files(paths))
-    if problems:
-        print(f"{len(problems)} problem(s) in {count} file(s).")
-        return 1
-    print(f"{count} scenario file(s) checked: no problems.")
-    return 0
-
-
-def schema_command(args) -> int:
-    """``peercoach schema``: write (or with ``--check`` compare) the editors' JSON Schema."""
-    target = scenarios_dir() / SCHEMA_FILE
-    current = target.read_text() if target.exists() else ""
-    if args.check:
-        if current != schema_text():
-            print(f"{target} is out of date; run `peercoach schema` to rewrite it.")
-            return 1
-        print(f"{target} is current.")
-        return 0
-    target.write_text(schema_text())
-    print(f"wrote {target}")
-    return 0
