@@ -517,3 +517,47 @@ def test_describe_lines_never_contradict(name):
         assert summary.safety_steps == 3 and summary.rq_level == "good"
     if name == "model path":
         assert summary.permission in ("yes", "not applicable") and summary.persuades == 0
+
+
+@pytest.mark.parametrize(
+    ("previous", "simple", "complex_"),
+    [
+        # Both sides: a clause about what they know, and the other side, negated.
+        (
+            "I know I should exercise but I hate gyms.",
+            "You hate gyms.",
+            "You know it'd be good for you, and gyms just aren't your thing.",
+        ),
+        # An overstatement counts only when it goes beyond the totals they said themselves.
+        (
+            "I don't want to be on pills for the rest of my life.",
+            "You don't want to rely on pills forever.",
+            "Nothing about the pills feels right, not ever, not at all.",
+        ),
+        # Renaming the one feeling they named is a rephrase; naming a second one adds meaning.
+        (
+            "I'm sick of taking all these pills.",
+            "You're fed up with the pills.",
+            "You're fed up with the pills, and a bit scared of what they're doing to you.",
+        ),
+        # They said what they do not want; saying what they do want is a reframe.
+        (
+            "I don't want my kids to see me like this.",
+            "You don't want the kids seeing you like this.",
+            "You want to be strong for them.",
+        ),
+        # A long turn made of their own words is still a simple reflection.
+        (
+            "I can't afford the gym and the pool is too far away and I don't have anyone to "
+            "go with.",
+            "So you can't afford the gym, the pool is too far away, and you don't have anyone "
+            "to go with.",
+            "It's like every road to the pool has a wall across it.",
+        ),
+    ],
+)
+def test_complex_reflections_by_structure(previous, simple, complex_):
+    """Each structural cue makes its reflection complex, and its plain twin stays simple."""
+    plain, deeper = code_utterance(simple, previous), code_utterance(complex_, previous)
+    assert (plain.behaviour, plain.subtype) == ("reflection", "simple"), plain.reasons
+    assert (deeper.behaviour, deeper.subtype) == ("reflection", "complex"), deeper.reasons

@@ -13,10 +13,14 @@ main code, used to route free text in a role-play:
   the input), and a reflection over anything else.
 
 Reflections are complex when they add meaning the participant did not state: a feeling, both
-sides, an overstatement, a metaphor, what matters to them, or a summary. Without such a cue, a
-reflection is still complex when it brings several words of its own (four content words the
-participant did not use, counting word families as used) or runs long: simple reflections tend
-to be short echoes. The participant's previous line, when given, tells which words were theirs
+sides, an overstatement, a metaphor, what matters to them, or a summary. Some of this is read
+from the shape of the sentence rather than its words: two clauses, one about what they know or
+want and one that negates it, are two sides; a total ("never", "forever") is an overstatement
+only when it goes beyond the totals they said; renaming the one feeling they named is a
+rephrase; saying what they want after they said what they do not want is a reframe. Without
+such a cue, a reflection is still complex when it brings several words of its own (four content
+words the participant did not use, counting word families as used) or runs long, unless three
+quarters of its content words are theirs: simple reflections tend to be echoes. The participant's previous line, when given, tells which words were theirs
 and whether they asked for advice.
 """
 
@@ -36,6 +40,7 @@ MAX_REASONS = 5
 _LEAD_WORDS = 3
 _NOVEL_WORDS = 4
 _LONG_REFLECTION = 12
+_ECHO_SHARE = 0.75
 _STRONG_REFLECT = re.compile(
     r"^(?:you\b|you're|you've|you'd|your\b|(?:it |that )?(?:sounds|seems|feels|looks) (?:like|as|"
     r"that)|what i'm hearing|i'm hearing|what i hear|i hear (?:that|you)|if i (?:understand|hear)|"
@@ -424,9 +429,11 @@ def _complexity(
         return "complex_double"
     if _STRONG_REFLECT.match(core) and core.startswith("i wonder"):
         return "complex_guess"
-    if _new_match(p.AMPLIFIED, body, context):
+    if _new_match(p.AMPLIFIED, body, context) and len(p.AMPLIFIED.findall(body)) > len(
+        p.AMPLIFIED_SAID.findall(context.text)
+    ):
         return "complex_amplified"
-    if _new_match(p.FEELING, body, context):
+    if _new_feeling(body, context):
         return "complex_feeling"
     if _empathic_guess(core, context):
         return "complex_feeling"
@@ -436,14 +443,55 @@ def _complexity(
         return "complex_meaning"
     if context.text and p.DESIRE.search(core) and not p.DESIRE_SAID.search(context.text):
         return "complex_meaning"
+    if context.text and _reframes_desire(core, context):
+        return "complex_meaning"
+    if _two_sides(core):
+        return "complex_double"
     novel = {s for s in content_stems(body) - context.stems if not _said(s, context)}
     if continues and (novel or not context.stems):
         return "complex_continue"
+    echo = _echo_share(body, context)
+    if echo >= _ECHO_SHARE:
+        return None
     if context.stems and len(novel) >= _NOVEL_WORDS:
         return "complex_new"
     if len(words(_HEDGES.sub(" ", body))) >= _LONG_REFLECTION:
         return "complex_new"
     return None
+
+
+def _new_feeling(body: str, context: _Context) -> bool:
+    """A feeling they did not name. Renaming the one feeling they did name is a rephrase."""
+    if not _new_match(p.FEELING, body, context):
+        return False
+    return not p.FEELING.search(context.text) or len(p.FEELING.findall(body)) > 1
+
+
+def _reframes_desire(core: str, context: _Context) -> bool:
+    """They said what they do not want; the reflection says what they do want."""
+    return bool(
+        p.NEGATED_DESIRE.search(context.text)
+        and p.DESIRE.search(core)
+        and not p.NEGATED_DESIRE.search(core)
+    )
+
+
+def _two_sides(core: str) -> bool:
+    """Two clauses, one about what they know, want or value, the other a negation of it."""
+    pieces = [c for c in p.SIDES.split(core, maxsplit=1) if c.strip()]
+    if len(pieces) != 2:
+        return False
+    negated = [bool(p.NEGATED.search(c)) for c in pieces]
+    viewed = [bool(p.SIDE_VIEW.search(c)) for c in pieces]
+    return negated[0] != negated[1] and viewed[negated.index(False)]
+
+
+def _echo_share(body: str, context: _Context) -> float:
+    """The share of the reflection's content words that are the participant's own (or family)."""
+    mine = content_stems(body)
+    if not mine or not context.stems:
+        return 0.0
+    return sum(s in context.stems or _said(s, context) for s in mine) / len(mine)
 
 
 def _empathic_guess(core: str, context: _Context) -> bool:

@@ -408,6 +408,28 @@ AMPLIFIED = re.compile(
     r"at all|ever|no way|entirely|whatsoever|the only|every single|forever|impossible|pointless|"
     r"hopeless|no point|no reason|your whole (?:adult |entire )?life)\b"
 )
+# Totals the participant said themselves ("for the rest of my life", "I don't have anyone"): an
+# overstatement in the reflection then only says back what they said.
+AMPLIFIED_SAID = re.compile(
+    r"\b(?:never|always|nothing|no one|nobody|anyone|anybody|anything|everything|everyone|all|"
+    r"completely|totally|forever|whole|anymore|any more|rest of (?:my|our) li(?:fe|ves))\b"
+)
+# Two sides in one reflection, by structure: a clause about what they know, want or value, and a
+# clause that says the other side with a negation ("You know it'd help, and gyms aren't you").
+SIDE_VIEW = re.compile(
+    r"\b(?:know|knew|want|wanted|wish|would like|'d like|should|ought|need|good for you|matters?|"
+    r"care|value|like the idea|makes sense)\b"
+)
+NEGATED = re.compile(
+    r"\b(?:not|no|never|can't|cannot|won't|don't|doesn't|didn't|isn't|aren't|"
+    r"wasn't|weren't|haven't|hasn't|wouldn't|couldn't|just aren't|nothing)\b"
+)
+SIDES = re.compile(r",\s+(?:and|but|yet)\s+|\s+(?:but|yet)\s+")
+# "I don't want them to see me like this" answered by what they do want: a reframe.
+NEGATED_DESIRE = re.compile(
+    r"\b(?:don't|do not|didn't|won't|wouldn't|never) (?:really |even )?"
+    r"(?:want|wanna|like|need|wish)\b"
+)
 METAPHOR = re.compile(
     r"\b(?:like a|like an|like you're|like you are|as if|as though|it's like|feels like|"
     r"like being|like carrying|like you've|like your|like the)\b"
