@@ -20,8 +20,9 @@ only when it goes beyond the totals they said; renaming the one feeling they nam
 rephrase; saying what they want after they said what they do not want is a reframe. Without
 such a cue, a reflection is still complex when it brings several words of its own (four content
 words the participant did not use, counting word families as used) or runs long, unless three
-quarters of its content words are theirs: simple reflections tend to be echoes. The participant's previous line, when given, tells which words were theirs
-and whether they asked for advice.
+quarters of its content words are theirs: simple reflections tend to be echoes. The
+participant's previous line, when given, tells which words were theirs and whether they asked
+for advice.
 """
 
 from __future__ import annotations
