@@ -40,7 +40,6 @@ ROOMS = {"core": CORE, "front end": FRONT_ENDS, "commands": COMMANDS, "support":
 FORBIDDEN_IN_CORE = {"ipywidgets", "sphinx", "docutils", "nbgrader", "nbformat", "nbconvert"}
 
 KNOWN_CYCLES = {
-    frozenset({"peercoach.report.readiness", "peercoach.report.tables"}),  # competency percent
 }
 KNOWN_FORBIDDEN = {  # (module, the part it may import for now)
     ("peercoach.preview", "sphinxext"),  # preview serves the book the extension builds

@@ -158,9 +158,16 @@ def drawn_calls(
     return found
 
 
-def _score_gap(cohort: Cohort, student: str, config: Certification, cid: str) -> tuple:
-    from peercoach.report.tables import competency_percent
+def competency_percent(cohort: Cohort, student: str, assignments: list[str]) -> float | None:
+    """Points earned over points available on the submitted ``assignments``; ``None`` if none."""
+    done = [a for a in assignments if cohort.has_submitted(student, a) and cohort.max_score(a) > 0]
+    available = sum(cohort.max_score(a) for a in done)
+    if not available:
+        return None
+    return 100.0 * sum(cohort.score(student, a) for a in done) / available
 
+
+def _score_gap(cohort: Cohort, student: str, config: Certification, cid: str) -> tuple:
     assignments = config.competency_assignments(cid)
     percent = competency_percent(cohort, student, assignments)
     least = config.rule.competencies[cid]

@@ -16,7 +16,7 @@ from peercoach.report.calls import Call
 from peercoach.report.cohort import Cohort
 from peercoach.report.config import Certification
 from peercoach.report.items import ItemStat
-from peercoach.report.readiness import Readiness, call_gaps
+from peercoach.report.readiness import Readiness, call_gaps, competency_percent
 
 Cell = str | int | float | None
 
@@ -49,15 +49,6 @@ class Table:
 
 def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
-
-
-def competency_percent(cohort: Cohort, student: str, assignments: list[str]) -> float | None:
-    """Points earned over points available on the submitted ``assignments``; ``None`` if none."""
-    done = [a for a in assignments if cohort.has_submitted(student, a) and cohort.max_score(a) > 0]
-    available = sum(cohort.max_score(a) for a in done)
-    if not available:
-        return None
-    return 100.0 * sum(cohort.score(student, a) for a in done) / available
 
 
 def progress_table(cohort: Cohort, config: Certification) -> Table:
