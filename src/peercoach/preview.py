@@ -74,7 +74,7 @@ class Preview:
 def scenario_page(root: Path, scenario_id: str) -> bytes:
     """A standalone page that plays one scenario with the book's own player."""
     from peercoach.scenario import ScenarioError, load_scenario
-    from peercoach.sphinxext.roleplay import page_data, script_json
+    from peercoach.sphinxext import scenario_player
 
     try:
         scenario = load_scenario(root / "scenarios" / f"{scenario_id}.yaml")
@@ -82,13 +82,9 @@ def scenario_page(root: Path, scenario_id: str) -> bytes:
         items = "".join(f"<li>{html.escape(str(p))}</li>" for p in error.problems)
         body = f"<h1>{html.escape(scenario_id)} has problems</h1><ul>{items}</ul>"
         return _page(f"Problems in {scenario_id}", body)
-    data = script_json(page_data(scenario))
     body = (
-        f"<h1>Preview: {html.escape(scenario.title)}</h1>"
-        f'<section class="pc-roleplay" data-scenario="{html.escape(scenario.id)}">'
-        f'<script type="application/json" class="pc-roleplay-data">{data}</script>'
-        '<div class="pc-roleplay-player" hidden></div><div class="pc-roleplay-text"></div>'
-        "</section><script src='/__static/roleplay.js'></script>"
+        f"<h1>Preview: {html.escape(scenario.title)}</h1>{scenario_player(scenario)}"
+        "<script src='/__static/roleplay.js'></script>"
     )
     return _page(scenario.title, body)
 
@@ -117,8 +113,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             scenario_id = self.path.removeprefix("/scenario/").strip("/")
             return self._send(scenario_page(self.preview.root, scenario_id), "text/html")
         if self.path.startswith("/__static/"):
+            from peercoach.sphinxext import STATIC
+
             name = Path(self.path).name
-            static = Path(__file__).parent / "sphinxext" / "static" / name
+            static = STATIC / name
             kind = "text/css" if name.endswith(".css") else "application/javascript"
             if static.is_file():
                 return self._send(static.read_bytes(), kind)

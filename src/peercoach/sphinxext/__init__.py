@@ -5,6 +5,7 @@ One ``setup(app)`` registers everything; each concept lives in its own module.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from sphinx.util import logging
@@ -38,6 +39,22 @@ def setup(app):
     app.add_js_file("quiz.js", defer="defer")
     app.add_js_file("roleplay.js", defer="defer")
     return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def scenario_player(scenario) -> str:
+    """HTML that plays one scenario with the book's own player, its data inline.
+
+    For pages served outside a book build (``peercoach preview``'s ``/scenario/<id>``): the
+    player runs the same data :func:`.roleplay.page_data` compiles for a book page, and needs
+    ``roleplay.js`` and ``peercoach.css`` from :data:`STATIC` beside it.
+    """
+    data = roleplay.script_json(roleplay.page_data(scenario))
+    return (
+        f'<section class="pc-roleplay" data-scenario="{html.escape(scenario.id)}">'
+        f'<script type="application/json" class="pc-roleplay-data">{data}</script>'
+        '<div class="pc-roleplay-player" hidden></div><div class="pc-roleplay-text"></div>'
+        "</section>"
+    )
 
 
 def _add_static_path(app, config) -> None:
