@@ -46,29 +46,43 @@ _STRONG_REFLECT = re.compile(
     r"^(?:you\b|you're|you've|you'd|your\b|(?:it |that )?(?:sounds|seems|feels|looks) (?:like|as|"
     r"that)|what i'm hearing|i'm hearing|what i hear|i hear (?:that|you)|if i (?:understand|hear)|"
     r"in other words|i get the|i'm getting|i sense|my sense|i imagine|i'm guessing|i wonder "
-    r"(?:if|whether) you|part of you|on (?:the )?one hand|for you\b)"
+    r"(?:if|whether) you|part of you|on (?:the )?one hand|for you\b)",
+    re.ASCII,
 )
-_YOU_KNOW = re.compile(r"^you know,\s*")
+_YOU_KNOW = re.compile(r"^you know,\s*", re.ASCII)
 _INFO_OPTION = re.compile(
     r"^you (?:can|could) (?:always |also |just )?(?:call|reach|find|get|sign up|pick up|ask for|"
-    r"come|join|go online|email|text|contact|drop in|use the)\b"
+    r"come|join|go online|email|text|contact|drop in|use the)\b",
+    re.ASCII,
 )
 _ADVICE_ACCEPTED = re.compile(
     r"^(?:yes|yeah|yep|sure|okay|ok|please|go ahead|of course|i guess|why not)"
     r"[\s,.!]*(?:go ahead|please|sure|tell me|i'm listening|i'd like that|that'd help|"
-    r"that would help|okay|ok|yes|shoot|go on)?[\s.!]*$"
+    r"that would help|okay|ok|yes|shoot|go on)?[\s.!]*$",
+    re.ASCII,
 )
-_COMMA_LEAD = re.compile(r"^[^,]{1,40},\s*(.+)$")
-_CONTINUES = re.compile(r"^(?:and|but)\b(?! (?:so|then|now)\b)")
+_COMMA_LEAD = re.compile(r"^[^,]{1,40},\s*(.+)$", re.ASCII)
+_CONTINUES = re.compile(r"^(?:and|but)\b(?! (?:so|then|now)\b)", re.ASCII)
 _MAX_CLAUSE_WORDS = 40
 _MAX_BREAKS = 3
-_CLAUSE_BREAK = re.compile(r"(?:,\s+(?:but|so|and)|;|\s+-+)\s+")
+_CLAUSE_BREAK = re.compile(r"(?:,\s+(?:but|so|and)|;|\s+-+)\s+", re.ASCII)
 _SUBORDINATE = re.compile(
     r"^(?:\W*)(?:if|when|whenever|because|since|while|although|though|before|after|unless|as|"
-    r"once|until|whether|even if|even though)\b"
+    r"once|until|whether|even if|even though)\b",
+    re.ASCII,
 )
-_FEELS_LIKE = re.compile(r"^(?:it's |it |that |this )*(?:feels|sounds|seems) like\b.*\byou")
-_HEDGES = re.compile(r"\b(?:kind of|sort of|you know)\b")
+_FEELS_LIKE = re.compile(
+    r"^(?:it's |it |that |this )*(?:feels|sounds|seems) like\b.*\byou", re.ASCII
+)
+_HEDGES = re.compile(r"\b(?:kind of|sort of|you know)\b", re.ASCII)
+_ADVICE_ASKS = re.compile(r"^(?:why don't you|how about|what about)", re.ASCII)
+_OPEN_FRAGMENT = re.compile(r"^(?:and |or )?(?:what|how)\b", re.ASCII)
+_OPEN_END = re.compile(r"\b(?:how|why)\?*$", re.ASCII)
+_LEAD_IN_BREAK = re.compile(r"[,:;]\s+", re.ASCII)
+_SCALE = re.compile(r"scale|to (?:ten|10)\b", re.ASCII)
+_WARNING = re.compile(r"\bif you\b|\bgoing to\b|\bgonna\b", re.ASCII)
+_SOUNDS = re.compile(r"^(?:it |that )?(?:sounds|seems) ", re.ASCII)
+_ABOUT_ME = re.compile(r"^(?:i|i'm|i've|i'll|i'd|we|we're|we'll|let's|let me|what an?)\b", re.ASCII)
 _NOT_STATES = frozenset(
     "a an the what that it this because why how when where like right true fine okay ok good "
     "great nice fair interesting".split()
@@ -242,7 +256,7 @@ def _code_question(body: str, asks: bool, led_by_so: bool) -> _Sentence | None:
     if p.PERMISSION.search(body):
         flags.add("permission")
         return _Sentence("question", "closed", flags, [reason("permission")])
-    if p.ADVICE.match(body) and re.match(r"^(?:why don't you|how about|what about)", body):
+    if p.ADVICE.match(body) and _ADVICE_ASKS.match(body):
         return _input(body, flags, advice_question=True)
     if p.INVITATION.search(body) or p.ELABORATION.match(body):
         return _Sentence("question", "open", flags, [reason("open_invite", lead)])
@@ -256,7 +270,7 @@ def _code_question(body: str, asks: bool, led_by_so: bool) -> _Sentence | None:
     if (p.REFLECT_START.match(body) or p.DECLARATIVE.match(body)) and len(words(body)) >= 4:
         return None
     key = "closed_scale" if p.CLOSED_WH.search(body) else "closed_fragment"
-    if re.match(r"^(?:and |or )?(?:what|how)\b", body) or re.search(r"\b(?:how|why)\?*$", body):
+    if _OPEN_FRAGMENT.match(body) or _OPEN_END.search(body):
         return _Sentence("question", "open", flags, [reason("open_wh", lead)])
     return _Sentence("question", "closed", flags, [reason(key, lead)])
 
@@ -265,7 +279,7 @@ def _main_clause(body: str) -> str:
     """The asking clause after a lead-in ("If the pain eased, what would you do?")."""
     if _question_form(body) or p.TAG_QUESTION.search(body) or p.CLOSED_WH.search(body):
         return body
-    for match in re.finditer(r"[,:;]\s+", body):
+    for match in _LEAD_IN_BREAK.finditer(body):
         rest = body[match.end() :]
         if p.WH_START.match(rest) or p.AUX_START.match(rest):
             return rest
@@ -276,7 +290,7 @@ def _code_wh(body: str, flags: set[str], lead: str) -> _Sentence:
     if p.WHY_BLAME.match(body) and "confront" in flags:
         return _Sentence("question", "open", flags, [reason("confront_why")])
     if p.CLOSED_WH.search(body):
-        key = "closed_scale" if re.search(r"scale|to (?:ten|10)\b", body) else "closed_fact"
+        key = "closed_scale" if _SCALE.search(body) else "closed_fact"
         return _Sentence("question", "closed", flags, [reason(key, lead)])
     if p.EITHER_OR.search(body) and not body.startswith(("how", "what", "why")):
         return _Sentence("question", "closed", flags, [reason("closed_either")])
@@ -310,7 +324,7 @@ def _code_statement(
     if _advises(body):
         return _input(body, flags)
     if "confront" in flags:
-        behaviour = "input" if re.search(r"\bif you\b|\bgoing to\b|\bgonna\b", body) else "other"
+        behaviour = "input" if _WARNING.search(body) else "other"
         return _Sentence(behaviour, flags=flags, reasons=[reason("confront")])
     if p.STRUCTURING.search(body):
         return _Sentence("other", flags=flags, reasons=[reason("structuring")])
@@ -331,7 +345,7 @@ def _advises(body: str) -> bool:
 
 def _code_other_statement(body: str, flags: set[str]) -> _Sentence | None:
     """Affirmations, autonomy statements and self-disclosure, which are coded as other."""
-    starts_reflective = re.match(r"^(?:it |that )?(?:sounds|seems) ", body)
+    starts_reflective = _SOUNDS.match(body)
     if p.AFFIRM_SPECIFIC.search(body) and not starts_reflective:
         flags.add("affirmation")
         return _Sentence("other", flags=flags, reasons=[reason("affirmation")])
@@ -362,7 +376,7 @@ def _code_reflection_or_info(
         return _Sentence("input", flags=flags, reasons=[reason("information")])
     if p.REFLECT_START.match(body) or led_by_so or _echoes(body, context):
         return _reflection(body, raw, flags, context, continues=continues)
-    if re.match(r"^(?:i|i'm|i've|i'll|i'd|we|we're|we'll|let's|let me|what an?)\b", body):
+    if _ABOUT_ME.match(body):
         return _Sentence("other", flags=flags, reasons=[reason("other")])
     if p.YOU_ANYWHERE.search(body) or (context.stems and len(words(body)) >= 2):
         return _reflection(body, raw, flags, context, continues=continues)

@@ -14,7 +14,7 @@ import re
 
 
 def _any(*alternatives: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.ASCII)
 
 
 AUX = (
@@ -28,13 +28,14 @@ SUBJECT = (
 )
 WH = r"what|what's|how|how's|why|where|where's|when|who|who's|whom|whose|which"
 
-WH_START = re.compile(rf"^(?:{WH})\b")
+WH_START = re.compile(rf"^(?:{WH})\b", re.ASCII)
 WH_ASKING = re.compile(
     rf"^(?:what's|how's|where's|who's|(?:{WH})\s+(?:{AUX}|'s|else|about|kind|sort|"
     r"part|would|makes|made|keeps|kept|happens|happened|helps|helped|gets|got|worries|brings|"
-    r"stands|comes|goes|sort|type|many|much|long|often|else|other|exactly|specifically)\b)"
+    r"stands|comes|goes|sort|type|many|much|long|often|else|other|exactly|specifically)\b)",
+    re.ASCII,
 )
-AUX_START = re.compile(rf"^(?:{AUX})\s+(?:not\s+)?(?:{SUBJECT})\b")
+AUX_START = re.compile(rf"^(?:{AUX})\s+(?:not\s+)?(?:{SUBJECT})\b", re.ASCII)
 INVITATION = _any(
     r"^(?:please\s+)?(?:tell me|talk to me|walk me|describe|explain to me|say more|say a bit|"
     r"say a little|share (?:more|a bit|a little|what|how)|help me (?:understand|see|get))\b",
@@ -47,7 +48,8 @@ ELABORATION = re.compile(
     r"^(?:can|could|would|will|do) you (?:want to |like to |mind )?(?:please )?"
     r"(?:tell|say (?:more|a bit|a little|what|how)|describe|talk (?:to me |more |a bit |a little )?"
     r"about|share (?:more|a bit|a little|what|how|about)|walk me|explain|help me understand|"
-    r"give me an example|think of|remember (?:a time|what|how))"
+    r"give me an example|think of|remember (?:a time|what|how))",
+    re.ASCII,
 )
 CLOSED_WH = _any(
     r"^how (?:many|much|long|often|old|far|soon|big|bad|severe|high|low|frequently)\b",
@@ -61,13 +63,18 @@ CLOSED_WH = _any(
     r"\bon a scale\b",
     r"\bfrom (?:zero|0|one|1) to (?:ten|10)\b",
 )
-EITHER_OR = re.compile(r"\bor (?:not|no|is it|are you|do you|would you|was it)\b|\bor\b.*\?$")
+EITHER_OR = re.compile(
+    r"\bor (?:not|no|is it|are you|do you|would you|was it)\b|\bor\b.*\?$", re.ASCII
+)
 TAG_QUESTION = re.compile(
     r",?\s*(?:right|is that right|is that it|correct|yeah|yes|no|huh|is that so|am i right|"
     r"did i get that right|have i got that right|isn't it|aren't you|don't you|didn't you|"
-    r"haven't you|wasn't it|is that fair|does that sound right|does that fit)\s*\?$"
+    r"haven't you|wasn't it|is that fair|does that sound right|does that fit)\s*\?$",
+    re.ASCII,
 )
-WHY_BLAME = re.compile(r"^why (?:didn't|haven't|don't|won't|can't|aren't|wouldn't|did you|do you)")
+WHY_BLAME = re.compile(
+    r"^why (?:didn't|haven't|don't|won't|can't|aren't|wouldn't|did you|do you)", re.ASCII
+)
 
 PERMISSION = _any(
     r"\b(?:would|will|is|would it be|is it) (?:it )?(?:be )?(?:ok|okay|alright|all right|fine) "
@@ -142,7 +149,7 @@ IMPERATIVE = (
 )
 
 IMPERATIVE_CLAUSE = re.compile(
-    rf"[,;:] (?:so |and |then |just |please )*(?:just )?{IMPERATIVE}\b(?! you\b)"
+    rf"[,;:] (?:so |and |then |just |please )*(?:just )?{IMPERATIVE}\b(?! you\b)", re.ASCII
 )
 ADVICE = _any(
     r"\byou (?:really |probably |definitely |just |still )?(?:should|need to|have to|must|"
@@ -219,7 +226,8 @@ BACKCHANNEL = re.compile(
     r"uh-huh|i see|got it|that makes sense|makes sense|good|great|sounds good|i hear you|"
     r"understood|then|so|well|see you then|take your time|no rush|no worries))*[\s.!,]*$|"
     r"^(?:oh )?(?:yeah|really|right|okay|ok|mm+-?hmm+|uh-huh|yes|no|is that right|is that so)"
-    r"[\s.!,?]*$"
+    r"[\s.!,?]*$",
+    re.ASCII,
 )
 
 AFFIRM_SPECIFIC = _any(
@@ -257,7 +265,8 @@ PRAISE_GENERIC = re.compile(
     r"perfect|well done|good job|great job|nice job|nice work|good work|great work|way to go|"
     r"good for you|congratulations|congrats|i'm (?:so |really )?proud of you|that's "
     r"(?:great|good|awesome|fantastic|wonderful|amazing|excellent|brilliant|terrific)|"
-    r"that is (?:great|good|wonderful)|love it|love that|i love (?:that|it|hearing))\b"
+    r"that is (?:great|good|wonderful)|love it|love that|i love (?:that|it|hearing))\b",
+    re.ASCII,
 )
 
 CONFRONT = _any(
@@ -382,14 +391,17 @@ REFLECT_START = _any(
     r"^(?:she|he|they|things|life|everything|it all)\b",
 )
 # Words that place what was said inside them: "is on your mind", "weighing on you".
-ABOUT_THEM = re.compile(r"\b(?:on your mind|weighing on you|in your (?:head|heart|gut))\b")
-YOU_ANYWHERE = re.compile(r"\b(?:you|you're|you've|you'd|your)\b")
+ABOUT_THEM = re.compile(
+    r"\b(?:on your mind|weighing on you|in your (?:head|heart|gut))\b", re.ASCII
+)
+YOU_ANYWHERE = re.compile(r"\b(?:you|you're|you've|you'd|your)\b", re.ASCII)
 SUMMARY = re.compile(
     r"^(?:let me (?:sum|summar|pull|recap|see if i)|to (?:sum|summar)|so far|so,? to recap|"
     r"putting (?:it|that|this) together|what i've heard|here's what i've heard|let me make sure|"
     r"let me (?:check|see|make sure) (?:if |whether |that )?i(?:'ve| have)? (?:got|understood|"
     r"heard|have)|(?:if|let me see if) i(?:'ve| have) got (?:this|that|it|you) right|"
-    r"(?:here's|this is) what i(?:'m| am) hearing|let me (?:play|read|say) (?:that|it|this) back)"
+    r"(?:here's|this is) what i(?:'m| am) hearing|let me (?:play|read|say) (?:that|it|this) back)",
+    re.ASCII,
 )
 
 DOUBLE_SIDED = _any(
@@ -406,33 +418,39 @@ DOUBLE_SIDED = _any(
 AMPLIFIED = re.compile(
     r"\b(?:never|always|nothing|no one|nobody|everything|everyone|completely|totally|absolutely|"
     r"at all|ever|no way|entirely|whatsoever|the only|every single|forever|impossible|pointless|"
-    r"hopeless|no point|no reason|your whole (?:adult |entire )?life)\b"
+    r"hopeless|no point|no reason|your whole (?:adult |entire )?life)\b",
+    re.ASCII,
 )
 # Totals the participant said themselves ("for the rest of my life", "I don't have anyone"): an
 # overstatement in the reflection then only says back what they said.
 AMPLIFIED_SAID = re.compile(
     r"\b(?:never|always|nothing|no one|nobody|anyone|anybody|anything|everything|everyone|all|"
-    r"completely|totally|forever|whole|anymore|any more|rest of (?:my|our) li(?:fe|ves))\b"
+    r"completely|totally|forever|whole|anymore|any more|rest of (?:my|our) li(?:fe|ves))\b",
+    re.ASCII,
 )
 # Two sides in one reflection, by structure: a clause about what they know, want or value, and a
 # clause that says the other side with a negation ("You know it'd help, and gyms aren't you").
 SIDE_VIEW = re.compile(
     r"\b(?:know|knew|want|wanted|wish|would like|'d like|should|ought|need|good for you|matters?|"
-    r"care|value|like the idea|makes sense)\b"
+    r"care|value|like the idea|makes sense)\b",
+    re.ASCII,
 )
 NEGATED = re.compile(
     r"\b(?:not|no|never|can't|cannot|won't|don't|doesn't|didn't|isn't|aren't|"
-    r"wasn't|weren't|haven't|hasn't|wouldn't|couldn't|just aren't|nothing)\b"
+    r"wasn't|weren't|haven't|hasn't|wouldn't|couldn't|just aren't|nothing)\b",
+    re.ASCII,
 )
-SIDES = re.compile(r",\s+(?:and|but|yet)\s+|\s+(?:but|yet)\s+")
+SIDES = re.compile(r",\s+(?:and|but|yet)\s+|\s+(?:but|yet)\s+", re.ASCII)
 # "I don't want them to see me like this" answered by what they do want: a reframe.
 NEGATED_DESIRE = re.compile(
     r"\b(?:don't|do not|didn't|won't|wouldn't|never) (?:really |even )?"
-    r"(?:want|wanna|like|need|wish)\b"
+    r"(?:want|wanna|like|need|wish)\b",
+    re.ASCII,
 )
 METAPHOR = re.compile(
     r"\b(?:like a|like an|like you're|like you are|as if|as though|it's like|feels like|"
-    r"like being|like carrying|like you've|like your|like the)\b"
+    r"like being|like carrying|like you've|like your|like the)\b",
+    re.ASCII,
 )
 MEANING = _any(
     r"\b(?:matters?|important|means? (?:a lot|so much|everything)|care about|value|values|"
@@ -449,7 +467,7 @@ MEANING = _any(
     r"\b(?:is|'s|was) (?:how|what) you (?:get|got|cope|deal|manage|handle|unwind|relax|get by|"
     r"keep|take care)\b|\bfills? (?:the|a|that) (?:empty|gap|hole|time|space)\b|\b(?:a|the) "
     r"(?:strain|toll) on\b|\bsomething (?:shifted|changed|clicked|happened|gave)\b|\b(?:it's|"
-    r"it is|that's|everything's) (?:all )?on (?:you|your shoulders)\b|\bbrave face\b|",
+    r"it is|that's|everything's) (?:all )?on (?:you|your shoulders)\b|\bbrave face\b",
     r", not (?:the|just|so much|really|because|about)\b|\bsomething about (?:that|the|this|it|"
     r"him|her|them)\b|\b(?:hard to|can't|cannot) picture\b",
     r"\b(?:wondering|ready|willing|tempted|thinking about|considering|"
@@ -473,13 +491,14 @@ FEELING = re.compile(
     r"betray\w*|dismiss\w*|ignored|unheard|judged|hesitant|reluctant|ambivalent|"
     r"demoraliz\w*|demoralis\w*|vulnerable|ready|willing|determined|desperate|upset\w*|"
     r"frighten\w*|uncomfortabl\w*|awkward|humiliat\w*|heartbr\w*|shame\w*|jealous|regret\w*|"
-    r"insecure|self-conscious|unfair|caught off guard|blindsided|shocked|scared)\b"
+    r"insecure|self-conscious|unfair|caught off guard|blindsided|shocked|scared)\b",
+    re.ASCII,
 )
 
 # "It can help", "it may take a while": information when said on its own, but after "So..." it
 # usually sums up what the participant said ("So it might be less of a big deal than it feels").
 IT_GENERIC = re.compile(
-    r"\bit (?:can|may|might|often|usually|tends? to|helps?|is known|means|works?)\b"
+    r"\bit (?:can|may|might|often|usually|tends? to|helps?|is known|means|works?)\b", re.ASCII
 )
 # Facts about the world rather than about the participant: guidelines, named things, kinds and
 # versions, options listed one by one, generic claims ("Nicotine can...", "Most cravings pass..."),
@@ -518,19 +537,23 @@ AMOUNT = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
     r"twenty|thirty|forty|fifty|sixty|hundred|a hundred|a couple of|a few)(?:[- ]\w+)?"
     r"(?: to (?:\d+|[a-z]+))? (?:minutes?|hours?|days?|weeks?|months?|years?|percent|drinks?|"
-    r"units?|ounces?|pounds?|milligrams?|mg|calories|grams?|servings?|cigarettes?|times a)\b"
+    r"units?|ounces?|pounds?|milligrams?|mg|calories|grams?|servings?|cigarettes?|times a)\b",
+    re.ASCII,
 )
 # "I wonder if it's also a way to unwind": a tentative guess, which is a complex reflection.
 # "I wonder if you could tell me..." or "I wonder if you've tried..." are questions instead.
-WONDER = re.compile(r"^i(?:'m| am| was)? (?:just )?wonder(?:ing)?,? (?:if|whether)\b")
+WONDER = re.compile(r"^i(?:'m| am| was)? (?:just )?wonder(?:ing)?,? (?:if|whether)\b", re.ASCII)
 WONDER_ASKS = re.compile(
     r"^i(?:'m| am| was)? (?:just )?wonder(?:ing)?,? (?:if|whether) (?:you|we)(?:'d| would| could|"
     r" can| might| will)? (?:ever |be )?(?:willing|open|interested|able|like|want|mind|tell|say|"
     r"share|talk|describe|walk|explain|help|think about|consider|try|have (?:ever )?(?:thought|"
     r"tried|considered|heard|talked)|'ve (?:ever )?(?:thought|tried|considered|heard|talked)|"
-    r"ever|could)\b"
+    r"ever|could)\b",
+    re.ASCII,
 )
-WONDER_OPEN = re.compile(r"\b(?:tell|say|share|talk|describe|walk|explain|help me understand)\b")
+WONDER_OPEN = re.compile(
+    r"\b(?:tell|say|share|talk|describe|walk|explain|help me understand)\b", re.ASCII
+)
 # A statement said with a rising tone: subject first, then its verb ("Quitting altogether is off
 # the table?", "That's the Tuesday class?"). It is a reflection, not a question.
 DECLARATIVE = re.compile(
@@ -538,21 +561,25 @@ DECLARATIVE = re.compile(
     r"(?:the|this|these|those|his|her|their|my) [a-z'-]+|[a-z]+ing)\b(?: [a-z',-]+){0,6}? "
     r"(?:is|are|was|were|'s|'re|has|have|had|does|doesn't|did|didn't|can|can't|will|won't|"
     r"would|feels?|seems?|got|gets|went|goes|comes|came|made|makes|keeps|kept|helps|helped|"
-    r"isn't|aren't|wasn't|hasn't|haven't)\b"
+    r"isn't|aren't|wasn't|hasn't|haven't)\b",
+    re.ASCII,
 )
 # Saying what they want, hope or need when they did not say so themselves infers meaning.
 DESIRE = re.compile(
     r"\byou(?:'d| would)? (?:really |just |still )?(?:want|wanna|like|love|wish|hope|need|miss)\b|"
-    r"\byou(?:'re| are) (?:really |still )?(?:hoping|wanting|looking for|longing|missing)\b"
+    r"\byou(?:'re| are) (?:really |still )?(?:hoping|wanting|looking for|longing|missing)\b",
+    re.ASCII,
 )
 DESIRE_SAID = re.compile(
-    r"\b(?:want|wanna|like to|'d like|would like|love to|hope|wish|need|gotta|have to|miss)\b"
+    r"\b(?:want|wanna|like to|'d like|would like|love to|hope|wish|need|gotta|have to|miss)\b",
+    re.ASCII,
 )
 # A brief empathic statement that infers a state: "That sounds frightening", "That must be hard".
 EMPATHIC = re.compile(
     r"^(?:it |that |this )?(?:sounds|must be|must have been|must feel|seems|can be) (?:like )?"
     r"(?:it was |it's been )?(?:really |so |pretty |very |quite |a bit |kind of |a little |"
-    r"such )?(?:a |an )?([a-z-]+)"
+    r"such )?(?:a |an )?([a-z-]+)",
+    re.ASCII,
 )
 
 # Asking what they already know or make of something: the first "elicit" of
@@ -560,5 +587,6 @@ EMPATHIC = re.compile(
 ELICIT = re.compile(
     r"\b(?:what|how much) (?:do|did) you (?:already |now )?(?:know|remember|understand)\b|"
     r"\bwhat have you (?:already )?(?:heard|read|been told|learned|tried)\b|\bwhat's your "
-    r"(?:sense|understanding) of\b"
+    r"(?:sense|understanding) of\b",
+    re.ASCII,
 )

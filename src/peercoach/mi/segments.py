@@ -32,8 +32,10 @@ CHECK = re.compile(
     r"^(?:is that (?:right|it|fair|close|about right)|did i (?:get|understand) (?:that|it|you) "
     r"(?:right|correctly)?|have i got (?:that|it) (?:right)?|am i (?:close|right|on track|getting "
     r"(?:that|it) right)|does that (?:sound|seem) (?:right|about right|fair)|does that fit|"
-    r"how close is that|did i miss anything|anything i missed|what did i miss|close)\W*$"
+    r"how close is that|did i miss anything|anything i missed|what did i miss|close)\W*$",
+    re.ASCII,
 )
+_CHECK_LEAD = re.compile(r"^(?:and|so|okay|ok|now)[, ]+", re.ASCII)
 SAFETY = re.compile(
     r"\b(?:suicid\w*|kill(?:ing)? yourself|end(?:ing)? (?:your|it) (?:own )?(?:life|all)|take "
     r"your (?:own )?life|hurt(?:ing)? yourself|harm(?:ing)? yourself|self-harm\w*|better off "
@@ -42,7 +44,8 @@ SAFETY = re.compile(
     r"(?:home|the house)|lethal|means to (?:hurt|harm|end)|are you (?:somewhere )?safe|(?:call|"
     r"ring|phone|dial) (?:them|it|the line|that number) (?:together|now|right now)|stay on the "
     r"(?:line|phone) with|(?:is|are) (?:anyone|someone|somebody) (?:with you|there with you)|"
-    r"(?:pills|gun|guns|weapon|weapons) (?:away|locked)|keep you safe)\b"
+    r"(?:pills|gun|guns|weapon|weapons) (?:away|locked)|keep you safe)\b",
+    re.ASCII,
 )
 
 
@@ -82,7 +85,7 @@ def _joins(group: list, sentence) -> bool:
 
 def is_check(text: str) -> bool:
     """True for a check on a reflection: "Is that right?", "Did I get that?", "Close?"."""
-    return bool(CHECK.match(re.sub(r"^(?:and|so|okay|ok|now)[, ]+", "", text.lower().strip(" ,"))))
+    return bool(CHECK.match(_CHECK_LEAD.sub("", text.lower().strip(" ,"))))
 
 
 def _is_safety(sentence) -> bool:

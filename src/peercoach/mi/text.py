@@ -6,23 +6,28 @@ very long text is cut to a length a phone turn could plausibly have.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
 MAX_CHARS = 2000
 MAX_SENTENCES = 12
 
-_TAG = re.compile(r"<[^>]{0,200}>")
-_SPACE = re.compile(r"\s+")
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-_LATIN = re.compile(r"[A-Za-z]")
+ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\u00a0"}
+_ENTITY = re.compile(
+    r"&(?:(amp|lt|gt|quot|apos|nbsp)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));", re.ASCII
+)
+_ASTRAL = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
+_TAG = re.compile(r"<[^>]{0,200}>", re.ASCII)
+_SPACE = re.compile(r"\s+", re.ASCII)
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)", re.ASCII)
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?", re.ASCII)
+_LATIN = re.compile(r"[A-Za-z]", re.ASCII)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "."})
 _FILLER = re.compile(
     r"^(?:ok(?:ay)?|alright|all right|well|now|right|yeah|yes|yep|um+|uh+|er+|hmm+|mm+-?hmm+|"
     r"uh-huh|oh|and|but|or|i see|i mean|gotcha|sure|got it|mm+|then|look|wow|yet|anyway|"
     r"no(?=,))\b[,.!]?\s*",
+    re.ASCII,
 )
 
 STOPWORDS = frozenset(
@@ -50,8 +55,9 @@ class Cleaned:
 
 def clean(text: str) -> Cleaned:
     """Strip markup and odd quotes, squash whitespace, cut overlong text, split into sentences."""
-    had_markup = bool(_TAG.search(text[: MAX_CHARS * 4]))
-    text = html.unescape(_TAG.sub(" ", text[: MAX_CHARS * 4])).translate(_QUOTES)
+    text = plane(text[: MAX_CHARS * 4])
+    had_markup = bool(_TAG.search(text))
+    text = unescape(_TAG.sub(" ", text)).translate(_QUOTES)
     text = _SPACE.sub(" ", text).strip()
     truncated = len(text) > MAX_CHARS
     text = text[:MAX_CHARS]
@@ -65,25 +71,48 @@ def clean(text: str) -> Cleaned:
     )
 
 
+def plane(text: str) -> str:
+    """Characters outside the Basic Multilingual Plane (emoji) as U+FFFD.
+
+    They carry no English words, and this way every character is one unit in Python and in the
+    page's JavaScript port (``roleplay-mi.js``), so lengths and limits agree.
+    """
+    return _ASTRAL.sub("\ufffd", text)
+
+
+def unescape(text: str) -> str:
+    """Turn the character references a pasted web text may hold (``&amp;``, ``&#8217;``) into
+    characters; other ``&`` sequences stay as typed."""
+    return _ENTITY.sub(_entity, text)
+
+
+def _entity(match: re.Match[str]) -> str:
+    name, decimal, hexadecimal = match.groups()
+    if name:
+        return ENTITIES[name]
+    code = int(decimal or hexadecimal, 10 if decimal else 16)
+    return chr(code) if 0 < code < 0xD800 or 0xDFFF < code < 0x10000 else "\ufffd"
+
+
 # Spoken-transcript noise inside a sentence: hesitations ("um", "uh"), discourse fillers set off by
 # commas (", you know,", ", like,", "I mean,") and restarts ("that's, that's", "what, what's").
 _HES = r"(?<![\w-])(?:u+m+|u+h+|e+r+m*|h+m+)(?![\w-])"
-_HESITATION = re.compile(rf"(?:,\s*)?{_HES}(?:\s*,)?[.]?", re.IGNORECASE)
+_HESITATION = re.compile(rf"(?:,\s*)?{_HES}(?:\s*,)?[.]?", re.IGNORECASE | re.ASCII)
 _HES_AT_CLAUSE = re.compile(
     rf",\s*{_HES}\s*,\s*(?=(?:what|how|why|when|where|who|which|is|are|was|do|does|did|have|has|"
     r"can|could|would|will|and|but|so|or|because|if)\b)",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _COMMA_FILLER = re.compile(
     r",\s*(?:you know|i mean|like|you see|kind of|sort of)\s*,|\s+(?:like|kind of|sort of)\s*,|"
     r",\s*(?:you know|i mean)\s*(?=[.!?]|$)",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
-_LEAD_FILLER = re.compile(r"^(?:i mean|you know|like)\s*,\s*", re.IGNORECASE)
+_LEAD_FILLER = re.compile(r"^(?:i mean|you know|like)\s*,\s*", re.IGNORECASE | re.ASCII)
 _RESTART = re.compile(
     r"(?<![\w'])((?:[a-z']{1,20} ){0,2}[a-z']{1,20})(?:,|\s-+)?\s+\1(?![\w'])|"
     r"(?<![\w'])([a-z]{1,20}),\s+(?=\2[a-z']{1,20}(?![\w']))",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -100,22 +129,30 @@ def unfill(sentence: str) -> str:
         if new == text:
             break
         text = new
-    text = re.sub(r"\s+([,.!?])", r"\1", _SPACE.sub(" ", text)).strip(" ,")
+    text = _SPACE_BEFORE_MARK.sub(r"\1", _SPACE.sub(" ", text)).strip(" ,")
     return text if _LATIN.search(text) else sentence
 
 
-_VOCATIVE_END = re.compile(r",\s+[A-Z][a-z]+(?=\s*[.!?,;:]|\s*$)")
-_VOCATIVE_AFTER = re.compile(
-    r"^((?i:ok(?:ay)?|hi|hey|hello|sure|thanks|thank you|well|so|right|yes|yeah|bye|morning|"
-    r"with respect|great|good)[,!]?)\s+(?!I\b)[A-Z][a-z]+\b,?"
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.!?])", re.ASCII)
+_LEAD_SO = re.compile(r"^so\b[,]?\s*", re.ASCII)
+_SO_MUCH = re.compile(r"^so (?:much|many|far)\b", re.ASCII)
+_VOCATIVE_END = re.compile(r",\s+[A-Z][a-z]+(?=\s*[.!?,;:]|\s*$)", re.ASCII)
+_VOCATIVE_OPENER = re.compile(
+    r"^(?:ok(?:ay)?|hi|hey|hello|sure|thanks|thank you|well|so|right|yes|yeah|bye|morning|"
+    r"with respect|great|good)[,!]?",
+    re.IGNORECASE | re.ASCII,
 )
-_VOCATIVE_START = re.compile(r"^([A-Z][a-z]+),\s+(?=[a-zI])")
+_VOCATIVE_NAME = re.compile(r"\s+(?!I\b)[A-Z][a-z]+\b,?", re.ASCII)
+_VOCATIVE_START = re.compile(r"^([A-Z][a-z]+),\s+(?=[a-zI])", re.ASCII)
 
 
 def drop_names(sentence: str) -> str:
     """Drop a name used in address ("OK Ray, ...", "..., Walt."), which hides the real opener."""
     sentence = _VOCATIVE_END.sub("", sentence)
-    sentence = _VOCATIVE_AFTER.sub(lambda m: m.group(1), sentence)
+    opener = _VOCATIVE_OPENER.match(sentence)
+    name = opener and _VOCATIVE_NAME.match(sentence, opener.end())
+    if name:
+        sentence = opener.group(0) + sentence[name.end() :]
     start = _VOCATIVE_START.match(sentence)
     if start and start.group(1).lower() not in STOPWORDS and not start.group(1).endswith("ing"):
         sentence = sentence[start.end() :]
@@ -127,9 +164,9 @@ def strip_fillers(sentence: str) -> tuple[str, bool]:
     s = drop_names(sentence).lower().strip(" ,;:-\"'")
     led_by_so = False
     for _ in range(6):
-        if re.match(r"^so\b[,]?\s*", s) and not re.match(r"^so (?:much|many|far)\b", s):
+        if _LEAD_SO.match(s) and not _SO_MUCH.match(s):
             led_by_so = True
-            s = re.sub(r"^so\b[,]?\s*", "", s)
+            s = _LEAD_SO.sub("", s)
             continue
         new = _FILLER.sub("", s, count=1)
         if new == s or not new.strip(" .!?"):
