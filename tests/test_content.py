@@ -36,6 +36,7 @@ from peercoach.content import (
     duplicate_objective_problems,
     flags_named,
     h2_titles,
+    iter_blocks,
     json_items,
     keyed_answer_problems,
     learner_page_problems,
@@ -234,17 +235,32 @@ LONG_PARAGRAPH = (
 ) * 30
 
 
-def test_content_problems_reports_seeded_problems(tmp_path):
-    """Seeded problems in a copy of the book are each reported, naming the file and line."""
-    for name in ("_toc.yml", "book", "scenarios"):
-        source = ROOT / name
-        copy = shutil.copytree if source.is_dir() else shutil.copy2
-        copy(source, tmp_path / name)
-    shutil.copytree(
-        ROOT / "exercises" / "source",
-        tmp_path / "exercises" / "source",
-        ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
+def _one_page_course(tmp_path: Path, page: str) -> Path:
+    """A course folder holding one page of the book and what its checks read: a ``_toc.yml``
+    with the page as its root, the bibliography, the triage file, and the scenarios and
+    exercise notebooks that the page plays or that name its objectives. Every page check runs
+    on it in a second or two, where the whole book takes a minute."""
+    source = load_page(ROOT / page)
+    ids = {o.id for o in all_objectives(ROOT) if o.path == page}
+    played = {b.argument.strip() for b in iter_blocks(source.parts) if b.name == "roleplay"}
+    files = {f"scenarios/{scenario_id}.yaml" for scenario_id in played}
+    for kind in ("scenario", "exercise"):
+        for objective_id, where in REFERENCES[kind].items():
+            files |= set(where) if objective_id in ids else set()
+    (tmp_path / "_toc.yml").write_text(
+        f"format: jb-book\nroot: {Path(page).with_suffix('')}\n", encoding="utf-8"
     )
+    for name in {page, "book/references.bib", TRIAGE_FILE, *files}:
+        if (ROOT / name).is_file():
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def test_content_problems_reports_seeded_problems(tmp_path):
+    """Seeded problems in a copy of a module page are each reported, naming the file and line,
+    and nothing else is reported that was not reported before."""
+    _one_page_course(tmp_path, SEEDED)
     before = set(content_problems(tmp_path))
 
     page = tmp_path / SEEDED

@@ -217,7 +217,8 @@ def markdown_parser():
     from mdit_py_plugins.colon_fence import colon_fence_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark").use(front_matter_plugin).use(colon_fence_plugin)
+    parser = MarkdownIt("commonmark").use(front_matter_plugin).use(colon_fence_plugin)
+    return parser.disable("inline")  # only block structure is read; inline runs are not needed
 
 
 def fences_in(lines: list[str]) -> list[tuple[int, int, str, str]]:
@@ -243,21 +244,27 @@ def split_blocks(lines: list[str], first_lineno: int = 1) -> list[str | Block]:
 
     The fences are found by markdown-it (``fences_in``). ``first_lineno`` is the file line
     number of ``lines[0]``; text lines come back as ``Line`` objects carrying their own number.
+    The split is kept per lines and number (directive bodies are split again by every check).
     """
+    return list(_split_blocks(tuple(lines), first_lineno))
+
+
+@lru_cache(maxsize=8192)
+def _split_blocks(lines: tuple[str, ...], first_lineno: int) -> tuple[str | Block, ...]:
     parts: list[str | Block] = []
     index = 0
     for first, end, fence, info in fences_in(lines):
         parts += [Line(lines[i], first_lineno + i) for i in range(index, first)]
         closing = end - 1
         closed = closing > first and _is_closing(lines[closing], fence)
-        body = lines[first + 1 : closing if closed else end]
+        body = list(lines[first + 1 : closing if closed else end])
         directive = DIRECTIVE_INFO.match(info)
         name = directive["name"] if directive else ""
         argument = directive["arg"] if directive else info
         parts.append(Block(name, argument, body, first_lineno + first))
         index = end
     parts += [Line(lines[i], first_lineno + i) for i in range(index, len(lines))]
-    return parts
+    return tuple(parts)
 
 
 def _is_closing(line: str, fence: str) -> bool:
@@ -280,15 +287,18 @@ def strip_front_matter(text: str) -> str:
 
 
 def load_page(path: Path) -> Page:
-    """Read and parse a Markdown page (parsed once until the file changes)."""
-    stat = path.stat()
-    return _parse_page(path, stat.st_mtime_ns, stat.st_size)
+    """Read and parse a Markdown page.
+
+    The parse is kept per text, not per file: a page is parsed once per process however often
+    it is checked, a copy of it in another folder reuses the parse, and any edit parses it
+    again. The parts are shared between those pages; nothing changes them.
+    """
+    return Page(path, _parts_of(path.read_text(encoding="utf-8")))
 
 
-@lru_cache(maxsize=512)
-def _parse_page(path: Path, mtime_ns: int, size: int) -> Page:
-    text = strip_front_matter(path.read_text(encoding="utf-8"))
-    return Page(path, split_blocks(text.splitlines()))
+@lru_cache(maxsize=1024)
+def _parts_of(text: str) -> list[str | Block]:
+    return split_blocks(strip_front_matter(text).splitlines())
 
 
 def directive_body(block: Block) -> list[str]:
@@ -432,7 +442,14 @@ def prose_of(page: Page) -> str:
 def reading_grade(path: Path | Page) -> float:
     """The Flesch-Kincaid grade of a page's prose (``prose_of``), rounded to one decimal."""
     page = path if isinstance(path, Page) else load_page(path)
-    return round(textstat.flesch_kincaid_grade(prose_of(page)), 1)
+    return _flesch_kincaid(prose_of(page))
+
+
+@lru_cache(maxsize=8192)
+def _flesch_kincaid(text: str) -> float:
+    """textstat's Flesch-Kincaid grade of ``text``, rounded to one decimal (kept per text: the
+    tests and ``peercoach check`` grade the same prose many times)."""
+    return round(textstat.flesch_kincaid_grade(text), 1)
 
 
 def paragraphs_of(parts: list[str | Block]) -> list[tuple[int, str]]:
@@ -472,7 +489,7 @@ def paragraphs_of(parts: list[str | Block]) -> list[tuple[int, str]]:
 
 def grade_of(text: str) -> float:
     """The Flesch-Kincaid grade of a piece of prose, rounded to one decimal."""
-    return round(textstat.flesch_kincaid_grade(sentence(text)), 1)
+    return _flesch_kincaid(sentence(text))
 
 
 def hard_paragraphs(page: Page) -> list[tuple[int, float, list[str]]]:
@@ -664,13 +681,21 @@ def scenario_references(root: Path) -> dict[str, list[str]]:
     refs: dict[str, list[str]] = {}
     for path in sorted((root / "scenarios").glob("*.y*ml")):
         try:
-            data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-        except (YAMLError, UnicodeDecodeError):
+            listed = _listed_objectives(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError):
             continue  # broken files are reported by `peercoach validate`
-        listed = data.get("objectives") if isinstance(data, dict) else None
-        for objective in listed if isinstance(listed, list) else []:
+        for objective in listed:
             refs.setdefault(str(objective), []).append(rel(path, root))
     return refs
+
+
+@lru_cache(maxsize=256)
+def _listed_objectives(text: str) -> tuple:
+    """The ``objectives:`` list of a scenario file's text (empty when it has none), read with
+    PyYAML's C loader and kept per text."""
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    listed = data.get("objectives") if isinstance(data, dict) else None
+    return tuple(listed) if isinstance(listed, list) else ()
 
 
 def exercise_references(root: Path) -> dict[str, list[str]]:
@@ -1380,8 +1405,13 @@ def page_items(path: Path, root: Path) -> list[TextItem]:
 
     Front matter, code and non-prose directives (role-play ids, bibliographies) are skipped.
     """
-    page = load_page(path)
-    return list(_items_of(page.parts, rel(path, root), example=False, heading=""))
+    return list(_page_items(path.read_text(encoding="utf-8"), rel(path, root)))
+
+
+@lru_cache(maxsize=1024)
+def _page_items(text: str, name: str) -> tuple[TextItem, ...]:
+    """``page_items`` of a page's text, kept per text and name (items are immutable)."""
+    return tuple(_items_of(_parts_of(text), name, example=False, heading=""))
 
 
 def _items_of(parts: list[str | Block], name: str, example: bool, heading: str):
@@ -1446,12 +1476,22 @@ def scenario_items(path: Path, root: Path) -> list[TextItem]:
     composed with PyYAML's C loader (installed with Jupyter Book): nodes keep their lines, and
     it is about a hundred times faster than a round-trip load.
     """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        return []
+    return list(_scenario_items(text, rel(path, root)))
+
+
+@lru_cache(maxsize=256)
+def _scenario_items(text: str, name: str) -> tuple[TextItem, ...]:
+    """``scenario_items`` of a file's text, kept per text and name (items are immutable)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=loader)
-    except (yaml.YAMLError, UnicodeDecodeError, OSError):
-        return []
-    return list(_yaml_items(node, rel(path, root), example=False)) if node else []
+        node = yaml.compose(text, Loader=loader)
+    except yaml.YAMLError:
+        return ()
+    return tuple(_yaml_items(node, name, example=False)) if node else ()
 
 
 def _lowers_rapport(mapping: yaml.MappingNode) -> bool:
@@ -1913,10 +1953,9 @@ def data_keys(path: Path = SPELLING_FILE) -> frozenset[str]:
     return frozenset(str(k) for k in keys or [])
 
 
-@lru_cache(maxsize=1)
-def _spelling_pattern(path: Path = SPELLING_FILE) -> re.Pattern:
-    words = sorted(us_spellings(path), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])", re.I)
+# A whole word, not joined to another by a hyphen: each is looked up in ``us_spellings`` (the
+# listed words are single words of letters), far faster than one pattern of 700 alternatives.
+WORD = re.compile(r"(?<![\w-])\w+(?![\w-])")
 
 
 def _same_case(word: str, model: str) -> str:
@@ -1933,12 +1972,14 @@ def spelling_problems_in(pairs) -> list[str]:
     (``notebook_items``). Words joined by hyphens (ids such as ``the-socialiser``) are left
     alone, and so are the values of scenario keys listed under ``data_keys`` (``data_keys``).
     """
-    spellings, pattern, exempt = us_spellings(), _spelling_pattern(), data_keys()
+    spellings, exempt = us_spellings(), data_keys()
     problems = []
     for item in as_items(pairs):
         if item.key in exempt:
             continue
-        for match in pattern.finditer(item.text):
+        for match in WORD.finditer(item.text):
+            if match[0].lower() not in spellings:
+                continue
             us = _same_case(spellings[match[0].lower()], match[0])
             problems.append(f"{item.where}: '{match[0]}' is British spelling; use '{us}'")
     return problems
@@ -2005,6 +2046,23 @@ def _shown(path: str, root: Path) -> str:
         return path
 
 
+def _checked_cues(path: Path) -> tuple[str, ...]:
+    """``check_cues(path)``, run again only when the file's bytes change (compiling every cue's
+    patterns takes seconds)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    return _checked_cue_bytes(str(path), data)
+
+
+@lru_cache(maxsize=16)
+def _checked_cue_bytes(path: str, data: bytes) -> tuple[str, ...]:
+    from peercoach.safety import cues
+
+    return tuple(cues.check_cues(path))
+
+
 def cue_problems(root: Path) -> list[str]:
     """Staff mistakes in the safety cue files (``peercoach.safety.check_cues``), each as
     ``file:line: message`` naming the key, what was expected and what was found."""
@@ -2012,7 +2070,7 @@ def cue_problems(root: Path) -> list[str]:
 
     names = {str(path): _shown(str(path), root) for path in cues.DEFAULT_FILES}
     problems = []
-    for problem in cues.check_cues():
+    for problem in [p for path in cues.DEFAULT_FILES for p in _checked_cues(Path(path))]:
         for full, shown in names.items():
             if problem.startswith(f"{full}:"):
                 problem = shown + problem[len(full) :]
