@@ -34,10 +34,11 @@ from peercoach.mi import patterns as p
 from peercoach.mi import segments
 from peercoach.mi.reasons import reason
 from peercoach.mi.summary import Coding
-from peercoach.mi.text import clean, content_stems, stem, strip_fillers, words
+from peercoach.mi.text import clean, content_stems, plane, stem, strip_fillers, words
 
 FLAGS = ("affirmation", "permission", "autonomy", "persuade", "confront", "self_disclosure")
 MAX_REASONS = 5
+PREVIOUS_CHARS = 2000
 _LEAD_WORDS = 3
 _NOVEL_WORDS = 4
 _LONG_REFLECTION = 12
@@ -172,7 +173,7 @@ class _Context:
 
     @classmethod
     def of(cls, previous: str) -> _Context:
-        lowered = previous.lower()[:2000]
+        lowered = plane(previous.lower()[:PREVIOUS_CHARS])
         asked = bool(p.ASKED_FOR_ADVICE.search(lowered) and "?" in lowered) or bool(
             _ADVICE_ACCEPTED.match(lowered.strip())
         )

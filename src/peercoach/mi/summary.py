@@ -24,6 +24,7 @@ PermissionStatus = Literal["yes", "no", "not applicable"]
 
 FAIR = {"rq": 1.0, "pct_cr": 40.0}
 GOOD = {"rq": 2.0, "pct_cr": 50.0}
+ELICIT_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,7 @@ def _scored_parts(codings: list[Coding]) -> tuple[list[Coding], int]:
 
 def _elicits(part: Coding) -> bool:
     """True for "What do you already know about...?": the first step of elicit-provide-elicit."""
-    return part.behaviour == "question" and bool(ELICIT.search(part.text.lower()[:2000]))
+    return part.behaviour == "question" and bool(ELICIT.search(part.text.lower()[:ELICIT_CHARS]))
 
 
 def _excused(part: Coding) -> Coding:

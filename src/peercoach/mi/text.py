@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 MAX_CHARS = 2000
 MAX_SENTENCES = 12
+STEM_SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\u00a0"}
 _ENTITY = re.compile(
@@ -182,7 +183,7 @@ def words(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """A crude stem so "walking", "walked" and "walks" match."""
-    for suffix in ("ing", "ed", "es", "s", "ly"):
+    for suffix in STEM_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word

@@ -201,11 +201,14 @@ def shared_data() -> dict:
     """What every scenario's typed turns share, written once to ``_static/roleplay/_shared.js``.
 
     ``lexicon``: the routing lexicon of :func:`peercoach.routing.lexicon`; ``safety``: the safety
-    checks (:func:`safety_tables`). The page loads it only when a learner first types.
+    checks (:func:`safety_tables`); ``mi``: the MI coder's patterns and words, for
+    ``roleplay-mi.js`` (:func:`peercoach.mi.tables.page_tables`). The page loads it only when a
+    learner first types.
     """
     from peercoach import routing
+    from peercoach.mi.tables import page_tables
 
-    return {"lexicon": routing.lexicon(), "safety": safety_tables()}
+    return {"lexicon": routing.lexicon(), "safety": safety_tables(), "mi": page_tables()}
 
 
 def safety_tables() -> dict:

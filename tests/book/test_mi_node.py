@@ -1,0 +1,151 @@
+"""The page player's MI coder (``roleplay-mi.js``) codes a line exactly as ``peercoach.mi`` does.
+
+Node runs the port on the tables the Sphinx extension hands the page
+(:func:`peercoach.sphinxext.roleplay.shared_data`, built by :func:`peercoach.mi.tables.page_tables`
+from the coder's own patterns) and must give, for every line of ``benchmarks/mi/devset.tsv``
+(with its participant line), every ``say`` of every scenario (each reply with its turn's line,
+each turn's and ending's line on its own), every ``also`` paraphrase and hostile text:
+
+- the same coding as ``code_utterance(text, previous).to_dict()``: main code, subtype, every
+  flag, reasons, parts, safety and advice;
+- the same scenario code as :func:`peercoach.engine.code_of`;
+- the same summary counts as :func:`peercoach.mi.summary.summarise`: on its own, after a turn
+  that asked permission, on a red-flag turn, and whether it asks (what the page adds up).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from peercoach.engine import code_of
+from peercoach.mi import Coding, code_utterance, summarise
+from peercoach.mi.evaluate import load_devset
+from peercoach.mi.tables import PortError, js_pattern
+from peercoach.scenario import load_all
+from peercoach.sphinxext.roleplay import shared_data
+
+ROOT = Path(__file__).resolve().parents[2]
+STATIC = ROOT / "src" / "peercoach" / "sphinxext" / "static"
+DEVSET = ROOT / "benchmarks" / "mi" / "devset.tsv"
+HOSTILE = [
+    "",
+    "   ",
+    "constructor",
+    "__proto__ hasOwnProperty toString?",
+    "caf\u00e9 na\u00efve \u2019cause you\u2019re \U0001f600 \u200b\ufeff worried",
+    "You\u2028feel lost\u2029 and alone.\r\nIs that right?",
+    "So you're\u00a0 worried\u3000about it?",
+    "<b>you should</b> double &amp; your &hellip; gabapentin &#128512; &#x41;",
+    "um, um, the the you should just quit them pills",
+    "\U0001f600" * 50 + " so you feel stuck?",
+    "Tell me more. " * 40,
+    "x" * 9000,
+    "\u0130stanbul, \u00df, \u03a3\u039f\u03a3. You\u2019re stuck?",
+    "\ud800 lone surrogate, you feel alone",
+    "OK Ray, so you're tired. Ok, WALT, what helps?",
+    "\u043f\u0440\u0438\u0432\u0435\u0442",
+]
+ASK = Coding(behaviour="question", subtype="closed", permission=True, text="May I?")
+PROBE = Coding(behaviour="input", persuade=True, advice=True, text="You should try a walk.")
+
+SCRIPT = r"""
+const mi = require(process.argv[2]);
+const {tables, lines} = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
+const out = lines.map(([text, previous]) => {
+  const coding = mi.code(tables, text, previous);
+  return {coding, code: mi.codeOf(coding), counts: mi.counts(tables, coding, false),
+          flagged: mi.counts(tables, coding, true).plain};
+});
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def lines() -> list[tuple[str, str]]:
+    """(coach text, participant line before it) for every line the agreement covers."""
+    found = [(i.text, i.previous) for i in load_devset(DEVSET)]
+    for scenario in load_all():
+        for turn in scenario.turns:
+            found.append((turn.say, ""))
+            for option in turn.options:
+                found.append((option.say, turn.say))
+                found += [(also, turn.say) for also in option.also]
+        found += [(ending.say, "") for ending in scenario.endings if ending.say]
+    found += [(text, "Should I stop my pills? \U0001f600") for text in HOSTILE]
+    found += [(text, "") for text in HOSTILE]
+    return found
+
+
+def counts(codings) -> dict:
+    summary = summarise(codings).to_dict()
+    return {k: v for k, v in summary.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def minus(a: dict, b: dict) -> dict:
+    return {k: a[k] - b.get(k, 0) for k in a}
+
+
+def expected(text: str, previous: str) -> dict:
+    coding = code_utterance(text, previous)
+    return {
+        "coding": coding.to_dict(),
+        "code": code_of(coding).value,
+        "counts": {
+            "plain": counts([coding]),
+            "asked": minus(counts([ASK, coding]), counts([ASK])),
+            "asks": minus(counts([coding, PROBE]), counts([coding]))
+            != minus(counts([PROBE]), counts([])),
+        },
+        "flagged": counts([replace(coding, safety=True)]),
+    }
+
+
+@pytest.fixture(scope="module")
+def agreement(tmp_path_factory) -> tuple[list, list, list]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is missing: apt-get install nodejs")
+    asked = lines()
+    folder = tmp_path_factory.mktemp("mi")
+    (folder / "lines.json").write_text(
+        json.dumps({"tables": shared_data()["mi"], "lines": asked}), encoding="utf-8"
+    )
+    (folder / "mi.js").write_text(SCRIPT, encoding="utf-8")
+    command = [node, str(folder / "mi.js"), str(STATIC / "roleplay-mi.js")]
+    result = subprocess.run(
+        [*command, str(folder / "lines.json")], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return asked, [expected(t, p) for t, p in asked], json.loads(result.stdout)
+
+
+def test_every_line_gets_the_same_coding_code_and_counts(agreement):
+    """Every devset line, scenario line, paraphrase and hostile text: identical results."""
+    asked, want, got = agreement
+    assert len(asked) > 3000 and len(got) == len(want)
+    kinds = {(w["coding"]["behaviour"], w["coding"]["subtype"]) for w in want}
+    assert len(kinds) == 6 and any(w["coding"]["parts"] for w in want)
+    wrong = [(a, w, g) for a, w, g in zip(asked, want, got, strict=True) if w != g]
+    assert wrong[:3] == [], f"{len(wrong)} of {len(asked)} lines differ"
+
+
+def test_the_port_refuses_what_javascript_reads_differently():
+    """A pattern the page would read otherwise stops the build, naming the pattern."""
+    import re
+
+    assert js_pattern("X", re.compile(r"a\sb.$", re.ASCII)) == [
+        "a[ \\t\\n\\r\\f\\v]b[^\\n](?=\\n?$)",
+        "",
+    ]
+    for bad in (
+        re.compile(r"\bcaf\b"),
+        re.compile(r"(?P<x>a)", re.ASCII),
+        re.compile(r"\Aa", re.A),
+    ):
+        with pytest.raises(PortError, match="pattern BAD"):
+            js_pattern("BAD", bad)
