@@ -50,6 +50,7 @@ from peercoach.content import (
     objective_references,
     objectives_map,
     page_items,
+    page_title_problems,
     prose_of,
     quiz_problems,
     reading_grade,
@@ -222,6 +223,37 @@ def test_parser_keeps_line_numbers_and_skips_non_prose(tmp_path):
     assert "Key1" not in prose and "not prose" not in prose and "Not prose" not in prose
     assert h2_titles(load_page(page_file)) == []
     assert [p.lineno for p in split_blocks(["a", "b"], 10)] == [10, 11]
+
+
+def test_parser_reads_headings_targets_and_comments_as_markdown_it_does(tmp_path):
+    """Headings (ATX and setext), MyST targets, ``%`` comments, ``+++`` breaks and HTML
+    comments are what markdown-it says they are: a ``#`` in a block quote or a list item is
+    not a heading, and every line of a comment is left out of the prose (block quotes are
+    dialogue, never prose)."""
+    page_file = tmp_path / "page.md"
+    page_file.write_text(
+        "(intro)=\n# Title #\n\n<!-- a note\nfor staff -->\n\nSetext two\n----------\n\n"
+        "> # Quoted\n\n- # Listed\n\n% a comment\n+++\nWords here.\n",
+        encoding="utf-8",
+    )
+    page = load_page(page_file)
+    kinds = {p.lineno: (p.kind, p.level, p.title) for p in page.parts if p.kind}
+    assert kinds == {
+        1: ("target", 0, "intro"),
+        2: ("heading", 1, "Title"),
+        4: ("comment", 0, ""),
+        5: ("comment", 0, ""),
+        7: ("heading", 2, "Setext two"),
+        8: ("comment", 0, ""),
+        14: ("comment", 0, ""),
+        15: ("break", 0, ""),
+    }
+    assert h2_titles(page) == ["Setext two"]
+    prose = prose_of(page)
+    assert "Words here." in prose and "Listed" in prose  # a list item is prose
+    words = set(re.findall(r"\w+", prose))
+    assert not {"note", "staff", "comment", "Title", "Setext", "Quoted"} & words
+    assert page_title_problems(page_file, tmp_path) == []
 
 
 SEEDED = "book/modules/05-action-planning.md"

@@ -161,14 +161,12 @@ NON_PROSE_DIRECTIVES = {
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*?)\s*$")
 DIRECTIVE_INFO = re.compile(r"^\{(?P<name>[\w:.-]+)\}\s*(?P<arg>.*)$")
 OPTION_LINE = re.compile(r"^\s*:[\w-]+:(\s.*)?$")
-HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 QUIZ_CHOICE = re.compile(r"^\s*[-*]\s+\[(?P<mark>[ xX])\]\s+(?P<text>\S.*)$")
 QUIZ_FEEDBACK = re.compile(r"^\s+>\s?(?P<text>.*)$")
 OBJECTIVE_LINE = re.compile(r"^\s*[-*]\s+(?P<id>[a-z0-9][a-z0-9-]*[a-z0-9]):\s+(?P<text>\S.*)$")
 OBJECTIVE_OPTION = re.compile(r"^\s*:objective:\s*(?P<id>\S+)\s*$")
 CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[\w]+)?\}`(?P<keys>[^`]+)`")
 SPEAKER_BOLD = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)[^*_]{1,30}(?::\*\*|\*\*:|:__|__:)\s*[\"“]")
-REFERENCES_HEADING = re.compile(r"^#{1,6}\s+References\s*$")
 
 
 # ---------------------------------------------------------------------------
@@ -177,14 +175,36 @@ REFERENCES_HEADING = re.compile(r"^#{1,6}\s+References\s*$")
 
 
 class Line(str):
-    """One line of a page: a plain string that also knows its line number in the file."""
+    """One line of a page: a plain string that also knows its line number in the file and
+    what markdown-it made of it.
+
+    ``kind`` is ``"heading"`` (with ``level`` 1-6 and ``title``, as markdown-it reads them),
+    ``"target"`` (a MyST ``(label)=`` line), ``"comment"`` (a MyST ``%`` comment or an HTML
+    ``<!-- -->`` comment), ``"break"`` (a MyST ``+++`` block break) or ``""`` for text.
+    """
 
     lineno: int
+    kind: str
+    level: int
+    title: str
 
-    def __new__(cls, text: str, lineno: int) -> Line:
+    def __new__(cls, text: str, lineno: int, kind: str = "", level: int = 0, title: str = ""):
         line = super().__new__(cls, text)
-        line.lineno = lineno
+        line.lineno, line.kind, line.level, line.title = lineno, kind, level, title
         return line
+
+
+MARKUP_KINDS = frozenset({"target", "comment", "break"})
+
+
+def is_heading(part: object) -> bool:
+    """True for a ``Line`` that markdown-it reads as a heading (ATX ``#`` or setext)."""
+    return getattr(part, "kind", "") == "heading"
+
+
+def is_markup(part: object) -> bool:
+    """True for a ``Line`` with no words for a reader: a target, a comment or a block break."""
+    return getattr(part, "kind", "") in MARKUP_KINDS
 
 
 @dataclass
@@ -212,24 +232,30 @@ class Page:
 @lru_cache(maxsize=1)
 def markdown_parser():
     """The Markdown parser MyST itself builds on: markdown-it-py (CommonMark) with the
-    mdit_py_plugins front matter and ``:::`` colon fences."""
+    mdit_py_plugins front matter, ``:::`` colon fences and MyST block syntax (targets,
+    ``%`` comments, ``+++`` breaks)."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.colon_fence import colon_fence_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
+    from mdit_py_plugins.myst_blocks import myst_block_plugin
 
     parser = MarkdownIt("commonmark").use(front_matter_plugin).use(colon_fence_plugin)
+    parser.use(myst_block_plugin)
     return parser.disable("inline")  # only block structure is read; inline runs are not needed
 
 
-def fences_in(lines: list[str]) -> list[tuple[int, int, str, str]]:
+def fences_in(lines: list[str], tokens: list | None = None) -> list[tuple[int, int, str, str]]:
     """``(first, end, fence, info)`` of every outermost fenced block markdown-it finds in
     ``lines`` (``end`` is one past its last line), at any list depth.
 
     A fence is kept only when its opening line starts with the fence (so not a fence inside a
-    block quote, whose lines keep their ``>``).
+    block quote, whose lines keep their ``>``). ``tokens`` is markdown-it's parse of ``lines``
+    when the caller has it.
     """
     found = []
-    for token in markdown_parser().parse("\n".join(lines)):
+    if tokens is None:
+        tokens = markdown_parser().parse("\n".join(lines))
+    for token in tokens:
         if token.type not in ("fence", "colon_fence") or not token.map:
             continue
         first, end = token.map
@@ -249,12 +275,46 @@ def split_blocks(lines: list[str], first_lineno: int = 1) -> list[str | Block]:
     return list(_split_blocks(tuple(lines), first_lineno))
 
 
+def line_kinds(tokens: list) -> dict[int, tuple[str, int, str]]:
+    """Line index -> ``(kind, level, title)`` (see ``Line``) for the top-level headings,
+    targets, comments and block breaks in markdown-it's ``tokens``.
+
+    Headings inside block quotes and list items are not page headings, so they are left out.
+    Every line of a setext heading or an HTML comment is marked; only the first carries the
+    heading's title.
+    """
+    kinds: dict[int, tuple[str, int, str]] = {}
+    for index, token in enumerate(tokens):
+        if not token.map or token.level != 0:
+            continue
+        first, end = token.map
+        if token.type == "heading_open":
+            title = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
+            kinds[first] = ("heading", int(token.tag[1:]), title)
+            kinds.update({i: ("comment", 0, "") for i in range(first + 1, end)})
+        elif token.type == "myst_target":
+            kinds[first] = ("target", 0, token.content)
+        elif token.type == "myst_line_comment":
+            kinds.update({i: ("comment", 0, "") for i in range(first, end)})
+        elif token.type == "myst_block_break":
+            kinds[first] = ("break", 0, "")
+        elif token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+            kinds.update({i: ("comment", 0, "") for i in range(first, end)})
+    return kinds
+
+
 @lru_cache(maxsize=8192)
 def _split_blocks(lines: tuple[str, ...], first_lineno: int) -> tuple[str | Block, ...]:
+    tokens = markdown_parser().parse("\n".join(lines))
+    kinds = line_kinds(tokens)
+
+    def line(i: int) -> Line:
+        return Line(lines[i], first_lineno + i, *kinds.get(i, ("", 0, "")))
+
     parts: list[str | Block] = []
     index = 0
-    for first, end, fence, info in fences_in(lines):
-        parts += [Line(lines[i], first_lineno + i) for i in range(index, first)]
+    for first, end, fence, info in fences_in(lines, tokens):
+        parts += [line(i) for i in range(index, first)]
         closing = end - 1
         closed = closing > first and _is_closing(lines[closing], fence)
         body = list(lines[first + 1 : closing if closed else end])
@@ -263,7 +323,7 @@ def _split_blocks(lines: tuple[str, ...], first_lineno: int) -> tuple[str | Bloc
         argument = directive["arg"] if directive else info
         parts.append(Block(name, argument, body, first_lineno + first))
         index = end
-    parts += [Line(lines[i], first_lineno + i) for i in range(index, len(lines))]
+    parts += [line(i) for i in range(index, len(lines))]
     return tuple(parts)
 
 
@@ -378,10 +438,7 @@ def prose_lines(parts: list[str | Block]) -> list[str]:
             continue
         line = part
         stripped = line.strip()
-        if not stripped or HEADING.match(stripped) or is_dialogue(line):
-            flush()
-            continue
-        if stripped.startswith(("%", "<!--", "+++")) or re.match(r"^\([\w-]+\)=$", stripped):
+        if not stripped or is_heading(line) or is_markup(line) or is_dialogue(line):
             flush()
             continue
         if stripped.startswith("|"):
@@ -428,7 +485,7 @@ def before_references(page: Page) -> list[str | Block]:
     """The page's parts up to (not including) a ``References`` heading."""
     parts: list[str | Block] = []
     for part in page.parts:
-        if isinstance(part, str) and REFERENCES_HEADING.match(part.strip()):
+        if is_heading(part) and part.title == "References":
             break
         parts.append(part)
     return parts
@@ -471,9 +528,9 @@ def paragraphs_of(parts: list[str | Block]) -> list[tuple[int, str]]:
                 out += paragraphs_of(split_blocks(directive_body(part), body_lineno(part)))
             continue
         stripped = part.strip()
-        ends = not stripped or HEADING.match(stripped) or is_dialogue(part)
-        ends = ends or stripped.startswith(("%", "<!--", "+++", "|"))
-        if ends or re.match(r"^\([\w-]+\)=$", stripped) or LIST_ITEM.match(part):
+        ends = not stripped or is_heading(part) or is_markup(part) or is_dialogue(part)
+        ends = ends or stripped.startswith("|")
+        if ends or LIST_ITEM.match(part):
             if lines:
                 out.append((first, " ".join(lines)))
                 lines = []
@@ -586,26 +643,20 @@ def module_number(path: Path) -> str:
 
 def h2_headings(page: Page) -> list[Line]:
     """The page's top-level ``## Title`` lines (each knows its line number)."""
-    return [
-        part
-        for part in page.parts
-        if isinstance(part, Line)
-        if (m := HEADING.match(part)) and len(m["hashes"]) == 2
-    ]
+    return [part for part in page.parts if is_heading(part) and part.level == 2]
 
 
 def h2_titles(page: Page) -> list[str]:
     """The titles of the page's top-level H2 headings, in order."""
-    return [HEADING.match(heading)["title"] for heading in h2_headings(page)]
+    return [heading.title for heading in h2_headings(page)]
 
 
 def section_parts(page: Page, title: str) -> list[str | Block]:
     """The parts under the H2 heading ``title``, up to the next H1 or H2."""
     inside, found = False, []
     for part in page.parts:
-        heading = HEADING.match(part) if isinstance(part, str) else None
-        if heading and len(heading["hashes"]) <= 2:
-            inside = len(heading["hashes"]) == 2 and heading["title"] == title
+        if is_heading(part) and part.level <= 2:
+            inside = part.level == 2 and part.title == title
             continue
         if inside:
             found.append(part)
@@ -615,7 +666,7 @@ def section_parts(page: Page, title: str) -> list[str | Block]:
 def section_line(page: Page, title: str) -> int | None:
     """The line number of the ``## title`` heading, or None when there is none."""
     for heading in h2_headings(page):
-        if HEADING.match(heading)["title"] == title:
+        if heading.title == title:
             return heading.lineno
     return None
 
@@ -1241,9 +1292,10 @@ def page_title_problems(path: Path, root: Path) -> list[str]:
     lines = [p for p in page.parts if not (isinstance(p, str) and not p.strip())]
     if not lines:
         return [f"{rel(path, root)}:1: the page is empty; expected a '# Title' line and text"]
-    first = lines[1] if re.match(r"^\([\w-]+\)=$", str(lines[0]).strip()) else lines[0]
-    if len(lines) > 1 or not re.match(r"^\([\w-]+\)=$", str(lines[0]).strip()):
-        if isinstance(first, str) and (m := HEADING.match(first.strip())) and m["hashes"] == "#":
+    labelled = getattr(lines[0], "kind", "") == "target"
+    first = lines[1] if labelled and len(lines) > 1 else lines[0]
+    if first is not lines[0] or not labelled:
+        if is_heading(first) and first.level == 1:
             return []
     found = f"'{first.strip()[:60]}'" if isinstance(first, str) else f"a {{{first.name}}} block"
     lineno = getattr(first, "lineno", 1)
@@ -1424,26 +1476,19 @@ def _items_of(parts: list[str | Block], name: str, example: bool, heading: str):
             yield from _block_items(part, name, example, heading)
             continue
         stripped = part.strip()
-        if _markup_only(stripped):
+        if not stripped or is_markup(part):
             continue
-        if match := HEADING.match(stripped):
-            heading = lead_in = match["title"]
-            yield TextItem(_visible(match["title"]), f"{name}:{part.lineno}", example=example)
+        if is_heading(part):
+            if not part.title:
+                continue
+            heading = lead_in = part.title
+            yield TextItem(_visible(part.title), f"{name}:{part.lineno}", example=example)
             continue
         is_item = bool(LIST_ITEM.match(part))
         text = _visible(part)
         yield TextItem(text, f"{name}:{part.lineno}", lead_in if is_item else "", example)
         if not is_item:
             lead_in = text if stripped.endswith(":") else heading
-
-
-def _markup_only(stripped: str) -> bool:
-    """True for lines with no words for a reader: blank, comments, ``+++`` and ``(label)=``."""
-    return (
-        not stripped
-        or stripped.startswith(("%", "<!--", "+++"))
-        or bool(re.match(r"^\([\w-]+\)=$", stripped))
-    )
 
 
 def _block_items(block: Block, name: str, example: bool, heading: str):
