@@ -149,3 +149,82 @@ def test_the_port_refuses_what_javascript_reads_differently():
     ):
         with pytest.raises(PortError, match="pattern BAD"):
             js_pattern("BAD", bad)
+
+
+CALLS = r"""
+const player = require(process.argv[2]);
+const {scenarios, shared, cases} = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
+const out = cases.map(c => {
+  const t = player.replay(Object.assign({}, scenarios[c.scenario], {shared}), c.inputs, c.seed);
+  return {steps: t.steps.map(s => [s.option, s.code]), summary: t.summary,
+          describe: player.describe(t.summary)};
+});
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def typed_walk(scenario) -> list[dict]:
+    """A call typed wherever the engine takes a line: at each turn the first paraphrase (``also``)
+    of any reply that the engine understands, else the first reply's own words, else a choice."""
+    from peercoach.engine import Conversation
+
+    call, inputs = Conversation(scenario), []
+    while not call.finished:
+        turn = call.turn
+        tries = [a for o in turn.options for a in o.also] + [turn.options[0].say]
+        text = next((t for t in tries if not call.interpret(t).unclear), None)
+        move = {"text": text} if text is not None else {"option": turn.options[0].id}
+        if text is None and turn.own_words:
+            break
+        call.play(move)
+        inputs.append(move)
+    return inputs
+
+
+def test_typed_calls_get_the_engines_codes_and_mi_summary(tmp_path):
+    """roleplay.js, with this coder, replays typed calls with the step codes, the MI summary
+    and the summary's lines of :func:`peercoach.engine.replay` (every scenario)."""
+    from peercoach.engine import replay
+    from peercoach.sphinxext.roleplay import page_data
+
+    scenarios = {s.id: s for s in load_all()}
+    cases, want = [], []
+    for scenario in scenarios.values():
+        inputs = typed_walk(scenario)
+        t = replay(scenario, inputs, 3)
+        cases.append({"scenario": scenario.id, "inputs": inputs, "seed": 3})
+        want.append((t.steps, t.summary))
+    typed = [(c["scenario"], s) for c, (ss, _) in zip(cases, want, strict=True) for s in ss]
+    typed = [(i, s) for i, s in typed if "text" in s.input and s.option]
+    assert len(typed) > 50 and len({s.code for _, s in typed}) >= 5
+    assert sum(s.code != _authored(scenarios[i], s) for i, s in typed) >= 10
+    payload = {
+        "scenarios": {s: page_data(scenarios[s]) for s in scenarios},
+        "shared": shared_data(),
+        "cases": cases,
+    }
+    (tmp_path / "calls.json").write_text(json.dumps(payload), encoding="utf-8")
+    (tmp_path / "calls.js").write_text(CALLS, encoding="utf-8")
+    result = subprocess.run(
+        [shutil.which("node") or "node", str(tmp_path / "calls.js"), str(STATIC / "roleplay.js")]
+        + [str(tmp_path / "calls.json")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    wrong = []
+    for case, (steps, summary), got in zip(cases, want, json.loads(result.stdout), strict=True):
+        expected = summary.to_dict()
+        if [[s.option, s.code] for s in steps] != got["steps"]:
+            wrong.append((case["scenario"], "steps", got["steps"]))
+        if {k: got["summary"].get(k) for k in expected} != expected:
+            wrong.append((case["scenario"], "summary", expected, got["summary"]))
+        if summary.describe() != got["describe"]:
+            wrong.append((case["scenario"], "describe", summary.describe(), got["describe"]))
+    assert wrong[:3] == []
+
+
+def _authored(scenario, step) -> str:
+    """The code authored for the reply a typed step was taken as (what the page used to count)."""
+    return next(o.code.value for o in scenario.node(step.turn).options if o.id == step.option)

@@ -7,7 +7,8 @@
  *     peercoach.sphinxext.roleplay.routing_tables and the shared routing lexicon;
  *   - checkLine(): peercoach.engine.check_line (medical advice and escalation cues of
  *     peercoach.safety with their guards, and the secrecy pattern), on the regular expressions
- *     of peercoach.sphinxext.roleplay.safety_tables.
+ *     of peercoach.sphinxext.roleplay.safety_tables;
+ *   - typed(): a typed line's MI code, coding and summary counts, by roleplay-mi.js.
  * Node's agreement test (tests/book/test_roleplay_words.py) checks both against Python.
  * Lookups use own properties only, so typed words such as "constructor" are plain words.
  */
@@ -379,8 +380,28 @@
     return { advice: advice, escalations: Object.keys(kinds).sort(), secrecy: search(rx.secrecy, text) };
   }
 
+  /* ---- a typed line's MI coding: peercoach.mi.code_utterance, ported in roleplay-mi.js ---- */
+
+  var coder = null;
+  function miCoder() {
+    if (coder) return coder;
+    if (typeof window !== "undefined" && window.peercoachMI) coder = window.peercoachMI;
+    else if (typeof module !== "undefined" && module.exports) coder = require("./roleplay-mi.js");
+    return coder;
+  }
+
+  /* What the engine keeps of a typed line at `turn` (engine.read_text, Conversation.play): the
+   code that routing weighs with and the step records (engine.code_of of the coding), the coding,
+   and its summary counts (a red-flag turn makes the whole line a safety step). */
+  function typed(shared, turn, text) {
+    var mi = miCoder();
+    if (!mi || !shared || !shared.mi || typeof text !== "string") return null;
+    var coding = mi.code(shared.mi, text, turn.say);
+    return { code: mi.codeOf(coding), coding: coding, counts: mi.counts(shared.mi, coding, !!turn.red_flag) };
+  }
+
   var api = { route: route, checkLine: checkLine, tokens: tokens, words: words, stem: stem,
-              round6: round6 };
+              round6: round6, typed: typed };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (typeof window !== "undefined") window.peercoachWords = api;
 })();

@@ -141,6 +141,8 @@
                  state: { rapport: call.state.rapport, readiness: call.state.readiness,
                           confidence: call.state.confidence } };
     if (text !== null) step.text = text;
+    var typed = text !== null && understanding() ? understanding().typed(sharedOf(call.data), turn, text) : null;
+    if (typed) { step.code = typed.code; step.mi = typed.counts; }
     call.steps.push(step);
     if (ends) {
       call.node = call.data.unsafe_ending;
@@ -168,12 +170,14 @@
   /* What `text` would be taken as at the current turn, without playing it (engine.read_text):
    advice ends the call; words close to no reply are unclear; at a red flag, words taken as an
    escalating reply must make that escalation, and words that escalate are taken as the reply
-   that makes the same one. `code` is the MI code to weigh with (null: none). */
+   that makes the same one. `code` is the MI code to weigh with (null: none; left out: the MI
+   coder's code for the words, as the engine weighs them). */
   function interpret(call, text, code) {
     if (finished(call)) throw new Error("the call has already ended");
     var turn = call.node, shared = sharedOf(call.data), words = understanding();
     var notes = call.data.reading_notes;
     text = typeof text === "string" ? text : "";
+    if (code === undefined) code = (words.typed(shared, turn, text) || { code: null }).code;
     var safety = words.checkLine(shared.safety, text, turn.say);
     var reading = { text: text, safety: safety, option: null, score: 0.0, unclear: false,
                     endsCall: safety.advice.length > 0, explanation: "" };
@@ -233,7 +237,7 @@
   function summarise(data, steps) {
     var s = {}, asked = false;
     steps.forEach(function (step) {
-      var reply = (data.mi.counts[step.turn] || {})[step.option];
+      var reply = step.mi || (data.mi.counts[step.turn] || {})[step.option];
       if (!reply) return;
       var counts = asked ? reply.asked : reply.plain;
       Object.keys(counts).forEach(function (k) { s[k] = (s[k] || 0) + counts[k]; });
@@ -621,6 +625,7 @@
     if (waiting.length > 1) return;
     var base = assetBase(), scripts = [];
     if (!window.peercoachWords) scripts.push(base + "roleplay-words.js");
+    if (!window.peercoachMI) scripts.push(base + "roleplay-mi.js");
     if (!window.peercoachRoleplayShared) scripts.push(base + "roleplay/_shared.js");
     var left = scripts.length;
     var finish = function () {
@@ -646,7 +651,7 @@
         if (!finished(self.call) && self.call.node.id === turnId) self.submitWords();
       });
     }
-    var reading = interpret(this.call, text, null);
+    var reading = interpret(this.call, text);
     this.takenAs.textContent = "";
     if (reading.endsCall) return this.acceptWords(reading, turnId);
     if (reading.unclear) {
