@@ -29,10 +29,13 @@ from peercoach.content import (
     assessment_problems,
     bib_keys,
     block_placement_problems,
+    body_lineno,
     book_pages,
     citation_key_problems,
     citations,
     content_problems,
+    directive_body,
+    directive_options,
     duplicate_objective_problems,
     flags_named,
     h2_titles,
@@ -52,6 +55,7 @@ from peercoach.content import (
     page_items,
     page_title_problems,
     prose_of,
+    quiz_objective,
     quiz_problems,
     reading_grade,
     reference_problems,
@@ -254,6 +258,20 @@ def test_parser_reads_headings_targets_and_comments_as_markdown_it_does(tmp_path
     words = set(re.findall(r"\w+", prose))
     assert not {"note", "staff", "comment", "Title", "Setext", "Quoted"} & words
     assert page_title_problems(page_file, tmp_path) == []
+
+
+def test_directive_options_and_body_are_split_as_myst_splits_them():
+    """``:key: value`` lines and a ``---`` YAML block are options; the body starts after them
+    (and after one blank line), at the file line MyST gives it."""
+    note = Block("note", "Title", [":class: tip", ":name: first", "", "Body."], 10)
+    assert directive_options(note) == {"class": "tip", "name": "first"}
+    assert (directive_body(note), body_lineno(note)) == (["Body."], 14)
+    quiz = Block("quiz", "Which?", ["---", "objective: m01-plan", "---", "- [x] A"], 3)
+    assert directive_options(quiz) == {"objective": "m01-plan"}
+    assert (directive_body(quiz), body_lineno(quiz)) == (["- [x] A"], 7)
+    assert quiz_objective(quiz) == "m01-plan"
+    plain = Block("note", "", ["Just words.", ":not: an option here"], 1)
+    assert (directive_options(plain), directive_body(plain)) == ({}, plain.body)
 
 
 SEEDED = "book/modules/05-action-planning.md"

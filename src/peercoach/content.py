@@ -160,11 +160,9 @@ NON_PROSE_DIRECTIVES = {
 
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*?)\s*$")
 DIRECTIVE_INFO = re.compile(r"^\{(?P<name>[\w:.-]+)\}\s*(?P<arg>.*)$")
-OPTION_LINE = re.compile(r"^\s*:[\w-]+:(\s.*)?$")
 QUIZ_CHOICE = re.compile(r"^\s*[-*]\s+\[(?P<mark>[ xX])\]\s+(?P<text>\S.*)$")
 QUIZ_FEEDBACK = re.compile(r"^\s+>\s?(?P<text>.*)$")
 OBJECTIVE_LINE = re.compile(r"^\s*[-*]\s+(?P<id>[a-z0-9][a-z0-9-]*[a-z0-9]):\s+(?P<text>\S.*)$")
-OBJECTIVE_OPTION = re.compile(r"^\s*:objective:\s*(?P<id>\S+)\s*$")
 CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[\w]+)?\}`(?P<keys>[^`]+)`")
 SPEAKER_BOLD = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)[^*_]{1,30}(?::\*\*|\*\*:|:__|__:)\s*[\"“]")
 
@@ -362,19 +360,50 @@ def _parts_of(text: str) -> list[str | Block]:
 
 
 def directive_body(block: Block) -> list[str]:
-    """The block's body without its leading ``:option:`` lines or ``---`` option block."""
-    body = list(block.body)
-    if body and body[0].strip() == "---":
-        end = next((i for i in range(1, len(body)) if body[i].strip() == "---"), 0)
-        body = body[end + 1 :]
-    while body and OPTION_LINE.match(body[0]):
-        body.pop(0)
-    return body
+    """The block's body without its options (``:key: value`` lines or a ``---`` block), as
+    MyST itself splits it."""
+    return list(_directive_text(block.argument, tuple(block.body))[1])
+
+
+def directive_options(block: Block) -> dict:
+    """The block's options (``:objective: m05-plan`` gives ``{"objective": "m05-plan"}``), read
+    as MyST reads them; options that are not YAML give an empty mapping."""
+    return dict(_directive_text(block.argument, tuple(block.body))[0])
 
 
 def body_lineno(block: Block) -> int:
     """The file line number of the first line of ``directive_body(block)``."""
-    return block.lineno + 1 + len(block.body) - len(directive_body(block))
+    return block.lineno + 1 + _directive_text(block.argument, tuple(block.body))[2]
+
+
+@lru_cache(maxsize=1)
+def _any_directive():
+    """A docutils directive that takes one argument, any options and content: what MyST needs
+    to split a directive we do not run into argument, options and body."""
+    from docutils.parsers.rst import Directive
+
+    class AnyDirective(Directive):
+        has_content = True
+        optional_arguments = 1
+        final_argument_whitespace = True
+        option_spec = {"": str}  # MyST looks for options only when the directive has some
+
+    return AnyDirective
+
+
+@lru_cache(maxsize=8192)
+def _directive_text(argument: str, body: tuple[str, ...]) -> tuple[dict, tuple[str, ...], int]:
+    """``(options, body lines, lines before the body)`` of a directive, from
+    ``myst_parser.parsers.directives.parse_directive_text`` with options read as YAML."""
+    from myst_parser.parsers.directives import MarkupError, parse_directive_text
+
+    try:
+        parsed = parse_directive_text(
+            _any_directive(), argument, "\n".join(body), validate_options=False
+        )
+    except MarkupError:
+        return {}, body, 0
+    return parsed.options, tuple(parsed.body), parsed.body_offset
 
 
 def iter_blocks(parts: list[str | Block]) -> Iterator[Block]:
@@ -711,10 +740,8 @@ def quizzes_in(page: Page) -> list[Block]:
 
 def quiz_objective(block: Block) -> str:
     """The objective id in a quiz's ``:objective:`` option, or ``""``."""
-    for line in block.body:
-        if match := OBJECTIVE_OPTION.match(line):
-            return match["id"]
-    return ""
+    objective = directive_options(block).get("objective")
+    return str(objective).strip() if objective is not None else ""
 
 
 def quiz_references(root: Path) -> dict[str, list[str]]:
