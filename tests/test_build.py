@@ -32,51 +32,66 @@ def test_good_book_builds(tmp_path):
     assert (tmp_path / "_build/html/index.html").exists()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("case", "kwargs", "where"),
-    [
-        ("missing page", {"second": None}, "_toc.yml"),
-        ("bad toc entry", {"toc": TOC + "  - nonsense: [\n"}, "_toc.yml"),
-        (
-            "bad reference",
-            {"second": "# Second\n\nSee {ref}`no-such-label`.\n"},
-            "book/second.md:3",
-        ),
-        ("unknown directive", {"second": "# Second\n\n```{nosuch}\nx\n```\n"}, "book/second.md:3"),
+FAILING_NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": "raise ValueError('boom')",
+            "outputs": [],
+            "execution_count": None,
+        }
     ],
-)
-def test_broken_book_fails_and_names_the_place(tmp_path, case, kwargs, where):
-    """Each kind of break makes the strict build fail, naming the file (and line where known)."""
-    status, problems = build_book(_book(tmp_path, **kwargs), strict_all=True)
-    assert status != 0, case
-    assert any(where in p for p in problems), problems
+    "metadata": {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+# Every kind of break the strict build must name, in one book: a _toc.yml entry with no file, a
+# reference to no label (line 3), a directive nobody defines (line 5), a notebook whose cell
+# raises. A strict build keeps going past each, so one build finds them all.
+BROKEN_TOC = TOC + "  - file: book/missing\n  - file: book/nb\n"
+BROKEN_SECOND = "# Second\n\nSee {ref}`no-such-label`.\n\n```{nosuch}\nx\n```\n"
+BREAKS = [
+    ("missing page", "_toc.yml: lists 'book/missing', but there is no page"),
+    ("bad reference", "book/second.md:3: "),
+    ("unknown directive", "book/second.md:5: "),
+    ("failing cell", "book/nb"),
+]
+
+
+@pytest.fixture(scope="module")
+def broken_build(tmp_path_factory):
+    """``(status, problems)`` of one strict build of the book holding every break."""
+    book = _book(tmp_path_factory.mktemp("broken"), toc=BROKEN_TOC, second=BROKEN_SECOND)
+    (book / "book/nb.ipynb").write_text(json.dumps(FAILING_NOTEBOOK))
+    return build_book(book, strict_all=True)
 
 
 @pytest.mark.slow
-def test_failing_cell_fails_the_build(tmp_path):
-    """A notebook page whose cell raises makes the strict build fail and names the notebook."""
-    book = _book(tmp_path, toc="format: jb-book\nroot: book/intro\nchapters:\n  - file: book/nb\n")
-    notebook = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "source": "raise ValueError('boom')",
-                "outputs": [],
-                "execution_count": None,
-            }
-        ],
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    (book / "book/nb.ipynb").write_text(json.dumps(notebook))
-    status, problems = build_book(book, strict_all=True)
+def test_broken_book_fails(broken_build):
+    """A book with any break fails the strict build."""
+    status, problems = broken_build
+    assert status != 0 and problems
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("case", "where"), BREAKS, ids=[case for case, _ in BREAKS])
+def test_broken_book_names_the_place(broken_build, case, where):
+    """Each kind of break is named with its file (and line where known)."""
+    _, problems = broken_build
+    assert any(where in p for p in problems), problems
+    found = [p for p in problems if where in p]
+    assert all("Traceback" not in p for p in found), found
+
+
+def test_broken_toc_is_named_before_any_build(tmp_path):
+    """A _toc.yml that is not YAML stops before the build, naming the file."""
+    status, problems = build_book(_book(tmp_path, toc=TOC + "  - nonsense: [\n"), strict_all=True)
     assert status != 0
-    assert any("book/nb" in p for p in problems), problems
+    assert problems and all(p.startswith("_toc.yml") for p in problems), problems
+    assert not (tmp_path / "_build").exists()
 
 
 @pytest.mark.slow
