@@ -33,6 +33,7 @@ from peercoach.content import (
     book_pages,
     citation_key_problems,
     citations,
+    cited_keys,
     content_problems,
     directive_body,
     directive_options,
@@ -272,6 +273,18 @@ def test_directive_options_and_body_are_split_as_myst_splits_them():
     assert quiz_objective(quiz) == "m01-plan"
     plain = Block("note", "", ["Just words.", ":not: an option here"], 1)
     assert (directive_options(plain), directive_body(plain)) == ({}, plain.body)
+
+
+def test_citations_are_read_as_myst_roles():
+    """Keys come from ``{cite}``-family roles as markdown-it reads them: several keys in one
+    role, any role flavor, and nothing from a role written inside inline code."""
+    lines = [
+        "See {cite:p}`A, B` and `{cite}`InCode``.",
+        "",
+        "``{cite}`AlsoCode` ``, {term}`not-a-citation`",
+        "{footcite:t}`C`",
+    ]
+    assert cited_keys(split_blocks(lines, 1)) == {"A": 1, "B": 1, "C": 4}
 
 
 SEEDED = "book/modules/05-action-planning.md"

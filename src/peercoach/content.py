@@ -163,7 +163,8 @@ DIRECTIVE_INFO = re.compile(r"^\{(?P<name>[\w:.-]+)\}\s*(?P<arg>.*)$")
 QUIZ_CHOICE = re.compile(r"^\s*[-*]\s+\[(?P<mark>[ xX])\]\s+(?P<text>\S.*)$")
 QUIZ_FEEDBACK = re.compile(r"^\s+>\s?(?P<text>.*)$")
 OBJECTIVE_LINE = re.compile(r"^\s*[-*]\s+(?P<id>[a-z0-9][a-z0-9-]*[a-z0-9]):\s+(?P<text>\S.*)$")
-CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[\w]+)?\}`(?P<keys>[^`]+)`")
+CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[\w]+)?\}`(?P<keys>[^`]+)`")  # cut from prose
+CITE_ROLE_NAME = re.compile(r"(?:foot)?cite(?::\w+)?")  # roles whose keys must be in the .bib
 SPEAKER_BOLD = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)[^*_]{1,30}(?::\*\*|\*\*:|:__|__:)\s*[\"“]")
 
 
@@ -909,7 +910,8 @@ def _parse_bib(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
 
 
 def cited_keys(parts: list[str | Block]) -> dict[str, int]:
-    """Citation key -> first line citing it, skipping code blocks and ````inline code````.
+    """Citation key -> first line citing it, skipping code blocks and ````inline code````
+    (roles are read by markdown-it, ``roles_in``).
 
     Line numbers are 0 where unknown (plain strings rather than ``Line`` objects).
     """
@@ -924,12 +926,37 @@ def cited_keys(parts: list[str | Block]) -> dict[str, int]:
                 for key, lineno in cited_keys(inner).items():
                     keys.setdefault(key, lineno)
             continue
-        text = re.sub(r"(`{2,}).+?\1", "", part)
-        for match in CITE_ROLE.finditer(text):
-            for key in match["keys"].split(","):
+        for name, content in roles_in(str(part)):
+            if not CITE_ROLE_NAME.fullmatch(name):
+                continue
+            for key in content.split(","):
                 if key.strip():
                     keys.setdefault(key.strip(), getattr(part, "lineno", 0))
     return keys
+
+
+@lru_cache(maxsize=1)
+def inline_parser():
+    """markdown-it with MyST roles (mdit_py_plugins.myst_role), for reading roles as MyST does:
+    a role inside inline code is code, not a role."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.myst_role import myst_role_plugin
+
+    return MarkdownIt("commonmark").use(myst_role_plugin)
+
+
+@lru_cache(maxsize=16384)
+def roles_in(text: str) -> tuple[tuple[str, str], ...]:
+    """``(name, content)`` of every MyST role in one line of text (``{cite:p}`A, B``` gives
+    ``("cite:p", "A, B")``)."""
+    if "{" not in text:
+        return ()
+    return tuple(
+        (child.meta.get("name", ""), child.content)
+        for token in inline_parser().parseInline(text)
+        for child in token.children or ()
+        if child.type == "myst_role"
+    )
 
 
 def citations(root: Path) -> list[tuple[str, str, int]]:
