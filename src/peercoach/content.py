@@ -7,9 +7,14 @@ well. ``content_problems(root)`` runs them all. The checks read the Markdown sou
 build the book, so they take a few seconds.
 
 Parsers
-    Fences, directives and front matter are found by markdown-it-py with mdit_py_plugins (what
-    MyST builds on), the table of contents is read by sphinx-external-toc (what Jupyter Book
-    uses) and the bibliography by pybtex (what sphinxcontrib-bibtex uses).
+    The libraries the book's own build uses read every file: markdown-it-py with
+    mdit_py_plugins (what MyST builds on) finds front matter, fences and ``:::`` colon fences,
+    headings (ATX and setext), MyST targets, ``%`` comments and ``+++`` breaks, and MyST roles
+    (``roles_in``, for citations); a directive's options and body are split by MyST's own
+    ``parse_directive_text``; the table of contents is read by sphinx-external-toc (what
+    Jupyter Book uses) and the bibliography by pybtex (what sphinxcontrib-bibtex uses). Each
+    parse is kept per text (``functools.lru_cache``), so a page, a scenario or a cue file is
+    parsed once per process however many checks and tests read it, and again after any edit.
 
 Book files (``book_file_problems``), checked first
     ``_config.yml`` and ``_toc.yml`` are valid YAML, ``_toc.yml`` a Jupyter Book table of
@@ -621,16 +626,16 @@ def toc_files(root: Path) -> list[str]:
 
 
 def _toc_map(root: Path):
-    path = root / "_toc.yml"
-    stat = path.stat()
-    return _parse_toc(path, stat.st_mtime_ns, stat.st_size)
+    return _parse_toc((root / "_toc.yml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=8)
-def _parse_toc(path: Path, mtime_ns: int, size: int):
-    from sphinx_external_toc.parsing import parse_toc_yaml
+def _parse_toc(text: str):
+    """sphinx-external-toc's site map of a ``_toc.yml`` text (what its ``parse_toc_yaml`` does
+    with a file), kept per text."""
+    from sphinx_external_toc.parsing import parse_toc_data
 
-    return parse_toc_yaml(path)
+    return parse_toc_data(yaml.safe_load(text))
 
 
 def page_path(root: Path, toc_entry: str) -> Path:
@@ -895,17 +900,16 @@ def bib_keys(root: Path) -> frozenset[str]:
     ``@comment``, ``@string`` and ``@preamble`` are not entries. ``book_file_problems`` reports
     a file pybtex cannot read.
     """
-    path = root / "book" / "references.bib"
-    stat = path.stat()
-    return _parse_bib(path, stat.st_mtime_ns, stat.st_size)
+    return _parse_bib((root / "book" / "references.bib").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=8)
-def _parse_bib(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
+def _parse_bib(text: str) -> frozenset[str]:
+    """The entry keys of a BibTeX text, read by pybtex and kept per text."""
     from pybtex.database.input import bibtex
 
     parser = bibtex.Parser()
-    parser.parse_string(path.read_text(encoding="utf-8"))
+    parser.parse_string(text)
     return frozenset(parser.data.entries.keys())
 
 
