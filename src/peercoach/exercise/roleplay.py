@@ -12,6 +12,30 @@ from pathlib import Path
 from peercoach.records import RecordError
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
+PROBLEM_MARK = "Problem:"
+RECONSIDER_MARK = "- Reconsider:"
+PROBLEM_LABELS = (
+    ("No role-play record found", "no record"),
+    ("No saved call with", "no record"),
+    ("is not the call drawn for this coach", "record of another variant"),
+    ("capstone call could not be found", "scenario missing on the grader"),
+    ("damaged", "damaged record"),
+    ("too large to be a role-play record", "damaged record"),
+    ("should hold {", "damaged record"),
+    ("has schema_version", "damaged record"),
+    ("should be {", "damaged record"),
+    ("no call is that long", "damaged record"),
+    ("could not be replayed", "damaged record"),
+    ("is the record of", "record of another scenario"),
+    ("has not ended yet", "unfinished call"),
+    ("does not fit the scenario", "older scenario version"),
+    ("could not be loaded", "scenario missing on the grader"),
+    ("free-text replies", "free-text record (not gradable)"),
+)
+"""What a role-play item prints for the grader to read: a problem with the record (the coach must
+play again) on a ``Problem:`` line, a criterion not met on a ``- Reconsider:`` line; and the
+short name of each problem, found by a phrase of its message (:mod:`peercoach.records` writes
+most of them). The grader's problem column (:mod:`peercoach.grading.problems`) reads these."""
 
 
 @lru_cache(maxsize=1)
@@ -23,24 +47,31 @@ def rules() -> dict:
 
 
 def criteria_met(transcript) -> dict[str, bool]:
-    """Each criterion of ``rules.yaml`` judged on a replayed, finished transcript."""
+    """Each criterion of ``rules.yaml`` judged on a replayed, finished transcript, by the
+    criteria of :mod:`peercoach.rules`."""
+    from peercoach import rules as judge
+
     limits = rules()["thresholds"]
     summary, state = transcript.summary, transcript.state or {}
     outcome = transcript.outcome or ""
-    confidence = state.get("confidence")
-    plan_ok = outcome != "action_plan" or (
-        confidence is not None and confidence >= limits["plan_min_confidence"]
-    )
-    rq_ok = summary.rq >= limits["min_rq"] if summary.rq is not None else summary.reflections > 0
     return {
         "passed": bool(transcript.passed),
-        "plan_or_booked": outcome in limits["outcomes"] and plan_ok,
-        "escalated": outcome.startswith("escalated_") and bool(transcript.passed),
-        "rq": rq_ok,
-        "pct_cr": summary.pct_cr is not None and summary.pct_cr >= limits["min_pct_cr"],
-        "no_confront": summary.confronts <= limits["max_confronts"],
+        "plan_or_booked": judge.plan_or_booked(
+            outcome, state.get("confidence"), limits["outcomes"]
+        ),
+        "escalated": judge.escalated(outcome, transcript.passed),
+        "rq": judge.enough_reflections(summary.rq, summary.reflections, limits["min_rq"]),
+        "pct_cr": judge.enough_complex(summary.pct_cr, limits["min_pct_cr"]),
+        "no_confront": judge.confronts_allowed(summary.confronts, limits["max_confronts"]),
         "permission_before_advice": bool(summary.permission_before_advice),
     }
+
+
+def criterion_message(name: str) -> str:
+    """What the learner reads when criterion ``name`` is not met (thresholds filled in)."""
+    from peercoach.scenario import PLAN_CONFIDENCE
+
+    return rules()["criteria"][name]["message"].format(plan_confidence=PLAN_CONFIDENCE)
 
 
 def score_transcript(transcript, points: float, rule_set: str) -> tuple[float, list[str]]:
@@ -52,7 +83,7 @@ def score_transcript(transcript, points: float, rule_set: str) -> tuple[float, l
         ]
     met = criteria_met(transcript)
     earned = sum(w for name, w in weights.items() if met[name])
-    messages = [rules()["criteria"][name]["message"] for name in weights if not met[name]]
+    messages = [criterion_message(name) for name in weights if not met[name]]
     return round(points * earned / sum(weights.values()), 2), messages
 
 
@@ -90,7 +121,7 @@ def roleplay_score(
         scenario_id, problems = _drawn(capstone, folder)
         if not scenario_id:
             for problem in problems:
-                print(f"Problem: {problem}")
+                print(f"{PROBLEM_MARK} {problem}")
             return _report(0.0, points, [])
     from peercoach.records import graded_call
 
@@ -102,7 +133,7 @@ def roleplay_score(
     if graded is not None:
         problems = graded.problems
     for problem in problems:
-        print(f"Problem: {problem}")
+        print(f"{PROBLEM_MARK} {problem}")
     if graded is None or graded.transcript is None:
         return _report(0.0, points, [])
     transcript = graded.transcript
@@ -172,5 +203,5 @@ def _plain(text: str, limit: int = 600) -> str:
 def _report(earned: float, points: float, messages: list[str]) -> float:
     print(f"{earned:g} of {points:g} points.")
     for message in messages:
-        print(f"- Reconsider: {message}")
+        print(f"{RECONSIDER_MARK} {message}")
     return earned

@@ -1,33 +1,20 @@
 """Name the problems a trainer must know about from a graded notebook's hidden-test output.
 
-Role-play items are scored by :mod:`peercoach.exercise.roleplay`, which prints lines starting
-``- Reconsider:``. A missing, damaged, unfinished or out-of-date record is a problem the trainer
-acts on (ask the coach to play again); a criterion not met is feedback, counted only.
+Role-play items are scored by :mod:`peercoach.exercise.roleplay`, which prints a problem with the
+record on a ``Problem:`` line and a criterion not met on a ``- Reconsider:`` line; the marks and
+the short name of each problem are defined there, once. A missing, damaged, unfinished or
+out-of-date record is a problem the trainer acts on (ask the coach to play again); a criterion not
+met is feedback, counted only.
 """
 
 from __future__ import annotations
 
-MARK = "- Reconsider:"
-LABELS = (
-    ("No role-play record found", "no record"),
-    ("damaged", "damaged record"),
-    ("too large to be a role-play record", "damaged record"),
-    ("should hold {", "damaged record"),
-    ("has schema_version", "damaged record"),
-    ("should be {", "damaged record"),
-    ("no call is that long", "damaged record"),
-    ("could not be replayed", "damaged record"),
-    ("is the record of", "record of another scenario"),
-    ("has not ended yet", "unfinished call"),
-    ("does not fit the scenario", "older scenario version"),
-    ("could not be loaded", "scenario missing on the grader"),
-    ("free-text replies", "free-text record (not gradable)"),
-)
+from peercoach.exercise.roleplay import PROBLEM_LABELS, PROBLEM_MARK, RECONSIDER_MARK
 
 
 def label(message: str) -> str:
-    """The short problem name for one ``- Reconsider:`` message, or "" for a criterion not met."""
-    for needle, name in LABELS:
+    """The short problem name for one role-play message, or "" for a criterion not met."""
+    for needle, name in PROBLEM_LABELS:
         if needle in message:
             return name
     return ""
@@ -51,12 +38,16 @@ def roleplay_problems(nb) -> list[str]:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if cell.get("cell_type") != "code" or not grade_id:
             continue
-        messages = [
-            line[len(MARK) :].strip()
-            for line in cell_text(cell).splitlines()
-            if line.startswith(MARK)
+        lines = cell_text(cell).splitlines()
+        problems = [
+            line[len(PROBLEM_MARK) :].strip() for line in lines if line.startswith(PROBLEM_MARK)
         ]
-        labels = list(dict.fromkeys(filter(None, map(label, messages))))
+        messages = [
+            line[len(RECONSIDER_MARK) :].strip()
+            for line in lines
+            if line.startswith(RECONSIDER_MARK)
+        ]
+        labels = list(dict.fromkeys(filter(None, map(label, problems + messages))))
         found += [f"{grade_id}: {name}" for name in labels]
         unmet = sum(1 for m in messages if not label(m))
         if unmet:

@@ -16,6 +16,7 @@ from peercoach.assessment import PREFIX, families
 from peercoach.report.calls import Call, family_call
 from peercoach.report.cohort import Cohort
 from peercoach.report.config import Assessment, Certification, Listening, SignOff
+from peercoach.rules import confronts_allowed, enough_complex, enough_reflections
 from peercoach.scenario import PLAN_CONFIDENCE
 
 UNSAFE = "unsafe_advice"
@@ -102,17 +103,19 @@ def pool(calls: list[Call]) -> Pooled:
 def listening_gaps(pooled: Pooled, rule: Listening) -> list[str]:
     """What the pooled listening figures lack (empty when they meet the rule)."""
     gaps = []
-    if pooled.confronts > rule.max_confronts:
+    if not confronts_allowed(pooled.confronts, rule.max_confronts):
         gaps.append(f"{pooled.confronts} confrontation(s) (allowed {rule.max_confronts})")
     if rule.permission_before_advice and pooled.advice_without_permission:
         gaps.append("advice given without asking permission first")
     if pooled.utterances < rule.min_utterances:
         return gaps
-    if pooled.rq is not None and pooled.rq + 1e-9 < rule.min_rq:
-        gaps.append(f"R:Q {pooled.rq:.2f}:1 over all calls (needs {rule.min_rq:g}:1)")
-    elif pooled.rq is None and not pooled.reflections:
-        gaps.append(f"no reflections (needs R:Q {rule.min_rq:g}:1)")
-    if pooled.pct_cr is None or pooled.pct_cr + 1e-9 < rule.min_pct_cr:
+    if not enough_reflections(pooled.rq, pooled.reflections, rule.min_rq):
+        gaps.append(
+            f"R:Q {pooled.rq:.2f}:1 over all calls (needs {rule.min_rq:g}:1)"
+            if pooled.rq is not None
+            else f"no reflections (needs R:Q {rule.min_rq:g}:1)"
+        )
+    if not enough_complex(pooled.pct_cr, rule.min_pct_cr):
         found = "none" if pooled.pct_cr is None else f"{pooled.pct_cr:.0f}%"
         gaps.append(f"complex reflections {found} over all calls (needs {rule.min_pct_cr:g}%)")
     return gaps

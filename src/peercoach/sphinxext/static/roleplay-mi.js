@@ -14,29 +14,36 @@
     if (T === tables) return;
     T = tables;
     R = {};
-    Object.keys(tables.re).forEach(function (name) {
-      var p = tables.re[name];
-      R[name] = { s: new RegExp(p[0], p[1]), y: new RegExp(p[0], p[1] + "y"), g: new RegExp(p[0], p[1] + "g") };
-    });
+    Object.keys(tables.re).forEach(function (name) { R[name] = new RegExp(tables.re[name][0], tables.re[name][1] + "g"); });
     STOP = new Set(tables.stopwords);
     NOT_STATES = new Set(tables.not_states);
     SPACE_CHARS = tables.py_space;
   }
 
-  /* Python's re: search, match (at pos), finditer, findall, sub. */
-  function search(name, s) { return R[name].s.exec(s); }
-  function match(name, s, pos) { var re = R[name].y; re.lastIndex = pos || 0; return re.exec(s); }
+  /* Python's re: search, match (at pos), finditer, sub, sub with count=1. One global RegExp per
+   pattern, so V8 compiles each pattern once: the leftmost match found from `pos` starts at `pos`
+   exactly when the pattern matches there. */
+  function search(name, s) { var re = R[name]; re.lastIndex = 0; return re.exec(s); }
+  function match(name, s, pos) {
+    var re = R[name], m;
+    re.lastIndex = pos || 0;
+    m = re.exec(s);
+    return m && m.index === (pos || 0) ? m : null;
+  }
   function finditer(name, s) {
-    var re = R[name].g, out = [], m;
+    var re = R[name], out = [], m;
     re.lastIndex = 0;
     while ((m = re.exec(s)) !== null) { out.push(m); if (m[0] === "") re.lastIndex++; }
     return out;
   }
   function count(name, s) { return finditer(name, s).length; }
   function sub(name, s, by) {
-    return s.replace(R[name].g, typeof by === "function" ? by : function () { return by; });
+    return s.replace(R[name], typeof by === "function" ? by : function () { return by; });
   }
-  function sub1(name, s, by) { return s.replace(R[name].s, function () { return by; }); }
+  function sub1(name, s, by) {
+    var m = search(name, s);
+    return m ? s.slice(0, m.index) + by + s.slice(m.index + m[0].length) : s;
+  }
 
   /* Python's str methods: strip (whitespace or given characters), split(), code-point slicing. */
   function strip(s, chars, left, right) {
@@ -574,7 +581,27 @@
     return { plain: plain.counts, asked: scored(true).counts, asks: plain.asks };
   }
 
-  var api = { code: code, codeOf: codeOf, counts: counts };
+  /* Compile every pattern ahead of the first typed line, one per tick so the page stays
+   responsive: V8 compiles a pattern on its first use, which for these took most of a second. */
+  function warm(tables) {
+    use(tables);
+    var names = Object.keys(R), i = 0;
+    (function next() {
+      if (i >= names.length || T !== tables) return;
+      search(names[i], "so you feel it's hard, and you want to try?");
+      search(names[i++], "so you feel it's hard, and you want to try?");
+      setTimeout(next, 0);
+    })();
+  }
+
+  var api = { code: code, codeOf: codeOf, counts: counts, warm: warm };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
-  if (typeof window !== "undefined") window.peercoachMI = api;
+  if (typeof window === "undefined") return;
+  window.peercoachMI = api;
+  var tries = 0;
+  (function wait() {
+    var shared = window.peercoachRoleplayShared;
+    if (shared && shared.mi) warm(shared.mi);
+    else if (tries++ < 600) setTimeout(wait, 100);
+  })();
 })();
