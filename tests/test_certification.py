@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,9 +17,9 @@ from peercoach.engine import explore
 from peercoach.report.calls import Call, engine_replay
 from peercoach.report.cohort import Cohort, Item
 from peercoach.report.config import SignOff, load_certification
-from peercoach.report.readiness import assess, shipped_variants
-from peercoach.report.simulate import PROFILES, best_path, good_options, passes_through
-from peercoach.scenario import PLAN_CONFIDENCE, load_scenario
+from peercoach.report.readiness import assess, call_gaps, shipped_variants
+from peercoach.report.simulate import best_path, good_options, passes_through, play
+from peercoach.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = load_certification(ROOT / "exercises" / "certification.yaml")
@@ -212,34 +210,38 @@ def test_every_good_move_keeps_the_best_path_within_the_rule(family):
     assert checked >= 5
 
 
-def _benchmark():
-    path = ROOT / "benchmarks" / "certification_cohort.py"
-    spec = importlib.util.spec_from_file_location("certification_cohort", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+@pytest.mark.parametrize("family", sorted(RULE.families))
+def test_a_coach_who_only_chats_is_told_why_in_coaching_terms(family):
+    """The chat profile plays its drawn variant to the end; the reason is the call's ending (and
+    the engine's debrief), never a file problem or "a call that has not ended yet"."""
+    from ruamel.yaml import YAML
+
+    banks = YAML(typ="safe").load((ROOT / "tests" / "poor_coaching.yaml").read_text())
+    scenario = drawn("chat")[family]
+    inputs = play("chat", load_scenario(scenario), banks, assessed=False)
+    replayed = engine_replay(scenario, inputs)
+    [gap] = call_gaps(call("chat", scenario, inputs), RULE)
+    if replayed.outcome == "unsafe_advice":
+        assert gap == "the call ended on medical advice, which a coach never gives"
+    else:
+        assert gap.startswith(f"ended '{replayed.outcome}' (")
+        assert "without an action plan or a booked next call: " in gap
+        assert replayed.debrief.rstrip(".") in gap
 
 
-@pytest.mark.slow
-def test_simulated_cohort_certifies_only_the_skilled_coach():
-    """The benchmark's eight profiles: only skilled is certified; the near miss is told exactly
-    the one thing it lacks (its plan under the engine's confidence, in the drawn variant)."""
-    bench = _benchmark()
-    found = {v.profile: v for v in bench.verdicts()}
-    assert set(found) == set(PROFILES)
-    assert [p for p, v in found.items() if v.certified] == ["skilled"], {
-        p: v.missing for p, v in found.items()
-    }
-    near = found["near-miss"].missing
-    slip = sorted(RULE.families)[0]
-    variant = drawn("near-miss")[slip]
-    label = CONFIG.competencies[RULE.families[slip]]
-    assert near == [
-        f"{label}: {RULE.assignment} call {variant}: ended 'action_plan' but did not pass the "
-        f"engine's rules (a plan needs confidence {PLAN_CONFIDENCE} or more; no medical advice, "
-        "secrecy or unsaid escalation)."
+def test_a_call_left_unfinished_is_told_in_coaching_terms(tmp_path):
+    """A record whose call stopped mid-way: no plan and no booked call, never a file error."""
+    from peercoach.records import Attempt, Record, record_path, version_of, write_record
+    from peercoach.report.calls import replay_file
+
+    scenario = drawn("ann")["capstone-porch"]
+    inputs = best_inputs(scenario)[:1]
+    attempt = Attempt(version_of(load_scenario(scenario)), 3, inputs)
+    path = record_path(scenario, tmp_path)
+    write_record(path, Record(scenario, attempt))
+    found = replay_file(path, "ann", RULE.assignment, engine_replay)
+    assert found.error is None and found.result is None
+    assert call_gaps(found, RULE) == [
+        "the call was left before it ended, after 1 coach line(s), so it reached no plan and no "
+        "booked next call"
     ]
-    for profile in ("medical",):
-        assert any("medical advice" in m for m in found[profile].missing), found[profile].missing
-    assert "VARIANT" in bench.table(list(found.values()))

@@ -1,9 +1,9 @@
 """Regenerate the trainer guide's report screenshots (``book/images/report-*.png``).
 
-Builds the real graded cohort of ``tests/test_cohort_e2e.py`` (three coaches, all nine
-assignments released and autograded by nbgrader, about 30 s) in a temporary folder, runs
-``peercoach report`` and ``peercoach certificate ready`` there, and photographs the pages in
-Debian's Chromium (headless, through Playwright) at 1100 x 900 pixels::
+Builds the simulated cohort of ``benchmarks/certification_cohort.py`` (eight coach profiles, all
+nine assignments released, submitted and graded with ``peercoach grade``, as root) in a temporary
+folder, runs ``peercoach report`` and ``peercoach certificate skilled`` there, and photographs the
+pages in Debian's Chromium (headless, through Playwright) at 1100 x 900 pixels::
 
     .venv/bin/python tests/report/make_screenshots.py [--keep DIR]
 
@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the suite's one Chromium setup
 
 VIEWPORT = {"width": 1100, "height": 900}
+READY = "skilled"
 # Image name -> element of the report to scroll to the top (None: the top of the page).
 REPORT_SHOTS = {
     "report-summary.png": None,
@@ -41,9 +42,9 @@ SCROLL = """id => {
 
 
 def _cohort_module():
-    """``tests/test_cohort_e2e.py``, which builds the graded cohort."""
-    path = ROOT / "tests" / "test_cohort_e2e.py"
-    spec = importlib.util.spec_from_file_location("cohort_e2e", path)
+    """``benchmarks/certification_cohort.py``, which builds the graded cohort."""
+    path = ROOT / "benchmarks" / "certification_cohort.py"
+    spec = importlib.util.spec_from_file_location("certification_cohort", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -54,11 +55,11 @@ def build(course_dir: Path):
     """The graded cohort in ``course_dir``, with its report and certificates written."""
     bindir = str(Path(sys.executable).parent)
     os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-    e2e = _cohort_module()
-    graded = e2e.run_commands(e2e.build_cohort(course_dir))
-    if graded.report.code != 0 or graded.certificates["ready"].code != 0:
+    graded = _cohort_module().run(course_dir)
+    if graded.report.code != 0 or graded.certificates[READY].code != 0:
         raise SystemExit(f"the report or the certificate failed:\n{graded.report.err}")
-    print(f"Cohort graded in {graded.build_seconds:.0f} s: {graded.report.out.strip()}")
+    stages = ", ".join(f"{k} {v:.0f} s" for k, v in graded.seconds.items())
+    print(f"Cohort built ({stages}): {graded.report.out.strip()}")
     return graded
 
 
@@ -97,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         course_dir = args.keep or Path(tmp) / "exercises"
         graded = build(course_dir)
         args.images.mkdir(parents=True, exist_ok=True)
-        written = photograph(graded.out / "index.html", graded.certs / "ready.html", args.images)
+        out, certs = graded.root / "report-out", graded.root / "certs-out"
+        written = photograph(out / "index.html", certs / f"{READY}.html", args.images)
     for path in written:
         print(f"Wrote {path}")
     return 0

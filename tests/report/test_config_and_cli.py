@@ -84,6 +84,29 @@ def test_bad_signoff_file_names_the_coach_and_key(tmp_path):
     assert load_signoffs(tmp_path / "absent.yaml") == {}
 
 
+def test_forged_signoff_values_name_file_line_key_expected_and_found(tmp_path):
+    """Ratings that are not whole numbers (true, 4.5, a quoted "4") and an unknown key are each
+    reported with the file and line, the key, what was expected and what was found."""
+    path = tmp_path / "signoffs.yaml"
+    path.write_text(
+        "bob:\n  trainer: Jo\n  date: 2025-04-01\n  ratings:\n    empathy: true\n"
+        '    partnership: 4.5\n    cultivating-change-talk: "4"\n  rating: 3\ncy: just text\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_signoffs(path)
+    number = "expected a whole number (no quotes, no true/false)"
+    assert str(caught.value).splitlines()[1:] == [
+        f"  - {path}:5: bob.ratings.empathy: {number}, found True",
+        f"  - {path}:6: bob.ratings.partnership: {number}, found 4.5",
+        f"  - {path}:7: bob.ratings.cultivating-change-talk: {number}, found '4'",
+        f"  - {path}:8: bob.rating: expected only the keys trainer, date, note, ratings, "
+        "found 'rating'",
+        f"  - {path}:9: cy: expected a sign-off with the keys trainer, date, note, ratings, "
+        "found 'just text'",
+    ]
+
+
 @pytest.fixture
 def cli_course(course_dir, monkeypatch):
     """A course directory with a ready coach (ann) and one without safety (bob); cwd is it."""

@@ -82,7 +82,8 @@ CALL_CASES = {
     "bad ending": (
         "OQ CR CR SR CR | disengaged | 8",
         "Working with no-goal participants",
-        "ended 'disengaged' (needs action_plan or next_call_booked)",
+        "ended 'disengaged' (the participant pulled away) without an action plan or a booked "
+        "next call",
     ),
     "low confidence": (
         "OQ CR CR SR CR | action_plan | 5",
@@ -168,3 +169,45 @@ def test_no_calls_no_signoff_and_unreadable_file(course_dir):
         == "Trainer-rated practice call: no trainer-rated practice call recorded in signoffs.yaml."
     )
     assert len(course.problems) == 1
+
+
+@pytest.mark.parametrize("where", ["another variant", "a subfolder"])
+def test_two_records_of_one_family_are_refused(course_dir, where):
+    """A good call of the drawn variant beside a second record of the same family (another
+    variant, or a copy in a subfolder of the submission) counts for nothing, and says why."""
+    mine = drawn("kim", "capstone-porch")
+    course = _course(course_dir, {"kim": full_marks()}, {"kim": good_calls("kim")}, ["kim"])
+    folder = course_dir / "submitted" / "kim" / "capstone"
+    if where == "another variant":
+        second = next(v for v in ("capstone-porch-a", "capstone-porch-b") if v != mine)
+        write_call(course_dir, "kim", second, "OQ CR CR SR CR | action_plan | 8")
+        found = sorted([f"roleplay-{mine}.json", f"roleplay-{second}.json"])
+    else:
+        (folder / "old").mkdir()
+        text = (folder / f"roleplay-{mine}.json").read_text(encoding="utf-8")
+        (folder / "old" / f"roleplay-{mine}.json").write_text(text, encoding="utf-8")
+        found = sorted([f"old/roleplay-{mine}.json", f"roleplay-{mine}.json"])
+    course = gather(course_dir, course.db_url, replayer=coded_replay)
+    assert course.readiness["kim"].missing == [
+        f"Steering a socializer: capstone call {mine}: 2 records of the porch family were "
+        f"submitted ({', '.join(found)}): expected one, the call of {mine}, the variant drawn "
+        "for kim; none of them counts."
+    ]
+
+
+@pytest.mark.parametrize(
+    "ratings, expected",
+    [
+        ({"empathy": 9}, "'empathy' rated 9 (needs 3 to 5)"),
+        ({"empathy": -4}, "'empathy' rated -4 (needs 3 to 5)"),
+        ({"empathy": 4, "empathyy": 5}, "unknown rating(s) 'empathyy' in signoffs.yaml"),
+    ],
+)
+def test_forged_practice_call_rating_is_refused(course_dir, ratings, expected):
+    """A rating outside the scale, or under a name the rule does not know, earns nothing."""
+    given = {**dict.fromkeys(("cultivating-change-talk", "softening-sustain-talk"), 4)}
+    given |= {"partnership": 4, "empathy": 4} | ratings
+    course = _course(course_dir, {"lea": full_marks()}, {"lea": good_calls("lea")}, ["lea"], given)
+    missing = course.readiness["lea"].missing
+    assert len(missing) == 1 and missing[0].startswith("Trainer-rated practice call: "), missing
+    assert expected in missing[0], missing

@@ -24,17 +24,23 @@ PATTERN = "roleplay-*.json"
 
 @dataclass(frozen=True)
 class Replayed:
-    """What the engine says about one replayed call."""
+    """What the engine says about one replayed call; ``debrief`` is the ending's debrief, the
+    engine's own words on what the call achieved, for a coach who is told why it did not count."""
 
     outcome: str
     passed: bool
     summary: Summary
     confidence: float | None = None
+    debrief: str = ""
 
 
 @dataclass(frozen=True)
 class Call:
-    """One coach's role-play call in one assignment; ``error`` explains a file that failed."""
+    """One coach's role-play call in one assignment.
+
+    ``error`` explains a file that could not be used (for the trainer); ``unfinished`` says, in
+    coaching terms, that the coach left every call of the record before it ended.
+    """
 
     student: str
     assignment: str
@@ -42,9 +48,20 @@ class Call:
     path: Path
     result: Replayed | None = None
     error: str | None = None
+    unfinished: str = ""
 
 
 Replayer = Callable[[str, list], Replayed]
+
+
+class UnfinishedCall(ValueError):
+    """A call that never reached an ending; the message says so in coaching terms."""
+
+    def __init__(self, lines: int):
+        super().__init__(
+            f"the call was left before it ended, after {lines} coach line(s), so it reached no "
+            "plan and no booked next call"
+        )
 
 
 @lru_cache(maxsize=64)
@@ -59,11 +76,13 @@ def engine_replay(scenario_id: str, inputs: list) -> Replayed:
     from peercoach.engine import replay
 
     transcript = replay(_scenario(scenario_id), inputs)
-    if transcript.summary is None or transcript.outcome is None:
-        raise ValueError("expected a finished call, found a call that has not ended yet")
+    if transcript.outcome is None:
+        raise UnfinishedCall(len(transcript.steps))
     outcome = getattr(transcript.outcome, "value", transcript.outcome)
     confidence = (transcript.state or {}).get("confidence")
-    return Replayed(str(outcome), bool(transcript.passed), transcript.summary, confidence)
+    return Replayed(
+        str(outcome), bool(transcript.passed), transcript.summary, confidence, transcript.debrief
+    )
 
 
 _ENGINE_REPLAY = engine_replay
@@ -90,6 +109,18 @@ def _read_inputs(path: Path) -> tuple[str, list]:
     return scenario, data["inputs"]
 
 
+def _unfinished_lines(path: Path, scenario: str) -> int | None:
+    """The coach lines of a readable record whose current call has not ended; else ``None``."""
+    from peercoach.records import RecordError, read_record, replay_attempt
+    from peercoach.scenario import ScenarioError
+
+    try:
+        transcript, _ = replay_attempt(scenario, read_record(path, scenario).attempt)
+    except (RecordError, ScenarioError):
+        return None
+    return len(transcript.steps) if transcript.outcome is None else None
+
+
 def graded_replay(path: Path) -> Replayed:
     """The graded call of a record, replayed on the scenario version it was played on.
 
@@ -101,13 +132,21 @@ def graded_replay(path: Path) -> Replayed:
     too_big = json_file_problem(str(path), RECORD_MAX_BYTES, RECORD_MAX_DEPTH)
     if too_big:
         raise ValueError(f"expected a role-play record, found a file not read: {too_big}")
-    graded = graded_call(path.stem.removeprefix("roleplay-"), path.parent)
+    scenario = path.stem.removeprefix("roleplay-")
+    graded = graded_call(scenario, path.parent)
     transcript = graded.transcript
     if transcript is None:
+        lines = _unfinished_lines(path, scenario)
+        if lines is not None:
+            raise UnfinishedCall(lines)
         raise ValueError(" ".join(graded.problems))
     confidence = (transcript.state or {}).get("confidence")
     return Replayed(
-        str(transcript.outcome), bool(transcript.passed), transcript.summary, confidence
+        str(transcript.outcome),
+        bool(transcript.passed),
+        transcript.summary,
+        confidence,
+        transcript.debrief,
     )
 
 
@@ -119,6 +158,8 @@ def replay_file(path: Path, student: str, assignment: str, replayer: Replayer) -
             return Call(student, assignment, scenario, path, result=graded_replay(path))
         scenario, inputs = _read_inputs(path)
         return Call(student, assignment, scenario, path, result=replayer(scenario, inputs))
+    except UnfinishedCall as unfinished:
+        return Call(student, assignment, scenario, path, unfinished=str(unfinished))
     except Exception as error:  # noqa: BLE001 - one coach's bad file must not stop the report
         return Call(student, assignment, scenario, path, error=f"{path}: {error}")
 
@@ -132,6 +173,15 @@ def collect_calls(submitted_dir: Path, replayer: Replayer = engine_replay) -> di
         student, assignment = path.relative_to(submitted_dir).parts[:2]
         calls.setdefault(student, []).append(replay_file(path, student, assignment, replayer))
     return calls
+
+
+def _where(call: Call, assignment: str) -> str:
+    """Where a record sits inside the coach's assignment folder (``roleplay-x.json``)."""
+    parts = call.path.parts
+    if assignment in parts:
+        last = len(parts) - 1 - parts[::-1].index(assignment)
+        return "/".join(parts[last + 1 :]) or call.path.name
+    return call.path.name
 
 
 @dataclass(frozen=True)
@@ -160,7 +210,10 @@ def family_call(
     """The record of ``family`` (``capstone-porch``) among a coach's ``calls`` in ``assignment``.
 
     The record counts only when its scenario is the variant :func:`peercoach.assessment.draw`
-    gives this coach; a record of another variant of the family is refused with the reason.
+    gives this coach; a record of another variant of the family is refused with the reason, and
+    so is a submission holding more than one record of the family (another variant beside the
+    drawn one, or a second copy in a subfolder): the player saves one call per coach and family,
+    so a second record means the call cannot be told apart from one rehearsed or copied.
     """
     from peercoach.assessment import draw, split_id
 
@@ -170,10 +223,20 @@ def family_call(
         return FamilyCall(family, "", None, f"no scenario file for family '{family}'")
     drawn = draw(course_id, student, short, ids)
     mine = [c for c in calls if c.assignment == assignment]
-    played = [c for c in mine if c.scenario == drawn]
+    kin = [c for c in mine if (split_id(c.scenario) or ("",))[0] == short]
+    if len(kin) > 1:
+        found = ", ".join(sorted(_where(c, assignment) for c in kin))
+        return FamilyCall(
+            family,
+            drawn,
+            None,
+            f"{len(kin)} records of the {short} family were submitted ({found}): expected one, "
+            f"the call of {drawn}, the variant drawn for {student}; none of them counts",
+        )
+    played = [c for c in kin if c.scenario == drawn]
     if played:
         return FamilyCall(family, drawn, played[-1])
-    others = sorted({c.scenario for c in mine if (split_id(c.scenario) or ("",))[0] == short})
+    others = sorted({c.scenario for c in kin})
     if others:
         return FamilyCall(
             family,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -172,7 +172,7 @@ class SignOff(_Strict):
     trainer: str = Field(min_length=1, description="the trainer who observed the coach")
     date: dt.date = Field(description="the day of the sign-off, YYYY-MM-DD")
     note: str = Field(default="", description="optional remark")
-    ratings: dict[str, int] = Field(
+    ratings: dict[str, StrictInt] = Field(
         default_factory=dict,
         description="the practice call's global ratings, rating id -> score (1 to scale_max)",
     )
@@ -213,12 +213,59 @@ def load_certification(path: str | Path) -> Certification:
         raise ConfigError(_describe(error, path)) from None
 
 
+_SIGNOFF_EXPECTED = {
+    "trainer": "the trainer's name",
+    "date": "a date written YYYY-MM-DD",
+    "note": "a short remark",
+    "ratings": "the practice call's ratings, rating id -> whole number",
+}
+
+
+def _line_of(data, loc: tuple) -> int | None:
+    """The 1-based line of the deepest key of ``loc`` that the round-trip YAML knows."""
+    line, node = None, data
+    for key in loc:
+        lc = getattr(node, "lc", None)
+        if lc is None or not isinstance(node, dict) or key not in node:
+            break
+        line = lc.key(key)[0] + 1
+        node = node[key]
+    return line
+
+
+def _signoff_problem(path: Path, data, student, item: dict) -> str:
+    loc = (student, *item["loc"])
+    where = ".".join(map(str, loc))
+    line = _line_of(data, loc)
+    place = f"{path}:{line}" if line else str(path)
+    field = str(item["loc"][0]) if item["loc"] else ""
+    if not item["loc"]:
+        expected = f"a sign-off with the keys {', '.join(_SIGNOFF_EXPECTED)}"
+        found = repr(item.get("input"))
+    elif item["type"] == "extra_forbidden":
+        expected = f"only the keys {', '.join(_SIGNOFF_EXPECTED)}"
+        found = f"'{item['loc'][-1]}'"
+    elif item["type"] == "missing":
+        expected, found = _SIGNOFF_EXPECTED.get(field, item["msg"]), "nothing"
+    elif field == "ratings" and len(item["loc"]) > 1:
+        expected, found = "a whole number (no quotes, no true/false)", repr(item.get("input"))
+    else:
+        expected = _SIGNOFF_EXPECTED.get(field, item["msg"])
+        found = repr(item.get("input"))
+    return f"  - {place}: {where}: expected {expected}, found {found}"
+
+
 def load_signoffs(path: str | Path) -> dict[str, SignOff]:
-    """Load the sign-off file (coach id -> sign-off). A missing file means no sign-offs yet."""
+    """Load the sign-off file (coach id -> sign-off). A missing file means no sign-offs yet.
+
+    Every problem is listed at once, each with the file and line, the key, what was expected and
+    what was found.
+    """
     path = Path(path)
     if not path.exists():
         return {}
-    data = _read_yaml(path) or {}
+    _read_yaml(path)
+    data = YAML().load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ConfigError(
             f"{path}: expected a mapping of coach id to sign-off, found {type(data).__name__}."
@@ -228,9 +275,7 @@ def load_signoffs(path: str | Path) -> dict[str, SignOff]:
         try:
             signoffs[str(student)] = SignOff.model_validate(entry)
         except ValidationError as error:
-            for item in error.errors():
-                where = ".".join([str(student), *map(str, item["loc"])])
-                problems.append(f"  - {where}: {item['msg']}; found {item.get('input')!r}")
+            problems += [_signoff_problem(path, data, student, item) for item in error.errors()]
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s):\n" + "\n".join(problems))
     return signoffs

@@ -121,15 +121,38 @@ def listening_gaps(pooled: Pooled, rule: Listening) -> list[str]:
     return gaps
 
 
+_OUTCOME_WORDS = {"action_plan": "an action plan", "next_call_booked": "a booked next call"}
+_ENDING_WORDS = {
+    "disengaged": "the participant pulled away",
+    "missed_red_flag": "a red flag was missed",
+    "boundary_kept": "a boundary was kept",
+    "escalated_crisis_line": "the call was passed to the Veterans Crisis Line",
+    "escalated_911": "911 was called",
+    "escalated_staff": "program staff were called in",
+}
+
+
+def _words(outcome: str) -> str:
+    """An engine outcome in plain words (``next_call_booked`` -> ``a booked next call``)."""
+    return _OUTCOME_WORDS.get(outcome, outcome.replace("_", " "))
+
+
 def call_gaps(call: Call, rule: Assessment) -> list[str]:
     """What one replayed assessment call lacks on its own (empty when it meets the rule)."""
+    if call.unfinished:
+        return [call.unfinished]
     if call.error or call.result is None:
         return [f"could not be replayed: {call.error}"]
     result, gaps = call.result, []
     if result.outcome == UNSAFE:
         gaps.append("the call ended on medical advice, which a coach never gives")
     elif result.outcome not in rule.outcomes:
-        gaps.append(f"ended '{result.outcome}' (needs {' or '.join(rule.outcomes)})")
+        wanted = " or ".join(_words(o) for o in rule.outcomes)
+        how = _ENDING_WORDS.get(result.outcome)
+        how = f" ({how})" if how else ""
+        debrief = result.debrief.strip().rstrip(".")
+        debrief = f": {debrief}" if debrief else ""
+        gaps.append(f"ended '{result.outcome}'{how} without {wanted}{debrief}")
     elif not result.passed:
         gaps.append(
             f"ended '{result.outcome}' but did not pass the engine's rules (a plan needs "
@@ -235,6 +258,12 @@ def practice_gaps(signoff: SignOff | None, config: Certification) -> list[str]:
             gaps.append(f"no '{rating}' rating")
         elif value < rule.min_rating or value > rule.scale_max:
             gaps.append(f"'{rating}' rated {value} (needs {rule.min_rating:g} to {rule.scale_max})")
+    unknown = sorted(set(signoff.ratings) - set(rule.ratings))
+    if unknown:
+        gaps.append(
+            f"unknown rating(s) {', '.join(repr(u) for u in unknown)} in {where} (expected "
+            f"{', '.join(rule.ratings)})"
+        )
     return gaps
 
 

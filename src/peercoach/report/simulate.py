@@ -6,16 +6,18 @@ rule certifies only the skilled profile. Every profile is played through the rea
 nothing is scored or decided in this module.
 
 Profiles: ``skilled`` (the best passing path), ``position`` (always the first reply shown),
-``reassure``, ``chat`` and ``lecture`` (typed lines of that kind, the next line when one is not
-understood), ``medical`` (the skilled path until a reply gives medical advice), ``missed-safety``
-(the skilled path, except that a red flag is not escalated), ``near-miss`` (skilled everywhere
-except one capstone call, where the plan is agreed under the needed confidence).
+``reassure`` and ``lecture`` (typed lines of that kind, the next line when one is not
+understood), ``chat`` (typed small talk where it is understood, else the safe reply that keeps
+the call social and away from the work: see :func:`chatting`), ``medical`` (the skilled path
+until a reply gives medical advice), ``missed-safety`` (the skilled path, except that a red flag
+is not escalated), ``near-miss`` (skilled everywhere except one capstone call, where the plan is
+agreed under the needed confidence).
 """
 
 from __future__ import annotations
 
 from peercoach.engine import Conversation, Transcript, explore, option_safety
-from peercoach.scenario import PASSING, Scenario
+from peercoach.scenario import PASSING, Option, Scenario
 from peercoach.shuffle import display_order
 
 PROFILES = (
@@ -29,6 +31,8 @@ PROFILES = (
     "near-miss",
 )
 TYPED = ("reassure", "chat", "lecture")
+SOCIAL = "small_talk"
+PUSHY = {"confronting", "advice_with_permission", "advice_without_permission", "giving_information"}
 EXPLORE_LIMIT = 3000
 
 
@@ -126,17 +130,63 @@ def typed(scenario: Scenario, lines: list[str]) -> list[dict]:
     return inputs
 
 
+def _social_reply(turn) -> Option | None:
+    """The reply a coach who only wants to chat picks: small talk if the turn offers it, else a
+    safe reply that neither pushes nor informs and moves the participant least toward change
+    (warmest first)."""
+    safe = [o for o in turn.options if not option_safety(turn, o).unsafe]
+    if not safe:
+        return None
+    return min(
+        safe,
+        key=lambda o: (
+            o.code.value != SOCIAL,
+            o.code.value in PUSHY,
+            o.effect.readiness,
+            -o.effect.rapport,
+        ),
+    )
+
+
+def chatting(scenario: Scenario, lines: list[str]) -> list[dict]:
+    """A coach who chats until the call runs out: at each turn the first typed line of small
+    talk that is understood, else the social reply (:func:`_social_reply`; its words at a turn
+    that takes the coach's own words). Stops when no move is left."""
+    call, inputs = Conversation(scenario), []
+    while not call.finished:
+        turn = call.turn
+        said = next((t for t in lines if not call.interpret(t).unclear), None)
+        option = None if said else _social_reply(turn)
+        if said is None and option is None:
+            return inputs
+        move = (
+            {"text": said}
+            if said
+            else ({"text": option.say} if turn.own_words else {"option": option.id})
+        )
+        call.play(move)
+        inputs.append(move)
+    return inputs
+
+
 def play(
-    profile: str, scenario: Scenario, lines: dict[str, list[str]], assessed: bool
+    profile: str,
+    scenario: Scenario,
+    lines: dict[str, list[str]],
+    assessed: bool,
+    seed: int = 0,
 ) -> list | None:
     """The inputs ``profile`` would save for ``scenario``; ``None`` means "as the skilled coach".
 
     ``lines`` holds the typed lines of each typed profile; ``assessed`` is True for the capstone
-    assessment call where the near miss slips. A profile whose slip this scenario does not offer
-    (no red flag to miss, say) plays it as the skilled coach does.
+    assessment call where the near miss slips; ``seed`` is the record's seed, which sets the
+    order of replies the position profile clicks through. A profile whose slip this scenario does
+    not offer (no red flag to miss, say) plays it as the skilled coach does.
     """
     if profile == "position":
-        return by_position(scenario)
+        return by_position(scenario, seed)
+    if profile == "chat":
+        return chatting(scenario, lines[profile])
     if profile in TYPED:
         return typed(scenario, lines[profile])
     transcripts = _explored(scenario)

@@ -177,7 +177,8 @@ def call_table(calls: dict[str, list[Call]], config: Certification) -> Table:
 
 def _call_cells(call: Call, rule) -> list[Cell]:
     if call.result is None:
-        return [f"not replayed: {call.error}", *[None] * 8, "no"]
+        outcome = "not finished" if call.unfinished else f"not replayed: {call.error}"
+        return [outcome, *[None] * 8, "no"]
     s = call.result.summary
     counts = [s.questions, s.reflections, s.confronts, s.persuades, s.non_adherent]
     meets = "yes" if call.assignment == rule.assignment and not call_gaps(call, rule) else "no"
