@@ -720,13 +720,52 @@ def play_by_position(
     by position should pass about as often as random choice. A turn that takes the coach's own
     words shows no menu; the attempt stops there, unfinished and not passed.
     """
+    return play_by(
+        scenario,
+        lambda shown: shown[position(len(shown)) if callable(position) else position],
+        seed,
+    )
+
+
+def _length(option: Option) -> int:
+    return len(option.say)
+
+
+def _asks(option: Option) -> bool:
+    return option.say.strip().endswith("?")
+
+
+SURFACE_STRATEGIES: dict[str, Callable[[list[Option]], Option]] = {
+    "the longest reply": lambda shown: max(shown, key=_length),
+    "the shortest reply": lambda shown: min(shown, key=_length),
+    "the second longest": lambda shown: sorted(shown, key=_length)[-2],
+    "the second shortest": lambda shown: sorted(shown, key=_length)[1],
+    "the longest question": lambda shown: max(shown, key=lambda o: (_asks(o), _length(o))),
+    "the shortest question": lambda shown: max(shown, key=lambda o: (_asks(o), -_length(o))),
+}
+"""Ways a test-wise learner might choose by the look of the replies alone, for :func:`play_by`.
+
+Graded role-plays must give none of them a passing score (tests/test_surface_strategies.py);
+``benchmarks/random_play.py`` prints how each does in every scenario.
+"""
+
+
+def play_by(
+    scenario: Scenario | str, pick: Callable[[list[Option]], Option], seed: int
+) -> Transcript:
+    """Play one attempt choosing, at each turn, the reply ``pick`` takes from those shown.
+
+    ``pick`` sees the replies in the order shown and returns one of them: a strategy that reads
+    only their surface (the longest, the first question) shows whether a learner could pass
+    without coaching skill. A turn that takes the coach's own words shows no menu; the attempt
+    stops there, unfinished and not passed.
+    """
     call = Conversation(scenario, seed)
     while not call.finished:
         shown = call.shown()
         if not shown:
             break
-        index = position(len(shown)) if callable(position) else position
-        call.choose(shown[index].id)
+        call.choose(pick(shown).id)
     return call.transcript()
 
 
