@@ -393,11 +393,16 @@
   /* What the engine keeps of a typed line at `turn` (engine.read_text, Conversation.play): the
    code that routing weighs with and the step records (engine.code_of of the coding), the coding,
    and its summary counts (a red-flag turn makes the whole line a safety step). */
+  var lastTyped = null;
   function typed(shared, turn, text) {
     var mi = miCoder();
     if (!mi || !shared || !shared.mi || typeof text !== "string") return null;
+    var last = lastTyped;
+    if (last && last.shared === shared && last.turn === turn && last.text === text) return last.found;
     var coding = mi.code(shared.mi, text, turn.say);
-    return { code: mi.codeOf(coding), coding: coding, counts: mi.counts(shared.mi, coding, !!turn.red_flag) };
+    var found = { code: mi.codeOf(coding), coding: coding, counts: mi.counts(shared.mi, coding, !!turn.red_flag) };
+    lastTyped = { shared: shared, turn: turn, text: text, found: found };
+    return found;
   }
 
   var api = { route: route, checkLine: checkLine, tokens: tokens, words: words, stem: stem,
