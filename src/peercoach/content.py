@@ -1281,10 +1281,11 @@ def book_file_problems(root: Path) -> list[str]:
             try:
                 _toc_map(root)
             except MalformedError as error:
+                line = _toc_error_line(toc.read_text(encoding="utf-8"), str(error))
                 problems.append(
-                    f"_toc.yml: not a Jupyter Book table of contents ({error}); expected "
-                    "'format: jb-book', 'root: book/intro' and 'parts:' or 'chapters:' lists "
-                    "of '- file: book/...' lines"
+                    f"_toc.yml{f':{line}' if line else ''}: not a Jupyter Book table of "
+                    f"contents ({error}); expected 'format: jb-book', 'root: book/intro' and "
+                    "'parts:' or 'chapters:' lists of '- file: book/...' lines"
                 )
             except Exception as error:  # noqa: BLE001 - the parser raises plain errors too
                 problems.append(f"_toc.yml: the table of contents cannot be read ({error})")
@@ -1299,6 +1300,51 @@ def book_file_problems(root: Path) -> list[str]:
                 "Windows-1252); save it again as UTF-8 in your editor"
             )
     return problems + bib_file_problems(root)
+
+
+def _toc_error_line(text: str, message: str) -> int:
+    """The line of ``_toc.yml`` that a sphinx-external-toc error names, or 0.
+
+    The parser names an entry by its path in the data (``... @ '/parts/0/chapters/2'``) or a
+    file listed twice by its name; the path is followed through a ruamel.yaml round-trip load,
+    which keeps every item's line.
+    """
+    if match := re.search(r"used multiple times: '([^']+)'", message):
+        entry = re.compile(rf"^\s*-?\s*file:\s*{re.escape(match[1])}(?:\.md|\.ipynb)?\s*$")
+        lines = [n for n, line in enumerate(text.splitlines(), start=1) if entry.match(line)]
+        return lines[1] if len(lines) > 1 else 0
+    match = re.search(r"@ '(/[^']*)'", message)
+    if not match:
+        return 0
+    try:
+        node = YAML().load(text)
+    except YAMLError:
+        return 0
+    line = 1
+    for step in [s for s in match[1].split("/") if s]:
+        try:
+            if isinstance(node, list):
+                line, node = node.lc.item(int(step))[0] + 1, node[int(step)]
+            else:
+                line, node = node.lc.key(step)[0] + 1, node[step]
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError):
+            break
+    return line
+
+
+def _bib_duplicate_problem(name: str, text: str, message: str) -> str | None:
+    """A located problem for pybtex's "repeated bibliography entry: KEY", or None."""
+    match = re.search(r"repeated bibliography entry: (\S+)", message)
+    if not match:
+        return None
+    entry = re.compile(rf"^\s*@\w+\s*[{{(]\s*{re.escape(match[1])}\s*,", re.IGNORECASE)
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if entry.match(line)]
+    if len(lines) < 2:
+        return None
+    return (
+        f"{name}:{lines[1]}: this is not valid BibTeX: the key '{match[1]}' is already used by "
+        f"the entry at line {lines[0]}; expected each entry to have its own key"
+    )
 
 
 def bib_file_problems(root: Path) -> list[str]:
@@ -1320,7 +1366,9 @@ def bib_file_problems(root: Path) -> list[str]:
             "missing the comma after its closing brace, or a brace is not closed"
         ]
     except Exception as error:  # noqa: BLE001 - pybtex raises plain errors for duplicates
-        return [f"{name}: this is not valid BibTeX ({error})"]
+        text = path.read_text(encoding="utf-8")
+        located = _bib_duplicate_problem(name, text, str(error))
+        return [located or f"{name}: this is not valid BibTeX ({error})"]
     return []
 
 
