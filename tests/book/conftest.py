@@ -10,7 +10,9 @@ are printed as a table at the end of the run and written to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -320,3 +322,33 @@ def scenario_pages(site) -> dict[str, list[str]]:
         for scenario_id in re.findall(r'data-scenario="([^"]+)"', html):
             found.setdefault(scenario_id, []).append(docname)
     return found
+
+
+@pytest.fixture(scope="session")
+def node() -> str:
+    """The path of Node, which runs the page's scripts outside the browser."""
+    path = shutil.which("node")
+    if path is None:
+        pytest.fail("node is missing: apt-get install nodejs")
+    return path
+
+
+@pytest.fixture(scope="session")
+def run_node(node, tmp_path_factory):
+    """Run a Node script on a JSON payload and return what it prints, read as JSON.
+
+    ``run_node(script, payload, *files)`` writes ``script`` and ``payload`` to a fresh folder and
+    runs ``node script *files payload.json``: the page scripts to ``require`` come first, the
+    payload's path last. A failing script fails the test with the end of its error output.
+    """
+
+    def run(script: str, payload, *files: Path, timeout: int = 600):
+        folder = tmp_path_factory.mktemp("node")
+        (folder / "script.js").write_text(script)
+        (folder / "payload.json").write_text(json.dumps(payload))
+        command = [node, str(folder / "script.js"), *map(str, files), str(folder / "payload.json")]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return json.loads(result.stdout)
+
+    return run

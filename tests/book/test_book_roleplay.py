@@ -107,9 +107,11 @@ def meters_of(state: dict) -> dict:
 
 
 def skip_own_words(scenario) -> None:
-    """The page player does not read own words yet: scenarios with such turns are skipped."""
+    """These tests click and tab through reply menus; a turn that takes the coach's own words has
+    none, so scenarios with such turns are typed instead (``test_book_roleplay_words.py`` in the
+    page, ``test_roleplay_node.py`` every typed line against the engine)."""
     if any(getattr(turn, "own_words", False) for turn in scenario.turns):
-        pytest.skip(f"{scenario.id} has own-words turns, which the page player cannot play yet")
+        pytest.skip(f"{scenario.id} has own-words turns (no menu to click): typed elsewhere")
 
 
 def book_page(scenario_pages, scenario_id: str) -> str:

@@ -1,27 +1,39 @@
 """The page player's engine (``static/roleplay.js``) agrees with the Python engine, in Node.
 
 Python explores every path of every scenario (loops followed once, as
-:func:`peercoach.engine.explore` does) and makes long random walks that run into the step limit,
-then writes the inputs and :func:`peercoach.engine.replay`'s results to a JSON file; Node loads
-``roleplay.js`` (it exports its engine when there is no page) and replays each path on the data
-the page gets (:func:`peercoach.sphinxext.roleplay.page_data`). Ending, outcome, pass, notes,
-state, MI summary lines, turns to rethink and the shuffled order of replies must be equal.
+:func:`peercoach.engine.explore` does; at turns that take the coach's own words it types each
+reply's ``say``) and makes long random walks that run into the step limit, typing a reply's
+``say`` or ``also:`` line at some turns and at every own-words turn. In scenarios with own-words
+turns every ``say`` and ``also:`` line of every turn is also typed once, at a call that reaches
+its turn. Python writes the inputs and :func:`peercoach.engine.replay`'s results to a JSON file;
+Node loads ``roleplay.js`` (it exports its engine when there is no page) and replays each path
+on the data the page gets (:func:`peercoach.sphinxext.roleplay.page_data`, with
+:func:`~peercoach.sphinxext.roleplay.shared_data` for typed words). Ending, outcome, pass,
+notes, state and the shuffled order of replies must be equal; the MI summary lines and the
+turns to rethink too on paths where every typed line is coded as its reply is (the page does not
+run the MI coder: a typed step counts with its reply's code).
 """
 
 from __future__ import annotations
 
-import json
 import random
-import shutil
-import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from peercoach.engine import Conversation, explore, replay
+from peercoach.engine import (
+    Conversation,
+    InputError,
+    coding_for,
+    explore,
+    replay_conversation,
+    rethink,
+)
+from peercoach.mi.summary import summarise
 from peercoach.scenario import load_scenario
 from peercoach.shuffle import display_order
-from peercoach.sphinxext.roleplay import page_data
+from peercoach.sphinxext.roleplay import page_data, shared_data
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAYER = ROOT / "src" / "peercoach" / "sphinxext" / "static" / "roleplay.js"
@@ -29,18 +41,23 @@ FIXTURE = Path(__file__).parent / "fixtures" / "site" / "scenarios" / "markup-te
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.yaml")) + [FIXTURE]
 MAX_PATHS = 5000
 WALKS = 40
+TYPED_WALKS = 10
+TYPED_SHARE = 0.25
 
 COMPARE = """
 const player = require(process.argv[2]);
-const {scenarios, cases} = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
+const {scenarios, shared, cases} = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
 const wrong = [];
 for (const c of cases) {
-  const data = scenarios[c.scenario];
+  const data = Object.assign({}, scenarios[c.scenario], {shared});
   const t = player.replay(data, c.inputs, c.seed);
   const call = player.startCall(data, c.seed);
   const got = {ending: t.ending, outcome: t.outcome, passed: t.passed, notes: t.notes,
-               state: t.state, summary: player.describe(t.summary), rethink: t.rethink,
-               shown: player.shown(call).map(o => o.id)};
+               state: t.state, shown: player.shown(call).map(o => o.id)};
+  if (c.expected.summary !== undefined) {
+    got.summary = player.describe(t.summary);
+    got.rethink = t.rethink;
+  }
   if (JSON.stringify(got) !== JSON.stringify(c.expected)) wrong.push({case: c, got});
   if (wrong.length >= 5) break;
 }
@@ -49,36 +66,105 @@ console.log(JSON.stringify({checked: cases.length, wrong}));
 
 
 def expected(scenario, transcript, seed: int) -> dict:
-    """What the page must show at the end of a path, from the Python engine."""
+    """What the page must show at the end of a path, from the Python engine.
+
+    The MI summary and the turns to rethink are left out where the page cannot agree
+    (:func:`coded_as_replies`).
+    """
     first = Conversation(scenario, seed)
-    return {
+    found = {
         "ending": transcript.ending,
         "outcome": transcript.outcome,
         "passed": transcript.passed,
         "notes": transcript.notes,
         "state": transcript.state,
-        "summary": transcript.summary.describe(),
-        "rethink": [r.to_dict() for r in transcript.rethink],
         "shown": [o.id for o in first.shown()],
     }
+    if coded_as_replies(scenario, transcript):
+        found["summary"] = transcript.summary.describe()
+        found["rethink"] = [r.to_dict() for r in transcript.rethink]
+    return found
 
 
-def random_walk(scenario, rng: random.Random) -> list[dict]:
-    """Replies picked at random until the call ends (often at the step limit)."""
-    call = Conversation(scenario)
+def coded_as_replies(scenario, transcript) -> bool:
+    """Whether the engine's MI summary and turns to rethink stay the same when every typed step
+    is coded as the reply it was taken as. The page does not run the MI coder: it counts a
+    typed step with its reply's coding, and words that ended the call not at all."""
+    steps = []
+    for step in transcript.steps:
+        if "text" not in step.input:
+            steps.append(step)
+            continue
+        if not step.option:
+            return False
+        option = next(o for o in scenario.node(step.turn).options if o.id == step.option)
+        coding = coding_for(option.code, step.coach)
+        if step.safety_turn:
+            coding = replace(coding, safety=True)
+        steps.append(replace(step, coding=coding, code=option.code.value))
+    same_summary = summarise(s.coding for s in steps).describe() == transcript.summary.describe()
+    return same_summary and rethink(scenario, steps) == transcript.rethink
+
+
+def typed_lines(turn) -> list[str]:
+    """Each reply's ``say`` and ``also:`` lines at a turn."""
+    return [line for option in turn.options for line in (option.say, *option.also)]
+
+
+def random_move(call: Conversation, rng: random.Random, typing: bool) -> dict:
+    """A random reply; at own-words turns (and, when ``typing``, at a share of the others) a
+    typed line the engine understands (it may end the call as advice)."""
+    turn = call.turn
+    if turn.own_words or (typing and rng.random() < TYPED_SHARE):
+        lines = typed_lines(turn)
+        rng.shuffle(lines)
+        for line in lines:
+            if not call.interpret(line).unclear:
+                return {"text": line}
+    return {"option": rng.choice(turn.options).id}
+
+
+def walk_on(call: Conversation, rng: random.Random, typing: bool = False):
+    """Random moves (see :func:`random_move`) until the call ends (often at the step limit);
+    the inputs and the transcript."""
     while not call.finished:
-        call.choose(rng.choice(call.turn.options).id)
-    return [step.input for step in call.steps]
+        call.play(random_move(call, rng, typing))
+    return [step.input for step in call.steps], call.transcript()
+
+
+def typed_everywhere(scenario, transcripts, rng: random.Random) -> list:
+    """Every ``say`` and ``also:`` line of every turn, typed once where an explored path first
+    reaches that turn, the call then walked on at random. Lines the engine finds unclear
+    there cannot be played (``test_roleplay_words.py`` checks the page finds them unclear too)."""
+    reach: dict[str, list[dict]] = {}
+    for transcript in transcripts:
+        for position, step in enumerate(transcript.steps):
+            reach.setdefault(step.turn, transcript.inputs[:position])
+    found = []
+    for turn in scenario.turns:
+        if turn.id not in reach:
+            continue
+        for line in typed_lines(turn):
+            call = replay_conversation(scenario, reach[turn.id])
+            try:
+                call.play({"text": line})
+            except InputError:
+                continue
+            found.append(walk_on(call, rng))
+    return found
 
 
 def cases_for(scenario, rng: random.Random) -> list[dict]:
-    """Every explored path (seed 0) and the random walks (random seeds) of one scenario."""
-    found = []
-    for transcript in explore(scenario, limit=MAX_PATHS).transcripts:
-        found.append((transcript.inputs, 0, transcript))
-    for _ in range(WALKS):
-        inputs, seed = random_walk(scenario, rng), rng.randrange(1, 2**31)
-        found.append((inputs, seed, replay(scenario, inputs, seed)))
+    """Every explored path (seed 0), the random walks (random seeds; the first
+    ``TYPED_WALKS`` type some lines) and, in scenarios with own-words turns, every typed line
+    (:func:`typed_everywhere`) of one scenario. The seed changes only the order replies are
+    shown in, so each transcript is the engine's for any seed."""
+    transcripts = explore(scenario, limit=MAX_PATHS).transcripts
+    found = [(t.inputs, 0, t) for t in transcripts]
+    walks = [walk_on(Conversation(scenario), rng, n < TYPED_WALKS) for n in range(WALKS)]
+    if any(turn.own_words for turn in scenario.turns):
+        walks += typed_everywhere(scenario, transcripts, rng)
+    found += [(inputs, rng.randrange(1, 2**31), t) for inputs, t in walks]
     return [
         {
             "scenario": scenario.id,
@@ -90,44 +176,51 @@ def cases_for(scenario, rng: random.Random) -> list[dict]:
     ]
 
 
-@pytest.fixture(scope="module")
-def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        pytest.fail("node is missing: apt-get install nodejs")
-    return path
+@pytest.fixture(autouse=True)
+def words_read_once(monkeypatch):
+    """Typed lines recur on many paths: :func:`peercoach.engine.read_text` (deterministic, and
+    the slow part) answers each line at each turn once, from a cache kept for one test."""
+    from peercoach import engine
 
+    read, cache = engine.read_text, {}
 
-def run_node(node: str, tmp_path: Path, payload: dict) -> dict:
-    script = tmp_path / "compare.js"
-    script.write_text(COMPARE)
-    data = tmp_path / "cases.json"
-    data.write_text(json.dumps(payload))
-    result = subprocess.run(
-        [node, str(script), str(PLAYER), str(data)], capture_output=True, text=True, timeout=600
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+    def cached(turn, text):
+        key = (id(turn), text)
+        if key not in cache:
+            cache[key] = (turn, read(turn, text))
+        return cache[key][1]
+
+    monkeypatch.setattr(engine, "read_text", cached)
 
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
-def test_node_engine_agrees_with_python_on_every_path(node, tmp_path, path):
-    """Every path and 40 long random walks give the same result in roleplay.js as in Python."""
+def test_node_engine_agrees_with_python_on_every_path(run_node, path):
+    """Every path and 40 long random walks (typed lines among them), and in own-words
+    scenarios every typed line, give the same result in roleplay.js as in Python."""
     scenario = load_scenario(path)
-    if any(getattr(turn, "own_words", False) for turn in scenario.turns):
-        pytest.skip(
-            f"{scenario.id} has own-words turns, which take no chosen reply, so explore() cannot "
-            "walk it; tests/book/test_roleplay_words.py plays such calls typed"
-        )
     rng = random.Random(f"walks-{scenario.id}")
     cases = cases_for(scenario, rng)
-    payload = {"scenarios": {scenario.id: page_data(scenario)}, "cases": cases}
-    report = run_node(node, tmp_path, payload)
+    payload = {
+        "scenarios": {scenario.id: page_data(scenario)},
+        "shared": shared_data(),
+        "cases": cases,
+    }
+    report = run_node(COMPARE, payload, PLAYER)
     assert report["checked"] == len(cases)
     assert report["wrong"] == []
     assert any(c["expected"]["ending"] == "call-ran-out" for c in cases) or not any(
         len(c["inputs"]) >= 60 for c in cases
     )
+    assert any(any("text" in i for i in c["inputs"]) for c in cases)
+    typed = [c for c in cases if any("text" in i for i in c["inputs"])]
+    assert typed and any("summary" in c["expected"] for c in typed)
+    assert all("summary" in c["expected"] for c in cases if c not in typed)
+    if any(turn.own_words for turn in scenario.turns):
+        typed = {i["text"] for c in cases for i in c["inputs"] if "text" in i}
+        assert any(
+            line in typed for turn in scenario.turns for o in turn.options for line in o.also
+        )
+        assert any(c["expected"]["outcome"] == "unsafe_advice" for c in cases)
 
 
 SHUFFLE = """
@@ -138,21 +231,13 @@ console.log(JSON.stringify(orders));
 """
 
 
-def test_shuffle_is_ported_exactly(node, tmp_path):
+def test_shuffle_is_ported_exactly(run_node):
     """The page shows replies in the order peercoach.shuffle.display_order gives, for any seed."""
     rng = random.Random(7)
     ids = ["open", "greeting", "crisis-ask", "é-unicode-turn", "a" * 40, "x"]
     cases = [[rng.randrange(0, 2**31), rng.choice(ids), rng.randrange(1, 9)] for _ in range(400)]
     cases += [[0, "open", 5], [2**31 - 1, "greeting", 8]]
-    script = tmp_path / "shuffle.js"
-    script.write_text(SHUFFLE)
-    data = tmp_path / "shuffle.json"
-    data.write_text(json.dumps(cases))
-    result = subprocess.run(
-        [node, str(script), str(PLAYER), str(data)], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
     from peercoach.shuffle import fnv1a
 
-    got = json.loads(result.stdout)
+    got = run_node(SHUFFLE, cases, PLAYER, timeout=120)
     assert got == [[fnv1a(i), display_order(s, i, n)] for s, i, n in cases]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -75,14 +74,6 @@ console.log(JSON.stringify(out));
 """
 
 
-@pytest.fixture(scope="module")
-def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        pytest.fail("node is missing: apt-get install nodejs")
-    return path
-
-
 @cache
 def scenarios() -> dict:
     return {p.stem: load_scenario(p) for p in sorted((ROOT / "scenarios").glob("*.yaml"))}
@@ -113,19 +104,8 @@ def authored_lines() -> list[tuple[str, str, str]]:
     return found
 
 
-def run(node: str, tmp_path: Path, payload: dict) -> dict:
-    data = tmp_path / "words.json"
-    data.write_text(json.dumps(payload))
-    script = tmp_path / "words.js"
-    script.write_text(SCRIPT)
-    command = [node, str(script), str(STATIC / "roleplay-words.js"), str(STATIC / "roleplay.js")]
-    result = subprocess.run([*command, str(data)], capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
-
-
 @pytest.fixture(scope="module")
-def agreement(node, tmp_path_factory) -> dict:
+def agreement(run_node) -> dict:
     """Python's and Node's answers for every line, side by side."""
     lines = benchmark_lines() + authored_lines()
     routes, expected_routes, readings, expected_readings = [], [], [], []
@@ -173,7 +153,9 @@ def agreement(node, tmp_path_factory) -> dict:
         "readings": readings,
         "lines": safety_lines,
     }
-    got = run(node, tmp_path_factory.mktemp("words"), payload)
+    got = run_node(
+        SCRIPT, payload, STATIC / "roleplay-words.js", STATIC / "roleplay.js", timeout=900
+    )
     return {
         "routes": (routes, expected_routes, got["routes"]),
         "readings": (readings, expected_readings, got["readings"]),
@@ -244,7 +226,7 @@ def typed_walk(scenario) -> list[dict]:
     return inputs
 
 
-def test_typed_calls_end_as_in_the_engine(node, tmp_path):
+def test_typed_calls_end_as_in_the_engine(run_node):
     """Typed calls (own-words turns included) and typed advice end as engine.replay says:
     ending, outcome, pass, notes (the unsafe-advice note among them) and state."""
     from peercoach.engine import replay
@@ -265,18 +247,7 @@ def test_typed_calls_end_as_in_the_engine(node, tmp_path):
         "shared": shared_data(),
         "cases": cases,
     }
-    data = tmp_path / "calls.json"
-    data.write_text(json.dumps(payload))
-    script = tmp_path / "calls.js"
-    script.write_text(CALLS)
-    result = subprocess.run(
-        [node, str(script), str(STATIC / "roleplay.js"), str(data)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    got = json.loads(result.stdout)
+    got = run_node(CALLS, payload, STATIC / "roleplay.js")
     wrong = [
         (c["scenario"], c["expected"], g)
         for c, g in zip(cases, got, strict=True)

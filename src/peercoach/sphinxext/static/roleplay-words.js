@@ -31,18 +31,16 @@
     return text.slice(0, out);
   }
 
-  /* Python's round(x, 6): the nearest 6-digit decimal, an exact tie to even. */
-  function pyFixed(x, digits) {
-    var exact = x.toFixed(100).split(".");
-    var tail = exact[1].slice(digits);
-    var tie = tail.charAt(0) === "5" && /^0*$/.test(tail.slice(1));
-    var kept = exact[0] + exact[1].slice(0, digits);
-    if (tie && parseInt(kept.charAt(kept.length - 1), 10) % 2 === 0) {
-      return digits ? exact[0] + "." + exact[1].slice(0, digits) : exact[0];
+  /* Python's round(x, 6): the nearest 6-digit decimal, an exact tie to even (the player's
+   pyFixed; roleplay.js loads this script, so it is there first). */
+  var player = null;
+  function round6(x) {
+    if (!player) {
+      player = typeof window !== "undefined" && window.peercoachRoleplay ? window.peercoachRoleplay
+        : require("./roleplay.js");
     }
-    return x.toFixed(digits);
+    return parseFloat(player.pyFixed(x, 6));
   }
-  function round6(x) { return parseFloat(pyFixed(x, 6)); }
 
   /* ---- routing: peercoach.routing ---- */
 

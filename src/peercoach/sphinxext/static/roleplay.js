@@ -316,11 +316,21 @@
     return lines;
   }
 
+  /* The rethink entry Python computed for a step's reply, with the coach's own words when typed. */
+  function rethinkOf(data, step) {
+    var entry = (data.rethink[step.turn] || {})[step.option];
+    if (!entry || step.text === undefined) return entry;
+    var typed = {};
+    Object.keys(entry).forEach(function (k) { typed[k] = entry[k]; });
+    typed.said = step.text;
+    return typed;
+  }
+
   function transcript(call) {
     var data = call.data;
     var result = { scenario: data.id, state: call.state, ending: null, outcome: null, passed: false,
                    debrief: "", notes: [], steps: call.steps, summary: summarise(data, call.steps),
-                   rethink: call.steps.map(function (s) { return (data.rethink[s.turn] || {})[s.option]; })
+                   rethink: call.steps.map(function (s) { return rethinkOf(data, s); })
                      .filter(function (r) { return r; }) };
     if (!finished(call)) return result;
     var verdict = judge(call);
