@@ -1,5 +1,5 @@
 """Shared fixtures for the whole suite (the repository root, one headless Chromium, each shipped
-scenario explored once per process) and how the suite is split: which tests share a worker under
+scenario explored once per run) and how the suite is split: which tests share a worker under
 pytest-xdist and which stay out of the fast lane (``make test-fast``)."""
 
 from pathlib import Path
@@ -37,14 +37,33 @@ NOT_FAST = {
 }
 
 
+SHIPPED = TESTS.parent / "scenarios"
+
+
+def _shipped_scenario(item) -> str | None:
+    """The id of the shipped scenario a test takes as a parameter, if it takes one."""
+    callspec = getattr(item, "callspec", None)
+    for value in callspec.params.values() if callspec else ():
+        if isinstance(value, Path) and value.suffix == ".yaml" and value.parent == SHIPPED:
+            return value.stem
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
-    """Put each test in its xdist group, and mark the tests left out of the fast lane slow."""
+    """Put each test in its xdist group, and mark the tests left out of the fast lane slow.
+
+    A test that takes a shipped scenario as its parameter joins that scenario's group, so the
+    scenario is explored once per run (:class:`Explorations`) even on several workers.
+    """
     for item in items:
         try:
             parts = item.path.resolve().relative_to(TESTS).parts
         except ValueError:
             continue
         group = XDIST_GROUPS.get(parts[0])
+        scenario = _shipped_scenario(item)
+        if group is None and scenario:
+            group = f"scenario-{scenario}"
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
         if parts[0] in NOT_FAST or "/".join(parts[:2]) in NOT_FAST:
@@ -83,25 +102,93 @@ def browser():
 
 
 SCENARIO_FILES = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
-_EXPLORED: dict = {}
+
+
+class Explorations:
+    """Each shipped scenario loaded, explored and judged once per process, for every test.
+
+    Keyed by the file's path and modification time, so a scenario edited during a run is read
+    again. :meth:`explored` is :func:`peercoach.engine.explore` (every choice path, loops once);
+    :meth:`passing` its passing transcripts; :meth:`chance` :func:`~peercoach.engine.
+    pass_probability`; :meth:`safety` the safety detector's reading of one coach line, so that a
+    line shared by many paths is read once. Under pytest-xdist every test that takes a shipped
+    scenario as its parameter runs on that scenario's worker (see
+    :func:`pytest_collection_modifyitems`), so each scenario is explored once per run.
+    """
+
+    def __init__(self):
+        self._cache: dict = {}
+
+    def _get(self, kind: str, path: Path, make):
+        key = (kind, str(path), Path(path).stat().st_mtime_ns)
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def checked(self, path: Path) -> tuple:
+        """:func:`peercoach.scenario.check_file` of ``path``: (scenario or None, problems)."""
+        from peercoach.scenario import check_file
+
+        return self._get("checked", path, lambda: check_file(path))
+
+    def scenario(self, path: Path):
+        """The scenario in ``path``, loaded once (as :func:`~peercoach.scenario.load_scenario`
+        does: :class:`~peercoach.scenario.ScenarioError` with every problem if it is invalid)."""
+        from peercoach.scenario import ScenarioError
+
+        scenario, problems = self.checked(path)
+        if problems:
+            raise ScenarioError(problems)
+        return scenario
+
+    def explored(self, path: Path):
+        """(scenario, exploration) of ``path``, explored once."""
+        from peercoach.engine import explore
+
+        return self._get(
+            "explored", path, lambda: (self.scenario(path), explore(self.scenario(path)))
+        )
+
+    def passing(self, path: Path) -> list:
+        """The passing transcripts of ``path``'s exploration."""
+        return self._get(
+            "passing", path, lambda: [t for t in self.explored(path)[1].transcripts if t.passed]
+        )
+
+    def chance(self, path: Path) -> float:
+        """The exact chance that random choice passes ``path``'s call."""
+        from peercoach.engine import pass_probability
+
+        return self._get("chance", path, lambda: pass_probability(self.scenario(path)))
+
+    def safety(self, coach: str, participant: str = "") -> tuple:
+        """(medical advice flags, escalations) the safety detector finds in one coach line."""
+        from peercoach.safety import escalations, medical_advice
+
+        key = ("safety", coach, participant)
+        if key not in self._cache:
+            self._cache[key] = (medical_advice(coach, participant), escalations(coach))
+        return self._cache[key]
+
+
+EXPLORATIONS = Explorations()
 
 
 def explored_paths(path: Path):
     """Every path through one shipped scenario, explored once per test run and shared."""
-    from peercoach.engine import explore
-    from peercoach.scenario import load_scenario
+    return EXPLORATIONS.explored(path)
 
-    key = (str(path), path.stat().st_mtime_ns)
-    if key not in _EXPLORED:
-        scenario = load_scenario(path)
-        _EXPLORED[key] = (scenario, explore(scenario))
-    return _EXPLORED[key]
+
+@pytest.fixture(scope="session")
+def explorations() -> Explorations:
+    """The session's shared :class:`Explorations` (each scenario explored once per run)."""
+    return EXPLORATIONS
 
 
 @pytest.fixture(params=SCENARIO_FILES, ids=lambda p: p.stem)
 def explored(request):
     """(scenario, exploration) for each shipped scenario, explored once per run."""
-    return explored_paths(request.param)
+    return EXPLORATIONS.explored(request.param)
 
 
 @pytest.fixture

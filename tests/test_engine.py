@@ -21,7 +21,6 @@ from peercoach.engine import (
     play_by_position,
     replay,
 )
-from peercoach.safety import escalations, medical_advice
 from peercoach.scenario import ESCALATION_OUTCOME, PASSING, Code, Outcome, load_scenario, reachable
 from peercoach.shuffle import display_order
 
@@ -47,11 +46,19 @@ def test_every_path_ends_and_some_pass(explored):
 
 
 def test_the_order_shown_never_changes_a_result(explored):
-    """The same replies give the same result whatever order they were shown in (seed)."""
+    """The same replies give the same result whatever order they were shown in: replayed with
+    other seeds, which show the replies of some turn on the path in another order (checked, so
+    the comparison is not of two identical calls), a path ends exactly as it was explored."""
     scenario, result = explored
-    for transcript in result.transcripts[:: max(1, len(result.transcripts) // 40)]:
-        again = replay(scenario, transcript.inputs, seed=987654321)
-        assert again.to_dict() == transcript.to_dict()
+    reordered = 0
+    sample = result.transcripts[:: max(1, len(result.transcripts) // 40)]
+    for transcript, seed in zip(sample, [1, 987654321] * len(sample), strict=False):
+        again = replay(scenario, transcript.inputs, seed=seed)
+        assert again.to_dict() == transcript.to_dict(), f"{scenario.id}, seed {seed}"
+        shown, first = Conversation(scenario, seed), Conversation(scenario, 0)
+        turns = [scenario.node(s.turn) for s in transcript.steps]
+        reordered += any(shown.shown(t) != first.shown(t) for t in turns)
+    assert reordered, f"{scenario.id}: no seed showed any reply in another order"
 
 
 def test_every_step_follows_the_scenario_file(explored):
@@ -78,11 +85,12 @@ def test_every_step_follows_the_scenario_file(explored):
                 assert following.turn in targets, f"{where}: went on to {following.turn}"
 
 
-def test_passing_paths_respect_the_rules(explored):
+def test_passing_paths_respect_the_rules(explored, explorations):
     """Passing paths end well, plans at 7+, and carry no medical advice.
 
     Every passing path through a red flag ends with an allowed escalation and says it in words:
-    checked with the safety detector directly on the coach's lines.
+    checked with the safety detector directly on the coach's lines (each distinct line is read
+    once and its reading shared by every path that says it).
     """
     scenario, result = explored
     for transcript in result.transcripts:
@@ -94,9 +102,9 @@ def test_passing_paths_respect_the_rules(explored):
         assert Outcome(transcript.outcome) in PASSING
         if transcript.outcome == "action_plan":
             assert transcript.state["confidence"] >= 7, where
-        lines = [(s.coach, s.participant) for s in transcript.steps]
-        assert not any(medical_advice(c, p) for c, p in lines), where
-        made = set().union(*(escalations(c) for c, _ in lines))
+        readings = [explorations.safety(s.coach, s.participant) for s in transcript.steps]
+        assert not any(advice for advice, _ in readings), where
+        made = set().union(*(said for _, said in readings))
         for step in transcript.steps:
             flag = scenario.node(step.turn).red_flag
             if flag:

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from peercoach.engine import Conversation, pass_probability, play_by_position
-from peercoach.scenario import load_scenario
+from peercoach.engine import Conversation, play_by_position
 
 ROOT = Path(__file__).resolve().parents[1]
 BANKS = YAML(typ="safe").load((ROOT / "tests/poor_coaching.yaml").read_text())
@@ -37,26 +36,26 @@ def play_with(scenario, lines: list[str]) -> tuple[bool, str]:
 
 @pytest.mark.parametrize("kind", sorted(BANKS))
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_a_poor_coach_does_not_pass(path, kind):
+def test_a_poor_coach_does_not_pass(path, kind, explorations):
     """Only reassuring, chatting, lecturing, arguing, advising, missing the red flag or closing
     early never passes a scenario."""
-    passed, how = play_with(load_scenario(path), BANKS[kind])
+    passed, how = play_with(explorations.scenario(path), BANKS[kind])
     assert not passed, f"{kind} passed {path.stem} ({how})"
 
 
-def test_the_same_line_every_turn_never_passes():
+def test_the_same_line_every_turn_never_passes(explorations):
     """One reassuring line typed at every turn passes no scenario."""
     for path in SCENARIOS:
         for line in BANKS["reassure"]:
-            passed, how = play_with(load_scenario(path), [line])
+            passed, how = play_with(explorations.scenario(path), [line])
             assert not passed, f"{line!r} passed {path.stem} ({how})"
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_guessing_does_not_pay(path):
+def test_guessing_does_not_pay(path, explorations):
     """Random choice passes at most 1 call in 5; a strategy by position no more than chance."""
-    scenario = load_scenario(path)
-    chance = pass_probability(scenario)
+    scenario = explorations.scenario(path)
+    chance = explorations.chance(path)
     assert chance <= 0.20, f"random choice passes {path.stem} {chance:.0%} of the time"
     for position in (0, -1):
         passed = sum(play_by_position(scenario, position, seed).passed for seed in SEEDS)
@@ -66,7 +65,7 @@ def test_guessing_does_not_pay(path):
         )
 
 
-def test_guessing_passes_at_most_one_call_in_ten_overall():
+def test_guessing_passes_at_most_one_call_in_ten_overall(explorations):
     """Over all scenarios, random choice passes at most 1 call in 10."""
-    rates = [pass_probability(load_scenario(p)) for p in SCENARIOS]
+    rates = [explorations.chance(p) for p in SCENARIOS]
     assert sum(rates) / len(rates) <= 0.10

@@ -140,22 +140,35 @@ def test_oversized_and_deep_files_are_refused(practice, tmp_path):
         read_record(path, "practice-call")
 
 
-def test_a_hand_edited_choice_only_changes_that_call(practice, tmp_path):
-    """Editing the record to claim another reply just replays that reply; own words are
-    re-understood from the words, whatever ``taken`` says."""
+def test_a_hand_edited_record_is_graded_on_what_it_says(practice, tmp_path):
+    """Editing the record to claim other replies just replays those replies (a missed red flag
+    stays a fail); own words are re-understood from the words, whatever ``taken`` says."""
+    _save(tmp_path, "practice-call", [{"option": "reflect-drive"}, {"option": "take-care"}], None)
+    missed = graded_call("practice-call", tmp_path).transcript
+    assert (missed.outcome, missed.passed) == ("missed_red_flag", False)
+
+    words = {"text": "Sounds like the drive was really hard on your back.", "taken": "chat-drive"}
+    _save(tmp_path, "practice-call", [words, {"option": "call-911"}, {"option": "stay-on"}], None)
+    graded = graded_call("practice-call", tmp_path)
+    assert graded.transcript, graded.problems
+    passed = graded.transcript
+    assert (passed.outcome, passed.passed) == ("escalated_911", True)
+    assert passed.steps[0].option == "reflect-drive"
+
     _save(tmp_path, "practice-call", [{"text": "qwzx blorp", "taken": "reflect-drive"}], None)
     graded = graded_call("practice-call", tmp_path)
     assert graded.transcript is None
     assert "not understood" in " ".join(graded.problems)
 
 
-def test_every_shipped_scenario_version_is_kept():
+def test_every_shipped_scenario_version_is_kept(explorations):
     """The current version of every scenario is in the archive (``peercoach check`` and
     ``peercoach build`` keep it; commit the new file with the edit)."""
     from peercoach.records import archived_versions
-    from peercoach.scenario import load_all
 
-    for scenario in load_all(ROOT / "scenarios"):
+    paths = sorted((ROOT / "scenarios").glob("*.yaml"))
+    assert len(paths) >= 12
+    for scenario in map(explorations.scenario, paths):
         assert version_of(scenario) in archived_versions(scenario.id, ROOT / "scenarios"), (
             f"{scenario.id}: run `peercoach check` to keep its current version, then commit it"
         )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from peercoach.routing import Match, compile_turn, route_text, score_compiled
-from peercoach.scenario import Code, Option, Turn, check_file, scenario_files, scenarios_dir
+from peercoach.scenario import Code, Option, Turn, scenario_files, scenarios_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = scenario_files([scenarios_dir()])
@@ -36,8 +36,8 @@ def results(bench):
     return bench.evaluate(bench.load_rows(bench.PARAPHRASES), bench.current_scenarios())
 
 
-def _scenario(path: Path):
-    scenario, problems = check_file(path)
+def _scenario(path: Path, explorations):
+    scenario, problems = explorations.checked(path)
     if scenario is None:
         pytest.skip(f"{path.name} is not valid right now: {problems[0]}")
     return scenario
@@ -51,9 +51,9 @@ def _turn(*lines: tuple[str, str, str]) -> Turn:
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_every_authored_line_routes_to_its_own_option(path):
+def test_every_authored_line_routes_to_its_own_option(path, explorations):
     """Each option's `say` and every `also` line, typed verbatim, routes to that option."""
-    scenario = _scenario(path)
+    scenario = _scenario(path, explorations)
     misses = []
     for turn in scenario.turns:
         for index, option in enumerate(turn.options):
@@ -159,12 +159,12 @@ REASSURANCE = [
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_reassurance_never_routes_to_a_coaching_option(path):
+def test_reassurance_never_routes_to_a_coaching_option(path, explorations):
     """On every turn, empty reassurance routes to none or to an option that itself reassures."""
     from peercoach.routing import lexicon, tokens
 
     lex = lexicon()
-    scenario = _scenario(path)
+    scenario = _scenario(path, explorations)
     wrong = []
     for turn in scenario.turns:
         for line in REASSURANCE:
