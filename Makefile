@@ -16,8 +16,9 @@ APT_PACKAGES := chromium postgresql bubblewrap
 PYTEST_PARALLEL ?=
 PARALLEL := -n auto --dist loadgroup
 # The fast lane: the core and the quick front-end tests, under 90 s. It leaves out the browser,
-# PostgreSQL and nbgrader-pipeline tests and the tests marked slow.
-FAST := -m "not browser and not postgres and not slow"
+# PostgreSQL and nbgrader-pipeline tests and the tests marked slow, and names its ten slowest
+# tests so that one creeping past a few seconds is seen.
+FAST := -m "not browser and not postgres and not slow" --durations=10
 
 course: setup
 	$(BIN)/peercoach build
