@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -19,11 +20,16 @@ from peercoach.safety import (
     medical_advice,
 )
 from peercoach.safety.evaluate import (
+    AdviceCase,
     load_advice_set,
     load_escalation_set,
     score_advice,
     score_escalations,
 )
+from peercoach.safety.match import find
+from peercoach.safety.model import MODEL_FILE, features, from_data, shipped, strongest
+from peercoach.safety.prefilter import lower, requirements, satisfies
+from peercoach.safety.text import clean
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ROOT / "benchmarks" / "safety"
@@ -320,3 +326,133 @@ def test_adding_an_escalation_cue_to_a_copy_counts(tmp_path):
             "    patterns: ['paging the duty officer']\n"
         )
     assert escalations(line, cues=load_cues(copy)) == {"staff"}
+
+
+def test_cue_file_messages_say_what_was_found(tmp_path):
+    """Each message about a wrongly shaped value names the key, what was expected and what was
+    found there."""
+    broken = tmp_path / "advice.yaml"
+    broken.write_text(
+        "detector: advice\n"
+        "cues:\n"
+        "  - id: one\n"
+        "    kind: medication\n"
+        "    reason: A reason in plain words.\n"
+        "    scope: everywhere\n"
+        "    patterns: ['stop it']\n"
+        "  - id: two\n"
+        "    kind: treatment\n"
+        "    reason: ['not', 'a', 'sentence']\n"
+        "    patterns: {ice: it}\n"
+        "  - id: three\n"
+        "    kind: symptom\n"
+        "    patterns: ['just a cramp']\n"
+        "    applies_to: nothing\n",
+        encoding="utf-8",
+    )
+    problems = check_cues(broken)
+    text = "\n".join(problems)
+    assert f"{broken}:6: `scope` must be one of" in text and "found 'everywhere'" in text
+    assert f"{broken}:10: `reason` must be one plain sentence; found a list of 3 items" in text
+    assert f"{broken}:11: `patterns` must be a list of patterns; found a mapping with `ice`" in text
+    assert "the cue is missing `reason`; found only `applies_to`, `id`, `kind`, `patterns`" in text
+    assert "`applies_to` must be a list of cue ids or kinds; found the text 'nothing'" in text
+    assert all("found" in problem for problem in problems), problems
+
+
+def _model_with(**changes):
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data.update(changes)
+    return from_data(data)
+
+
+def _model_only_line() -> AdviceCase:
+    """A dev advice line the cues miss and the shipped model finds."""
+    cues = load_cues(ADVICE_FILE)
+    for case in load_advice_set(SETS / "advice.tsv"):
+        if case.split == "dev" and case.advice and not find(cues, case.text, case.previous):
+            kind, score = strongest(shipped(), case.text, case.previous)
+            if score >= shipped().threshold:
+                return case
+    raise AssertionError("the model finds no dev advice line the cues miss")
+
+
+def test_the_model_flags_advice_the_cues_miss_and_only_above_its_threshold():
+    """A line no cue finds is flagged by the model, once, over the whole line; with the
+    threshold raised past its score, it is not."""
+    case = _model_only_line()
+    (flag,) = medical_advice(case.text, case.previous)
+    assert flag.cue == f"model:{flag.kind}" and flag.kind in shipped().kinds
+    assert flag.reason == shipped().reasons[flag.kind]
+    assert case.text[flag.span[0] : flag.span[1]] == case.text.strip()
+    kind, score = strongest(shipped(), case.text, case.previous)
+    assert medical_advice(case.text, case.previous, model=_model_with(threshold=score + 1)) == []
+
+
+def test_the_model_veto_sets_a_cue_hit_aside_only_below_it():
+    """A cue's hit counts unless the model scores the line under its veto."""
+    text = "you should stop taking it"
+    kind, score = strongest(shipped(), text)
+    assert medical_advice(text)
+    assert medical_advice(text, model=_model_with(veto=score + 1, threshold=score + 1)) == []
+    assert medical_advice(text, model=_model_with(veto=score))
+
+
+def test_the_short_answer_reads_the_participants_line():
+    """ "Yeah, I would" is read with the question it answers; a long line is read on its own."""
+    assert "p stop" in features("yeah, I would", "should I stop it?")
+    long_line = "I hear you, and I would want to know more about how the week went for you"
+    assert not any(f.startswith("p ") for f in features(long_line, "should I stop it?"))
+
+
+def test_the_model_file_is_small_integer_and_reviewable():
+    """Weights are integers, one feature a line, and the file stays small."""
+    text = MODEL_FILE.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert len(text) < 400_000
+    assert set(data["kinds"]) == {"medication", "treatment", "symptom"}
+    assert all(isinstance(w, int) for ws in data["weights"].values() for w in ws)
+    assert all(len(ws) == len(data["kinds"]) for ws in data["weights"].values())
+    assert len(text.splitlines()) > len(data["weights"])
+    assert isinstance(data["threshold"], int) and isinstance(data["veto"], int)
+
+
+@pytest.mark.slow
+def test_prefilter_never_skips_a_pattern_that_matches():
+    """Every cue, guard, lead-in, context and unless pattern that matches a labelled line (or
+    a hostile one) also passes its prefilter on that line, so skipping changes no verdict."""
+    lines = [c.text for c in load_advice_set(SETS / "advice.tsv")][::3]
+    lines += [c.text for c in load_escalation_set(SETS / "escalation.tsv")]
+    lines += [t for t in HOSTILE if len(t) < 3000]
+    cleaned = [(clean(t), lower(clean(t))) for t in lines]
+    checked = skipped = 0
+    for path in (ADVICE_FILE, ESCALATION_FILE):
+        cues = load_cues(path)
+        for cue in cues.cues + cues.guards:
+            for key in ("pattern", "lead_in", "context", "unless", "previous"):
+                pattern = getattr(cue, key)
+                if pattern is None:
+                    continue
+                needs = requirements(pattern.pattern)
+                for text, lowered in cleaned:
+                    if not satisfies(needs, lowered):
+                        skipped += 1
+                        assert not pattern.search(text), (cue.id, key, text)
+                    checked += 1
+    assert skipped > checked // 10
+
+
+def test_prefilter_requirements_are_what_a_match_needs():
+    """Literal runs, alternations and repeats give the word sets a match must hold."""
+    assert requirements(r"\byou\s+should\s+stop\s+(?:the|your)\s+pills?") == [
+        ["stop"],
+        ["pill", "pills"],
+        ["should"],
+        ["you"],
+        ["the", "your"],
+    ]
+    assert requirements(r"(?:ice|heat) it") == [["heat it", "ice it"]]
+    assert requirements(r"(?:ice)?\s*pack") == [["pack"]]
+    assert requirements(r"\w+") == []
+    assert satisfies([["ice it", "heat it"]], lower("Put ICE IT on"))
+    assert not satisfies([["ice it"]], "put heat on it")

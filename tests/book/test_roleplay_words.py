@@ -11,7 +11,9 @@ Python read the same lines and must agree exactly:
 - reading (taken as, unclear, ends the call, explanation) at every one of those turns, with
   the code the MI coder gives;
 - safety: every line of the safety benchmark (advice reasons with the participant's last line,
-  escalation kinds, secrecy), and hostile text.
+  escalation kinds, secrecy), and hostile text: so the advice model's features and integer
+  scores (``peercoach.safety.model``) and the patterns the page skips by their prefilter
+  (``peercoach.safety.prefilter``) give the same verdicts as Python.
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ HOSTILE = [
     "[pause] [" + "x" * 300 + "] okay",
     "<b>you should</b> double your gabapentin",
     "um, um, the the you should just quit them pills",
+    "Yeah, I would.",
+    "Don\u2019t fret, it\u2019s just a pulled muscle; QUIT THE OXYS!",
+    "x " * 1100 + "you should stop the oxy",
+    "\U0001f600 " * 700 + "Sounds like gout, bub",
 ]
 
 SCRIPT = r"""

@@ -104,7 +104,9 @@ def _parse(path: Path) -> tuple[CueSet, list[tuple[int, str]]]:
     if data is None:
         return empty, problems
     if not isinstance(data, dict):
-        return empty, problems + [(1, "expected a mapping with `detector` and `cues` at the top")]
+        return empty, problems + [
+            (1, f"expected a mapping with `detector` and `cues` at the top; found {_found(data)}")
+        ]
     detector = data.get("detector")
     if detector not in KINDS:
         line = _line(data, "detector")
@@ -112,7 +114,9 @@ def _parse(path: Path) -> tuple[CueSet, list[tuple[int, str]]]:
     vocabulary, problems = _vocabulary(data, problems)
     entries = data.get("cues")
     if not isinstance(entries, list) or not entries:
-        return empty, problems + [(_line(data, "cues"), "`cues` must be a non-empty list")]
+        return empty, problems + [
+            (_line(data, "cues"), f"`cues` must be a non-empty list; found {_found(entries)}")
+        ]
     cues, seen = [], {}
     for index, entry in enumerate(entries):
         cue, found = _cue(entry, _item_line(entries, index), detector, vocabulary)
@@ -144,7 +148,11 @@ def _read(path: Path) -> tuple[Any, list[tuple[int, str]]]:
     try:
         if path.stat().st_size > MAX_BYTES:
             return None, [
-                (1, f"the file is over {MAX_BYTES // 1000} kB; a cue file must be smaller")
+                (
+                    1,
+                    f"the file is over {MAX_BYTES // 1000} kB; a cue file must be smaller; "
+                    f"found {path.stat().st_size // 1000} kB",
+                )
             ]
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -170,13 +178,22 @@ def _read(path: Path) -> tuple[Any, list[tuple[int, str]]]:
 def _vocabulary(data: dict, problems: list) -> tuple[dict[str, str], list]:
     raw = data.get("vocabulary") or {}
     if not isinstance(raw, dict):
-        return {}, problems + [(_line(data, "vocabulary"), "`vocabulary` must map names to text")]
+        return {}, problems + [
+            (
+                _line(data, "vocabulary"),
+                f"`vocabulary` must map names to text; found {_found(raw)}",
+            )
+        ]
     vocabulary: dict[str, str] = {}
     for name, value in raw.items():
         line = _line(raw, name)
         if not isinstance(value, str) or not _NAME.fullmatch("{" + str(name) + "}"):
             problems.append(
-                (line, f"vocabulary `{name}` must be a lower-case name with a text value")
+                (
+                    line,
+                    f"vocabulary `{name}` must be a lower-case name with a text value; "
+                    f"found the name {str(name)!r} with {_found(value)}",
+                )
             )
             continue
         expanded, missing = _expand(re.sub(r"\n\s*", "", value), vocabulary)
@@ -194,7 +211,13 @@ def _vocabulary(data: dict, problems: list) -> tuple[dict[str, str], list]:
 
 def _cue(entry: Any, line: int, detector: str, vocabulary: dict) -> tuple[Cue | None, list]:
     if not isinstance(entry, dict):
-        return None, [(line, "each cue must be a mapping with id, kind, reason and patterns")]
+        return None, [
+            (
+                line,
+                "each cue must be a mapping with id, kind, reason and patterns; "
+                f"found {_found(entry)}",
+            )
+        ]
     problems = [
         (_line(entry, k), f"unknown key `{k}`; expected one of {_list(CUE_KEYS)}")
         for k in entry
@@ -202,10 +225,12 @@ def _cue(entry: Any, line: int, detector: str, vocabulary: dict) -> tuple[Cue | 
     ]
     for key in ("id", "kind", "reason", "patterns"):
         if key not in entry:
-            problems.append((line, f"the cue is missing `{key}`"))
+            problems.append(
+                (line, f"the cue is missing `{key}`; found only {_list(map(str, entry))}")
+            )
     cue_id, kind = entry.get("id"), entry.get("kind")
     if "id" in entry and (not isinstance(cue_id, str) or not cue_id.strip()):
-        problems.append((_line(entry, "id"), "`id` must be a short text"))
+        problems.append((_line(entry, "id"), f"`id` must be a short text; found {_found(cue_id)}"))
     if "kind" in entry and kind not in KINDS[detector]:
         problems.append(
             (
@@ -214,10 +239,17 @@ def _cue(entry: Any, line: int, detector: str, vocabulary: dict) -> tuple[Cue | 
             )
         )
     if "reason" in entry and not (isinstance(entry["reason"], str) and entry["reason"].strip()):
-        problems.append((_line(entry, "reason"), "`reason` must be one plain sentence"))
+        problems.append(
+            (
+                _line(entry, "reason"),
+                f"`reason` must be one plain sentence; found {_found(entry['reason'])}",
+            )
+        )
     scope = entry.get("scope", "clause")
     if scope not in SCOPES:
-        problems.append((_line(entry, "scope"), f"`scope` must be one of {_list(SCOPES)}"))
+        problems.append(
+            (_line(entry, "scope"), f"`scope` must be one of {_list(SCOPES)}; found {scope!r}")
+        )
     compiled = {}
     for key in ("patterns", "lead_in", "previous", "context", "unless"):
         if key in entry:
@@ -229,7 +261,10 @@ def _cue(entry: Any, line: int, detector: str, vocabulary: dict) -> tuple[Cue | 
     targets = entry.get("applies_to") or []
     if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
         problems.append(
-            (_line(entry, "applies_to"), "`applies_to` must be a list of cue ids or kinds")
+            (
+                _line(entry, "applies_to"),
+                f"`applies_to` must be a list of cue ids or kinds; found {_found(targets)}",
+            )
         )
         targets = []
     if problems:
@@ -254,12 +289,16 @@ def _patterns(entry: dict, key: str, vocabulary: dict, at_end: bool) -> tuple[An
     if isinstance(items, str):
         items = [items]
     if not isinstance(items, list) or not items:
-        return None, [(_line(entry, key), f"`{key}` must be a list of patterns")]
+        return None, [
+            (_line(entry, key), f"`{key}` must be a list of patterns; found {_found(items)}")
+        ]
     expanded, problems = [], []
     for index, item in enumerate(items):
         line = _item_line(items, index) or _line(entry, key)
         if not isinstance(item, str) or not item.strip():
-            problems.append((line, f"{key} item {index + 1} must be a non-empty text"))
+            problems.append(
+                (line, f"{key} item {index + 1} must be a non-empty text; found {_found(item)}")
+            )
             continue
         pattern, missing = _expand(item, vocabulary)
         if missing:
@@ -278,7 +317,13 @@ def _patterns(entry: dict, key: str, vocabulary: dict, at_end: bool) -> tuple[An
             if error:
                 problems.append((line, f"{key} item {index + 1} ({item!r}): {error}"))
     if problems or compiled is None:
-        return None, problems or [(_line(entry, key), f"`{key}` cannot be compiled")]
+        return None, problems or [
+            (
+                _line(entry, key),
+                f"`{key}` must compile to one regular expression; found {len(expanded)} "
+                "patterns that each compile but not together (too large or too deeply nested)",
+            )
+        ]
     return compiled, []
 
 
@@ -369,6 +414,24 @@ def _line_of(node: Any) -> int:
         return node.lc.line + 1
     except AttributeError:
         return 1
+
+
+def _found(value: Any) -> str:
+    """What a staff member wrote, in plain words, for the "found" part of a message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"the text {shown!r}" if value.strip() else "empty text"
+    if isinstance(value, bool):
+        return f"the value {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return f"a mapping with {_list(map(str, value)) or 'no keys'}"
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    return f"a {type(value).__name__}"
 
 
 def _list(values: Any) -> str:

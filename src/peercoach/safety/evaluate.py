@@ -1,6 +1,7 @@
 """Measuring the detectors against the hand-labelled sets in ``benchmarks/safety/``.
 
-``advice.tsv`` has columns text, previous, label (advice or ok), kind and split (dev or blind);
+``advice.tsv`` has columns text, previous, label (advice or ok), kind and split (``dev``, or the
+number of a held-out split);
 ``escalation.tsv`` has text, label (the escalations, comma-separated, empty for none) and split.
 """
 

@@ -216,12 +216,17 @@ def safety_tables() -> dict:
 
     The cue files are read with :func:`peercoach.safety.load_cues` at build time (whatever they
     hold then), and every regular expression is handed over as its compiled Python source,
-    rewritten for JavaScript by :func:`js_regex`; the line cleaning and clause cutting of
-    :mod:`peercoach.safety.text` and the search limits of :mod:`peercoach.safety.match` go along.
+    rewritten for JavaScript by :func:`js_regex`, with the words it cannot match without
+    (:func:`peercoach.safety.prefilter.requirements`), so the page skips the patterns a line
+    cannot match. The advice model's integer weights (:mod:`peercoach.safety.model`), the line
+    cleaning and clause cutting of :mod:`peercoach.safety.text` and the search limits of
+    :mod:`peercoach.safety.match` go along.
     """
     from peercoach import engine
     from peercoach.safety import ADVICE_FILE, ESCALATION_FILE, load_cues, match
+    from peercoach.safety import model as advice_model
     from peercoach.safety import text as cleaning
+    from peercoach.safety.prefilter import requirements
 
     def cue(c) -> dict:
         found = {"id": c.id, "kind": c.kind, "scope": c.scope}
@@ -229,9 +234,12 @@ def safety_tables() -> dict:
             found["reason"] = c.reason
         if c.applies_to:
             found["applies_to"] = sorted(c.applies_to)
+        needs = {}
         for key in ("pattern", "previous", "lead_in", "context", "unless"):
             if getattr(c, key) is not None:
                 found[key] = js_regex(getattr(c, key).pattern)
+                needs[key] = requirements(getattr(c, key).pattern)
+        found["needs"] = {k: v for k, v in needs.items() if v}
         return found
 
     def cue_set(path) -> dict:
@@ -242,8 +250,23 @@ def safety_tables() -> dict:
         name: js_regex(getattr(cleaning, "_" + name.upper()).pattern)
         for name in ("control", "tag", "filler", "restart", "clause", "but")
     }
+    model = advice_model.shipped()
     return {
         "advice": cue_set(ADVICE_FILE),
+        "model": {
+            "kinds": list(model.kinds),
+            "reasons": model.reasons,
+            "bias": list(model.bias),
+            "threshold": model.threshold,
+            "veto": model.veto,
+            "weights": {f: list(w) for f, w in model.weights.items()},
+            "limits": {
+                "max_chars": advice_model.MAX_CHARS,
+                "max_previous": advice_model.MAX_PREVIOUS,
+                "max_tokens": advice_model.MAX_TOKENS,
+                "short": advice_model.SHORT,
+            },
+        },
         "escalation": cue_set(ESCALATION_FILE),
         "secrecy": js_regex(engine.SECRECY.pattern),
         "text": text,

@@ -253,15 +253,22 @@
 
   /* ---- safety: peercoach.safety and peercoach.engine.check_line ---- */
 
+  /* A RegExp object is cheap; V8 compiles its source the first time it runs, which for the
+   * large cue patterns is what made the first typed line slow. So each pattern carries the
+   * word sets of peercoach.safety.prefilter ("needs"): when the line lacks a word of one set,
+   * the pattern cannot match and is not run. */
   function compiled(safety) {
     if (safety.compiled) return safety.compiled;
     var make = function (source) { return source === undefined ? null : new RegExp(source, "gi"); };
+    var needs = function (c, key) { return (c.needs && c.needs[key]) || null; };
     var cueSet = function (set) {
       var one = function (c) {
         return { id: c.id, kind: c.kind, reason: c.reason, scope: c.scope,
                  appliesTo: c.applies_to || [], pattern: make(c.pattern), previous: make(c.previous),
                  leadIn: make(c.lead_in), context: make(c.context), unless: make(c.unless),
-                 contextKey: c.context };
+                 contextKey: c.context, needs: { pattern: needs(c, "pattern"),
+                 previous: needs(c, "previous"), leadIn: needs(c, "lead_in"),
+                 context: needs(c, "context"), unless: needs(c, "unless") } };
       };
       return { cues: set.cues.map(one), guards: set.guards.map(one) };
     };
@@ -270,6 +277,20 @@
     safety.compiled = { advice: cueSet(safety.advice), escalation: cueSet(safety.escalation),
                         secrecy: make(safety.secrecy), text: text };
     return safety.compiled;
+  }
+
+  /* peercoach.safety.prefilter.lower and satisfies. */
+  function asciiLower(text) {
+    return text.replace(/[A-Z]+/g, function (m) { return m.toLowerCase(); });
+  }
+  function satisfies(sets, lowered) {
+    if (!sets) return true;
+    for (var i = 0; i < sets.length; i++) {
+      var found = false;
+      for (var w = 0; w < sets[i].length && !found; w++) found = lowered.indexOf(sets[i][w]) >= 0;
+      if (!found) return false;
+    }
+    return true;
   }
 
   /* Python's pattern.search(string, pos, endpos): true when there is a match in that window. */
@@ -312,6 +333,7 @@
     if (guard.appliesTo.length && guard.appliesTo.indexOf(cue.id) < 0 && guard.appliesTo.indexOf(cue.kind) < 0) {
       return false;
     }
+    if (!satisfies(guard.needs.pattern, seen.lowered)) return false;
     if (guard.scope === "text" || guard.scope === "clause") {
       var key = guard.id + "\u0000" + (guard.scope === "text" ? -1 : start);
       if (!has(seen, key)) seen[key] = search(guard.pattern, guard.scope === "text" ? text : clause);
@@ -324,16 +346,19 @@
 
   function firstUnguarded(safety, cue, guards, text, spans, seen) {
     var limits = safety.limits;
+    if (!satisfies(cue.needs.pattern, seen.lowered)) return null;
+    var unless = cue.unless && satisfies(cue.needs.unless, seen.lowered);
+    var leadIn = !cue.leadIn || satisfies(cue.needs.leadIn, seen.lowered);
     for (var s = 0; s < spans.length; s++) {
       var start = spans[s][0], clause = text.slice(spans[s][0], spans[s][1]);
-      if (cue.unless && search(cue.unless, clause)) continue;
+      if (unless && search(cue.unless, clause)) continue;
       var re = new RegExp(cue.pattern.source, "gi"), match, tries = 0;
       while ((match = re.exec(clause)) !== null) {
         if (tries === limits.max_tries) break;
         tries++;
         if (match[0] === "") { re.lastIndex++; continue; }
         var since = Math.max(0, match.index - limits.look_back);
-        if (cue.leadIn && !search(cue.leadIn, clause, since, match.index)) continue;
+        if (cue.leadIn && (!leadIn || !search(cue.leadIn, clause, since, match.index))) continue;
         var m = match;
         var cancelled = guards.some(function (g) {
           return cancels(g, cue, text, start, clause, m, seen, limits.look_back);
@@ -353,11 +378,16 @@
     text = clean(safety, rx, text);
     previous = clean(safety, rx, previous);
     var spans = clauses(safety, rx, text), hits = [], seen = {};
+    var lowPrevious = asciiLower(previous);
+    seen.lowered = asciiLower(text);
     set.cues.forEach(function (cue, order) {
-      if (cue.previous && !search(cue.previous, previous)) return;
+      if (cue.previous && (!satisfies(cue.needs.previous, lowPrevious) || !search(cue.previous, previous))) return;
       if (cue.context) {
         var key = "context\u0000" + cue.contextKey;
-        if (!has(seen, key)) seen[key] = search(cue.context, text) || search(cue.context, previous);
+        if (!has(seen, key)) {
+          seen[key] = (satisfies(cue.needs.context, seen.lowered) && search(cue.context, text)) ||
+            (satisfies(cue.needs.context, lowPrevious) && search(cue.context, previous));
+        }
         if (!seen[key]) return;
       }
       var span = firstUnguarded(safety, cue, set.guards, text, spans, seen);
@@ -367,13 +397,75 @@
     return hits;
   }
 
+  /* ---- the advice model: peercoach.safety.model ---- */
+
+  var MODEL_TOKEN = /[a-z0-9]+(?:'[a-z]+)*|[.!?;,]/g;
+
+  function modelTokens(model, text, limit, last) {
+    var points = Array.from(text);
+    text = (last ? points.slice(Math.max(0, points.length - limit)) : points.slice(0, limit)).join("");
+    text = asciiLower(text.replace(/[\u2018\u2019]/g, "'"));
+    var out = [], found;
+    MODEL_TOKEN.lastIndex = 0;
+    while ((found = MODEL_TOKEN.exec(text)) !== null) {
+      var word = found[0] === "!" || found[0] === ";" ? "." : found[0].replace(/'/g, "");
+      if (word.length > 4 && word.slice(-1) === "s" && word.slice(-2) !== "ss") word = word.slice(0, -1);
+      out.push(word);
+      if (out.length === model.limits.max_tokens) break;
+    }
+    return out;
+  }
+
+  function modelFeatures(model, text, previous) {
+    var words = ["."].concat(modelTokens(model, text, model.limits.max_chars, false)), found = [], i;
+    for (i = 1; i < words.length; i++) found.push("w " + words[i]);
+    for (i = 1; i < words.length; i++) found.push("b " + words[i - 1] + " " + words[i]);
+    for (i = 0; i < words.length; i++) {
+      if (words[i].length >= 6 && /^[a-z]+$/.test(words[i])) found.push("s " + words[i].slice(-4));
+    }
+    var count = 0;
+    for (i = 1; i < words.length; i++) if (/^[a-z0-9]+$/.test(words[i])) count++;
+    if (previous && count <= model.limits.short) {
+      modelTokens(model, previous, model.limits.max_previous, true).forEach(function (w) {
+        if (/^[a-z0-9]+$/.test(w)) found.push("p " + w);
+      });
+    }
+    var seen = {}, out = [];
+    found.forEach(function (f) { if (!has(seen, f)) { seen[f] = true; out.push(f); } });
+    return out;
+  }
+
+  /* peercoach.safety.model.strongest: the kind that scores highest (first on a tie) and its score. */
+  function strongest(model, text, previous) {
+    var totals = model.bias.slice();
+    modelFeatures(model, text, previous).forEach(function (f) {
+      if (has(model.weights, f)) {
+        var w = model.weights[f];
+        for (var k = 0; k < totals.length; k++) totals[k] += w[k];
+      }
+    });
+    var best = 0;
+    for (var k = 1; k < totals.length; k++) if (totals[k] > totals[best]) best = k;
+    return { kind: model.kinds[best], score: totals[best] };
+  }
+
+  /* peercoach.safety.medical_advice, as the reasons check_line keeps: the cues' hits count unless
+   * the model scores the line under its veto; with none, a score at the threshold flags it. */
+  function adviceReasons(safety, rx, text, previous) {
+    var model = safety.model, best = strongest(model, text, previous), advice = [];
+    var hits = find(safety, rx.advice, text, previous);
+    if (hits.length && best.score >= model.veto) {
+      hits.forEach(function (hit) { if (advice.indexOf(hit.cue.reason) < 0) advice.push(hit.cue.reason); });
+      return advice;
+    }
+    return best.score >= model.threshold ? [model.reasons[best.kind]] : [];
+  }
+
   /* peercoach.engine.check_line: medical advice (reasons, in order), escalations, secrecy. */
   function checkLine(safety, text, previous) {
     if (typeof text !== "string" || !text) return { advice: [], escalations: [], secrecy: false };
-    var rx = compiled(safety), advice = [], kinds = {};
-    find(safety, rx.advice, text, typeof previous === "string" ? previous : "").forEach(function (hit) {
-      if (advice.indexOf(hit.cue.reason) < 0) advice.push(hit.cue.reason);
-    });
+    var rx = compiled(safety), kinds = {};
+    var advice = adviceReasons(safety, rx, text, typeof previous === "string" ? previous : "");
     find(safety, rx.escalation, text, "").forEach(function (hit) { kinds[hit.cue.kind] = true; });
     return { advice: advice, escalations: Object.keys(kinds).sort(), secrecy: search(rx.secrecy, text) };
   }

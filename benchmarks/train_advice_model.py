@@ -1,0 +1,241 @@
+"""Train the advice model of ``peercoach.safety.model`` on the dev split and write its weights.
+
+    .venv/bin/python benchmarks/train_advice_model.py            # cross-validate, then write
+    .venv/bin/python benchmarks/train_advice_model.py --check    # cross-validate only
+
+Reads only the ``dev`` lines of ``benchmarks/safety/advice.tsv`` (the numbered held-out splits are
+never read), and the course's own authored replies (every ``say`` and ``also`` line of
+``scenarios/*.yaml``, after the participant's line of its turn): a reply whose ``say`` the cues
+flag is labelled advice of that kind, with its paraphrases, as is any line the cues flag; every
+other reply is labelled ok.
+Those many ordinary coaching lines ("Go on, what happened next?", "Just give it a try") teach the
+model that a directive alone is not medical advice.
+
+The model is a multinomial logistic regression (classes ok, medication, treatment,
+symptom; ok is the reference, so its weights are zero) over the features of
+:func:`peercoach.safety.model.features` seen at least twice, fitted by full-batch gradient descent
+with an L2 penalty. Weights are scaled by ``SCALE`` and rounded to integers, and features whose
+weights all round to small values are dropped, so the file stays small and the score is exact in
+Python and JavaScript.
+
+Two cut-offs are chosen by cross-validation (folds of contiguous blocks of dev, since the lines
+were added voice by voice, and of whole scenarios), from the out-of-fold scores of the dev lines
+only (the authored replies are labelled by the cues, so they teach but do not judge):
+``threshold``, the lowest score at which the model alone keeps precision ``PRECISION`` (a line
+scoring that much is advice even when no cue finds it); and ``veto``, the highest multiple of 50
+below which at most ``VETO_LOSS`` of the advice lines the cues find fall (a cue's hit on a line
+scoring under it, one the model is sure is fine, does not count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from peercoach.safety import ADVICE_FILE, load_cues
+from peercoach.safety.evaluate import AdviceCase, load_advice_set
+from peercoach.safety.match import find
+from peercoach.safety.model import MODEL_FILE, features
+from peercoach.scenario import load_scenario
+
+HERE = Path(__file__).parent / "safety"
+SCENARIOS = Path(__file__).parents[1] / "scenarios"
+KINDS = ("medication", "treatment", "symptom")
+REASONS = {
+    "medication": "This reads as telling the veteran what to do with a medicine; starting, "
+    "stopping or changing a medicine is the prescriber's decision.",
+    "treatment": "This reads as prescribing a treatment, remedy or test; the care team advises "
+    "on that.",
+    "symptom": "This reads as naming or waving off a symptom; only the care team can say what "
+    "a symptom means.",
+}
+SCALE = 100
+MIN_COUNT = 2
+L2 = 0.3
+STEPS = 120
+FOLDS = 5
+PRECISION = 0.97
+VETO_LOSS = 0.0
+KEEP = 3
+
+
+def authored_cases(cues) -> list[list[AdviceCase]]:
+    """The scenarios' replies as labelled lines, one list per scenario (see the docstring)."""
+    found = []
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        lines = []
+        for turn in load_scenario(path).turns:
+            for option in getattr(turn, "options", ()):
+                said = find(cues, option.say, turn.say)
+                for text in (option.say, *option.also):
+                    hits = said or find(cues, text, turn.say)
+                    kind = hits[0].cue.kind if hits else "-"
+                    lines.append(AdviceCase(text, turn.say, bool(hits), kind, path.stem))
+        found.append(lines)
+    return found
+
+
+def _matrix(cases, vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The feature matrix as (row, column) pairs of its ones; the last column is the bias."""
+    rows, columns = [], []
+    for row, case in enumerate(cases):
+        found = {vocabulary[f] for f in features(case.text, case.previous) if f in vocabulary}
+        for column in sorted(found) + [len(vocabulary)]:
+            rows.append(row)
+            columns.append(column)
+    return np.array(rows), np.array(columns)
+
+
+def _labels(cases) -> np.ndarray:
+    return np.array([KINDS.index(c.kind) + 1 if c.advice else 0 for c in cases])
+
+
+def _vocabulary(cases) -> dict[str, int]:
+    counts = Counter(f for c in cases for f in features(c.text, c.previous))
+    kept = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
+    return {f: i for i, f in enumerate(kept)}
+
+
+def fit(cases) -> tuple[dict[str, int], np.ndarray]:
+    """Vocabulary and weights (features + bias by kinds) fitted on ``cases`` (Adam, sparse)."""
+    vocabulary = _vocabulary(cases)
+    rows, columns = _matrix(cases, vocabulary)
+    onehot = np.eye(len(KINDS) + 1)[_labels(cases)]
+    w = np.zeros((len(vocabulary) + 1, len(KINDS)))
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    rate, beta1, beta2 = 0.05, 0.9, 0.999
+    penalty = np.full((len(w), 1), L2 / len(cases))
+    penalty[-1] = 0.0
+    for step in range(1, STEPS + 1):
+        scores = np.zeros((len(cases), len(KINDS)))
+        np.add.at(scores, rows, w[columns])
+        logits = np.concatenate([np.zeros((len(cases), 1)), scores], axis=1)
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        error = (p - onehot)[:, 1:] / len(cases)
+        grad = penalty * w
+        np.add.at(grad, columns, error[rows])
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad * grad
+        w -= rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + 1e-8)
+    return vocabulary, w
+
+
+def integer_weights(vocabulary: dict[str, int], w: np.ndarray) -> tuple[list[int], dict]:
+    """Bias and per-feature integer weights; features with every weight under KEEP dropped."""
+    q = np.rint(w * SCALE).astype(int)
+    weights = {
+        f: [int(n) for n in q[i]]
+        for f, i in sorted(vocabulary.items())
+        if np.abs(q[i]).max() >= KEEP
+    }
+    return [int(n) for n in q[-1]], weights
+
+
+def best_score(bias: list[int], weights: dict, case) -> int:
+    totals = list(bias)
+    for feature in features(case.text, case.previous):
+        for k, n in enumerate(weights.get(feature, ())):
+            totals[k] += n
+    return max(totals)
+
+
+def cross_validate(cases, flagged: list[bool], folds: list[int]) -> list[tuple[int, bool, bool]]:
+    """Out-of-fold (score, is advice, cues flag) of every line; ``folds`` gives each its fold."""
+    out: list[tuple[int, bool, bool]] = [None] * len(cases)  # type: ignore[list-item]
+    for fold in range(FOLDS):
+        held = [i for i, f in enumerate(folds) if f == fold]
+        train = [c for c, f in zip(cases, folds, strict=True) if f != fold]
+        bias, weights = integer_weights(*fit(train))
+        for i in held:
+            out[i] = (best_score(bias, weights, cases[i]), cases[i].advice, flagged[i])
+        print(f"  fold {fold + 1}/{FOLDS} done", file=sys.stderr)
+    return out
+
+
+def cut_offs(out: list[tuple[int, bool, bool]]) -> tuple[int, int]:
+    """The threshold and the veto (see the module's docstring) from out-of-block scores."""
+    scores = sorted({s for s, _, _ in out})
+    threshold = next((s for s in scores if _precision(out, s) >= PRECISION), scores[-1] + 1)
+    found = [s for s, a, f in out if f and a]
+    veto = -50
+    while sum(s < veto for s in found) > VETO_LOSS * len(found):
+        veto -= 50
+    return threshold, veto
+
+
+def _precision(out, threshold: int) -> float:
+    picked = [a for s, a, _ in out if s >= threshold]
+    return sum(picked) / len(picked) if picked else 1.0
+
+
+def _report(name: str, pairs) -> None:
+    tp = sum(1 for p, a in pairs if p and a)
+    fp = sum(1 for p, a in pairs if p and not a)
+    fn = sum(1 for p, a in pairs if not p and a)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    print(f"  {name:28} precision {precision:.3f}  recall {recall:.3f}  TP {tp} FP {fp} FN {fn}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="cross-validate, write nothing")
+    args = parser.parse_args()
+    cues = load_cues(ADVICE_FILE)
+    dev = [c for c in load_advice_set(HERE / "advice.tsv") if c.split == "dev"]
+    size = -(-len(dev) // FOLDS)
+    folds = [i // size for i in range(len(dev))]
+    cases = list(dev)
+    for number, lines in enumerate(authored_cases(cues)):
+        cases += lines
+        folds += [number % FOLDS] * len(lines)
+    flagged = [bool(find(cues, c.text, c.previous)) for c in cases]
+    out = cross_validate(cases, flagged, folds)
+    threshold, veto = cut_offs(out[: len(dev)])
+    print(
+        f"Cross-validation ({FOLDS} folds: contiguous blocks of dev, whole scenarios), "
+        f"threshold {threshold}, veto {veto}"
+    )
+    for name, part in (("dev", out[: len(dev)]), ("authored replies", out[len(dev) :])):
+        print(f" {name} (n={len(part)})")
+        _report("model alone", [(s >= threshold, a) for s, a, _ in part])
+        _report("cues (tuned on all of dev)", [(f, a) for _, a, f in part])
+        _report("combined", [((f and s >= veto) or s >= threshold, a) for s, a, f in part])
+    if args.check:
+        return
+    bias, weights = integer_weights(*fit(cases))
+    data = {
+        "about": "Advice model of peercoach.safety.model, written by "
+        "benchmarks/train_advice_model.py from the dev split of benchmarks/safety/advice.tsv. "
+        "Do not edit by hand: retrain.",
+        "trained_on": {
+            "dev lines": len(dev),
+            "authored replies": len(cases) - len(dev),
+            "advice": sum(c.advice for c in cases),
+        },
+        "settings": {"scale": SCALE, "min_count": MIN_COUNT, "l2": L2, "steps": STEPS},
+        "kinds": list(KINDS),
+        "reasons": REASONS,
+        "threshold": threshold,
+        "veto": veto,
+        "bias": bias,
+        "weights": weights,
+    }
+    text = json.dumps({k: v for k, v in data.items() if k != "weights"}, indent=1)[:-2]
+    rows = ",\n".join(
+        f"  {json.dumps(f, ensure_ascii=True)}: {json.dumps(w)}" for f, w in weights.items()
+    )
+    text += ',\n "weights": {\n' + rows + "\n }\n}"
+    MODEL_FILE.write_text(text + "\n", encoding="utf-8")
+    print(f"Wrote {MODEL_FILE.name}: {len(weights)} features, {len(text) // 1000} kB")
+
+
+if __name__ == "__main__":
+    main()
