@@ -1,10 +1,10 @@
 """Gradebook access: which URL, serialised writes for SQLite, and reading grades for export.
 
 nbgrader opens a short-lived :class:`nbgrader.api.Gradebook` for each step (create the submission,
-restore test cells, save grades). Learner code never runs while one is open. For SQLite,
-:func:`serialise_gradebook` makes every such opening take an exclusive lock on a file beside the
-database, so any number of workers (and concurrent ``peercoach grade`` runs) write one at a time.
-PostgreSQL handles concurrent writers itself.
+restore test cells, save grades). Learner code never runs while one is open. For SQLite, every
+such opening holds a :class:`GradebookLock` (an exclusive lock on a file beside the database), so
+any number of workers (and concurrent ``peercoach grade`` runs) write one at a time; see
+:func:`serialise_gradebook`. PostgreSQL handles concurrent writers itself.
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ from dataclasses import dataclass
 
 from nbgrader import api
 
-_depth = 0
-_lock_file = None
-
 
 def sqlite_path(db_url: str) -> str | None:
     """The database file of a SQLite URL, or None for other databases."""
@@ -28,38 +25,60 @@ def sqlite_path(db_url: str) -> str | None:
     return db_url[len(prefix) :].split("?", 1)[0]
 
 
-def _acquire(path: str) -> None:
-    global _depth, _lock_file
-    if _depth == 0:
-        _lock_file = open(path + ".lock", "a")  # noqa: SIM115
-        fcntl.flock(_lock_file, fcntl.LOCK_EX)
-    _depth += 1
+class GradebookLock:
+    """An exclusive lock on ``<database>.lock``, held across processes, as a context manager.
+
+    Within one process it is re-entrant: a Gradebook opened while another is open (nbgrader does
+    this) enters again, and the file lock is released when the outermost one leaves.
+    """
+
+    def __init__(self, database: str):
+        self.path = database + ".lock"
+        self.depth = 0
+        self._file = None
+
+    def __enter__(self) -> GradebookLock:
+        if self.depth == 0:
+            handle = open(self.path, "a")  # noqa: SIM115 - held until the outermost exit
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            except BaseException:
+                handle.close()
+                raise
+            self._file = handle
+        self.depth += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
 
 
-def _release() -> None:
-    global _depth, _lock_file
-    _depth -= 1
-    if _depth == 0 and _lock_file is not None:
-        fcntl.flock(_lock_file, fcntl.LOCK_UN)
-        _lock_file.close()
-        _lock_file = None
+def serialise_gradebook(db_url: str) -> GradebookLock | None:
+    """Make every nbgrader Gradebook of this process hold the SQLite lock while it is open.
 
-
-def serialise_gradebook(db_url: str) -> None:
-    """Make every nbgrader Gradebook in this process hold the SQLite lock while it is open."""
+    Returns the lock (``None`` for a database that is not SQLite). nbgrader opens its Gradebooks
+    inside its own converters and offers no hook, so ``Gradebook.__init__`` and ``close`` are
+    wrapped, once per process, to enter and leave the lock; a second call returns the same lock.
+    """
     path = sqlite_path(db_url)
-    if path is None or getattr(api.Gradebook, "_peercoach_locked", False):
-        return
+    installed = api.Gradebook.__dict__.get("peercoach_lock")
+    if path is None or installed is not None:
+        return installed if path is not None else None
+    lock = GradebookLock(path)
     original_init, original_close = api.Gradebook.__init__, api.Gradebook.close
 
     def locked_init(self, *args, **kwargs):
-        _acquire(path)
+        lock.__enter__()
         self._peercoach_open = True
         try:
             original_init(self, *args, **kwargs)
         except BaseException:
             self._peercoach_open = False
-            _release()
+            lock.__exit__(None, None, None)
             raise
 
     def locked_close(self):
@@ -68,10 +87,11 @@ def serialise_gradebook(db_url: str) -> None:
         finally:
             if getattr(self, "_peercoach_open", False):
                 self._peercoach_open = False
-                _release()
+                lock.__exit__(None, None, None)
 
     api.Gradebook.__init__, api.Gradebook.close = locked_init, locked_close
-    api.Gradebook._peercoach_locked = True
+    api.Gradebook.peercoach_lock = lock
+    return lock
 
 
 def reuse_engines() -> None:

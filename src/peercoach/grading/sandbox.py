@@ -28,11 +28,14 @@ import subprocess
 import sys
 import tempfile
 import threading
+import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client.kernelspec import NATIVE_KERNEL_NAME
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
@@ -44,7 +47,6 @@ from . import limits
 from .lockcode import allowed, course_dir, kernel_files
 
 SYSTEM_DIRS = ("/usr", "/etc")
-PROBLEMS: list[str] = []
 LIMIT_ERRORS = {
     "CellTimeoutError": "cell time limit reached",
     "MemoryError": "memory limit reached",
@@ -263,11 +265,42 @@ def _make_parents(top: str, folder: str, uid: int) -> None:
         os.chown(path, uid, uid)
 
 
+class SandboxProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, launching the kernel inside the sandbox.
+
+    A :class:`SandboxedKernelManager` with a sandbox uses it (through jupyter_client's public
+    provisioner API): the kernel's command gets the bubblewrap prefix, the connection files are
+    handed to the sandbox user, and the kernel's error output goes to ``kernel.log`` beside its
+    runtime folder.
+    """
+
+    async def pre_launch(self, **kwargs) -> dict:
+        """The launch arguments of jupyter_client, with the command behind the sandbox prefix."""
+        km = self.parent
+        cwd = kwargs.get("cwd") or os.getcwd()
+        kwargs = await super().pre_launch(**kwargs)
+        prefix = sandbox_command(km.sandbox, km.uid, km.work, cwd, km.runtime, km.tmp, km.procs)
+        kwargs["cmd"] = prefix + kwargs["cmd"]
+        return kwargs
+
+    async def launch_kernel(self, cmd: list[str], **kwargs):
+        """Hand the connection files to the sandbox user and start the kernel."""
+        km = self.parent
+        for name in [km.runtime] + [os.path.join(km.runtime, n) for n in os.listdir(km.runtime)]:
+            os.chown(name, km.uid, km.uid)
+        kwargs["stdout"] = subprocess.DEVNULL
+        kwargs["cwd"] = km.work
+        with open(os.path.join(os.path.dirname(km.runtime), "kernel.log"), "ab") as log:
+            kwargs["stderr"] = log
+            return await super().launch_kernel(cmd, **kwargs)
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager that starts the kernel inside the sandbox and kills it at the wall limit.
 
     The Execute preprocessor gives it ``sandbox`` (a :class:`Sandbox`), ``uid`` and ``work`` (the
-    private copy) before the kernel starts.
+    private copy) before the kernel starts; the kernel is then launched by a
+    :class:`SandboxProvisioner`. Without ``sandbox`` it is jupyter_client's own manager.
     """
 
     sandbox: Sandbox | None = None
@@ -278,31 +311,14 @@ class SandboxedKernelManager(AsyncKernelManager):
     procs: str = ""
     on_wall_timeout = None
 
-    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        """The kernel's own command, behind the sandbox prefix."""
-        cmd = super().format_kernel_cmd(extra_arguments)
-        if self.sandbox is None:
-            return cmd
-        cwd = self._launch_args.get("cwd") or os.getcwd()
-        prefix = sandbox_command(
-            self.sandbox, self.uid, self.work, cwd, self.runtime, self.tmp, self.procs
-        )
-        return prefix + cmd
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
-        """Hand the connection files to the sandbox user and start the kernel."""
-        if self.sandbox is None:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            return
-        for name in [self.runtime] + [
-            os.path.join(self.runtime, n) for n in os.listdir(self.runtime)
-        ]:
-            os.chown(name, self.uid, self.uid)
-        kw["stdout"] = subprocess.DEVNULL
-        kw["cwd"] = self.work
-        with open(os.path.join(os.path.dirname(self.runtime), "kernel.log"), "ab") as log:
-            kw["stderr"] = log
-            await super()._async_launch_kernel(kernel_cmd, **kw)
+    async def start_kernel(self, **kw) -> None:
+        """Start the kernel, in the sandbox when one is set."""
+        if self.sandbox is not None and self.provisioner is None:
+            self.kernel_id = self.kernel_id or str(uuid.uuid4())
+            self.provisioner = SandboxProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            )
+        await super().start_kernel(**kw)
 
     def start_wall_clock(self) -> None:
         """Start counting the notebook's wall time; the kernel is killed when it is spent."""
@@ -333,11 +349,12 @@ class SandboxedKernelManager(AsyncKernelManager):
             process.wait()
         run_sync(self.cleanup_resources)()
 
-    async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        """jupyter_client's shutdown, after stopping the wall clock."""
         timer = getattr(self, "_wall_timer", None)
         if timer:
             timer.cancel()
-        await super()._async_shutdown_kernel(now=now, restart=restart)
+        await super().shutdown_kernel(now=now, restart=restart)
 
 
 def error_output(name: str, text: str) -> NotebookNode:
@@ -441,38 +458,68 @@ class SpareKernel:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-class _Spares:
-    """The one kernel a worker keeps waiting, and the user it will run as next."""
+class Spares:
+    """The one kernel a grading worker keeps waiting, and the user it will run as next."""
 
-    waiting: SpareKernel | None = None
-    turn = 0
-    cleanup_registered = False
+    def __init__(self):
+        self.waiting: SpareKernel | None = None
+        self.turn = 0
+        self._cleanup_registered = False
 
-    @classmethod
-    def take(cls, settings, config, kernel_name, mount, path, slot, args) -> SpareKernel:
+    def take(self, settings, config, kernel_name, mount, path, slot, args) -> SpareKernel:
         """The waiting kernel if it fits ``path``, else a new one; a next one starts at once."""
-        kernel, cls.waiting = cls.waiting, None
+        kernel, self.waiting = self.waiting, None
         if kernel is not None and not kernel.fits(kernel_name, path):
             kernel.retire()
             kernel = None
         in_mount = inside(path, mount)
         if kernel is None:
-            kernel = cls.start(
+            kernel = self.start(
                 settings, config, kernel_name, mount if in_mount else path, slot, args
             )
         if in_mount:
-            cls.waiting = cls.start(settings, config, kernel_name, mount, slot, args)
+            self.waiting = self.start(settings, config, kernel_name, mount, slot, args)
         return kernel
 
-    @classmethod
-    def start(cls, settings, config, kernel_name, mount, slot, args) -> SpareKernel:
+    def start(self, settings, config, kernel_name, mount, slot, args) -> SpareKernel:
         """Start a kernel for worker ``slot``, as the user the last kernel did not run as."""
-        uid = settings.uid_base + 2 * slot + cls.turn % 2
-        cls.turn += 1
-        if not cls.cleanup_registered:
-            atexit.register(discard_spare)
-            cls.cleanup_registered = True
+        uid = settings.uid_base + 2 * slot + self.turn % 2
+        self.turn += 1
+        if not self._cleanup_registered:
+            atexit.register(self.discard)
+            self._cleanup_registered = True
         return SpareKernel(settings, config, kernel_name, mount, uid, args)
+
+    def discard(self) -> None:
+        """Stop the kernel waiting for a next notebook (at the end of a worker's run)."""
+        kernel, self.waiting = self.waiting, None
+        if kernel is not None:
+            kernel.retire()
+
+
+@dataclass
+class GradingRun:
+    """What a grading worker shares with the sandboxed Execute steps nbgrader builds for it.
+
+    ``spares`` keeps a kernel waiting across submissions; ``problems`` collects what the trainer
+    must hear about the submission being graded. nbgrader builds its steps itself, so a step finds
+    the run through its parents (nbconvert's exporter, then nbgrader's converter): see
+    :func:`run_of`. A step with no run above it has a run of its own.
+    """
+
+    spares: Spares = field(default_factory=Spares)
+    problems: list[str] = field(default_factory=list)
+
+
+def run_of(configurable) -> GradingRun | None:
+    """The :class:`GradingRun` of the nearest parent holding one as ``grading_run``."""
+    node = getattr(configurable, "parent", None)
+    while node is not None:
+        run = getattr(node, "grading_run", None)
+        if isinstance(run, GradingRun):
+            return run
+        node = getattr(node, "parent", None)
+    return None
 
 
 def inside(path: str, folder: str) -> bool:
@@ -506,13 +553,6 @@ def _running(pid: int) -> bool:
         return False
 
 
-def discard_spare() -> None:
-    """Stop the kernel waiting for a next notebook (at the end of a worker's run)."""
-    kernel, _Spares.waiting = _Spares.waiting, None
-    if kernel is not None:
-        kernel.retire()
-
-
 class SandboxedExecute(Execute):
     """nbgrader's Execute preprocessor with the kernel in the sandbox and an output budget.
 
@@ -525,13 +565,18 @@ class SandboxedExecute(Execute):
         "", help="Folder holding every submission's folder; kernels can start there in advance."
     ).tag(config=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, run: GradingRun | None = None, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
         super().__init__(*args, **kwargs)
         self.store_widget_state = False
         self.settings = Sandbox(parent=self)
-        self.problems = PROBLEMS
+        self.run = run or run_of(self) or GradingRun()
         self._kernel = None
+
+    @property
+    def problems(self) -> list[str]:
+        """The problems of the submission being graded (the run's list)."""
+        return self.run.problems
 
     def preprocess(self, nb, resources=None, km=None):
         """Execute the notebook in a sandboxed kernel holding a private copy of its folder."""
@@ -556,7 +601,7 @@ class SandboxedExecute(Execute):
             course_dir(self), info.get("assignment", ""), info.get("notebook", ""), self.config
         )
         kernel_name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name")
-        kernel = _Spares.take(
+        kernel = self.run.spares.take(
             self.settings,
             self.config,
             kernel_name or NATIVE_KERNEL_NAME,
@@ -587,8 +632,9 @@ class SandboxedExecute(Execute):
 
     def start_spare(self) -> None:
         """Start a kernel in ``mount`` ahead of the first notebook (when a worker starts)."""
-        if self.settings.enabled and self.mount and _Spares.waiting is None:
-            _Spares.waiting = _Spares.start(
+        spares = self.run.spares
+        if self.settings.enabled and self.mount and spares.waiting is None:
+            spares.waiting = spares.start(
                 self.settings,
                 self.config,
                 self.kernel_name or NATIVE_KERNEL_NAME,

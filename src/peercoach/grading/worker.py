@@ -6,6 +6,10 @@ preceded by :class:`~peercoach.grading.lockcode.LockCode`, followed by HTML sani
 (unless the course configures its own autograde steps, as ``exercises/nbgrader_config.py`` does).
 Notebooks are checked for size and depth before nbgrader parses them. Whatever happens, the
 ledger ends ``done`` or ``failed``, and a failed submission keeps no earlier automatic points.
+
+A worker process holds one :class:`Worker` (made by :func:`start`, the pool's initialiser): the
+configuration, and the :class:`~peercoach.grading.sandbox.GradingRun` its sandboxed kernels and
+problems live in.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from .ledger import Ledger, Outcome
 from .nbconfig import default_steps, sandboxed_steps
 from .problems import roleplay_problems
 
-_config: Config | None = None
+_worker: Worker | None = None
 
 
 def load_course_config(db_url: str | None = None) -> Config:
@@ -62,25 +66,116 @@ def autograde_steps(config: Config) -> list:
 
 
 def start(slot_counter, db_url: str | None) -> None:
-    """Pool initialiser: read the configuration once and take a worker slot (sandbox user)."""
-    global _config
+    """Pool initialiser: take a worker slot (sandbox user) and make this process's worker."""
+    global _worker
     with slot_counter.get_lock():
         slot = slot_counter.value
         slot_counter.value += 1
-    ensure_bin_on_path()
-    warnings.filterwarnings("ignore", category=SAWarning)
-    _config = load_course_config(db_url)
-    _config.SandboxedExecute.worker_slot = slot
-    _config.Autograde.autograde_preprocessors = autograde_steps(_config)
-    coursedir = CourseDirectory(config=_config)
-    _config.SandboxedExecute.mount = submissions_folder(coursedir)
-    serialise_gradebook(coursedir.db_url)
-    reuse_engines()
-    multiprocessing.util.Finalize(None, sandbox.discard_spare, exitpriority=10)
-    try:
-        sandbox.SandboxedExecute(config=_config).start_spare()
-    except Exception:  # noqa: BLE001 - the first notebook starts its own kernel and reports why
-        sandbox.discard_spare()
+    _worker = Worker(slot, db_url)
+    multiprocessing.util.Finalize(None, _worker.run.spares.discard, exitpriority=10)
+    _worker.start_spare()
+
+
+def grade(assignment: str, student: str) -> Outcome:
+    """Grade one submission with this process's worker (see :func:`start`)."""
+    if _worker is None:
+        raise RuntimeError("grading worker not started: call worker.start first")
+    return _worker.grade(assignment, student)
+
+
+class SubmissionAutograde(Autograde):
+    """nbgrader's Autograde, carrying the worker's grading run to the sandboxed step it builds."""
+
+    def __init__(self, run: sandbox.GradingRun, **kwargs):
+        super().__init__(**kwargs)
+        self.grading_run = run
+
+
+class Worker:
+    """Grades submissions one after another: reads the course configuration once, keeps a
+    kernel waiting for the next notebook, and collects each submission's problems."""
+
+    def __init__(self, slot: int, db_url: str | None):
+        ensure_bin_on_path()
+        warnings.filterwarnings("ignore", category=SAWarning)
+        config = load_course_config(db_url)
+        config.SandboxedExecute.worker_slot = slot
+        config.Autograde.autograde_preprocessors = autograde_steps(config)
+        coursedir = CourseDirectory(config=config)
+        config.SandboxedExecute.mount = submissions_folder(coursedir)
+        serialise_gradebook(coursedir.db_url)
+        reuse_engines()
+        self.config = config
+        self.run = sandbox.GradingRun()
+
+    def start_spare(self) -> None:
+        """Start the first kernel ahead of the first notebook."""
+        try:
+            sandbox.SandboxedExecute(config=self.config, run=self.run).start_spare()
+        except Exception:  # noqa: BLE001 - the first notebook starts its own kernel and reports why
+            self.run.spares.discard()
+
+    def grade(self, assignment: str, student: str) -> Outcome:
+        """Autograde one submission with nbgrader and record the outcome in the ledger.
+
+        The ledger entry says ``running`` while nbgrader works and always ends ``done`` or
+        ``failed``: an unexpected error fails the submission, zeroed, with the error as its
+        reason.
+        """
+        coursedir = CourseDirectory(config=self.config)
+        coursedir.assignment_id, coursedir.student_id = assignment, student
+        ledger = Ledger(coursedir.root, assignment)
+        outcome = Outcome(student)
+        ledger.write(outcome)
+        began = time.monotonic()
+        try:
+            failed, problems = self._grade_submission(coursedir, assignment, student)
+        except Exception as error:  # noqa: BLE001 - the submission fails with its reason
+            failed, problems = True, [f"grading error: {type(error).__name__}: {str(error)[:200]}"]
+        outcome.problems = problems
+        outcome.status = "failed" if failed else "done"
+        try:
+            if failed:
+                _zero_submission(coursedir, assignment, student)
+            outcome.score, outcome.max_score = submission_score(coursedir, assignment, student)
+        finally:
+            outcome.seconds = round(time.monotonic() - began, 2)
+            ledger.write(outcome)
+        return outcome
+
+    def _grade_submission(self, coursedir, assignment: str, student: str) -> tuple[bool, list]:
+        """(failed, problems) of autograding one submission, refused early when it is unsafe."""
+        collector = _Collector()
+        log = logging.getLogger(f"peercoach.grading.{os.getpid()}")
+        log.propagate, log.handlers = False, [collector]
+        self.run.problems = []
+        submitted = coursedir.format_path(coursedir.submitted_directory, student, assignment)
+        links = symbolic_links(submitted)
+        if links:
+            return True, [f"submission holds symbolic links, not graded: {', '.join(links)}"]
+        oversized = unreadable_notebooks(submitted, sandbox.Sandbox(config=self.config).notebook_mb)
+        if oversized:
+            return True, [f"notebook not graded: {problem}" for problem in oversized]
+        kept = manual_grades(coursedir, assignment, student)
+        failed = self._run_autograde(coursedir, log)
+        if not failed:
+            restore_manual_state(coursedir, assignment, student, kept)
+        noted = [_short(m) for m in collector.messages if _worth_showing(m)]
+        edited = edited_locked_cells(coursedir, assignment, student)
+        autograded = coursedir.format_path(coursedir.autograded_directory, student, assignment)
+        found = list(self.run.problems)
+        return failed, found + edited + noted + autograded_problems(autograded)
+
+    def _run_autograde(self, coursedir: CourseDirectory, log: logging.Logger) -> bool:
+        """Run nbgrader's Autograde for the one submission; True when nbgrader reported a
+        failure."""
+        converter = SubmissionAutograde(self.run, coursedir=coursedir, config=self.config, log=log)
+        converter.force = True
+        try:
+            converter.start()
+        except (NbGraderException, RecursionError):
+            return True
+        return False
 
 
 def submissions_folder(coursedir: CourseDirectory) -> str:
@@ -101,57 +196,6 @@ class _Collector(logging.Handler):
         first_line = record.getMessage().strip().splitlines()[:1]
         if first_line and first_line[0] not in self.messages:
             self.messages.append(first_line[0])
-
-
-def grade(assignment: str, student: str) -> Outcome:
-    """Autograde one submission with nbgrader and record the outcome in the ledger.
-
-    The ledger entry says ``running`` while nbgrader works and always ends ``done`` or
-    ``failed``: an unexpected error fails the submission, zeroed, with the error as its reason.
-    """
-    coursedir = CourseDirectory(config=_config)
-    coursedir.assignment_id, coursedir.student_id = assignment, student
-    ledger = Ledger(coursedir.root, assignment)
-    outcome = Outcome(student)
-    ledger.write(outcome)
-    began = time.monotonic()
-    try:
-        failed, problems = _grade_submission(coursedir, assignment, student)
-    except Exception as error:  # noqa: BLE001 - the submission fails with its reason, never hangs
-        failed, problems = True, [f"grading error: {type(error).__name__}: {str(error)[:200]}"]
-    outcome.problems = problems
-    outcome.status = "failed" if failed else "done"
-    try:
-        if failed:
-            _zero_submission(coursedir, assignment, student)
-        outcome.score, outcome.max_score = submission_score(coursedir, assignment, student)
-    finally:
-        outcome.seconds = round(time.monotonic() - began, 2)
-        ledger.write(outcome)
-    return outcome
-
-
-def _grade_submission(coursedir, assignment: str, student: str) -> tuple[bool, list[str]]:
-    """(failed, problems) of autograding one submission, refused early when it is unsafe."""
-    collector = _Collector()
-    log = logging.getLogger(f"peercoach.grading.{os.getpid()}")
-    log.propagate, log.handlers = False, [collector]
-    sandbox.PROBLEMS.clear()
-    submitted = coursedir.format_path(coursedir.submitted_directory, student, assignment)
-    links = symbolic_links(submitted)
-    if links:
-        return True, [f"submission holds symbolic links, not graded: {', '.join(links)}"]
-    oversized = unreadable_notebooks(submitted, sandbox.Sandbox(config=_config).notebook_mb)
-    if oversized:
-        return True, [f"notebook not graded: {problem}" for problem in oversized]
-    kept = manual_grades(coursedir, assignment, student)
-    failed = _run_autograde(coursedir, log)
-    if not failed:
-        restore_manual_state(coursedir, assignment, student, kept)
-    noted = [_short(m) for m in collector.messages if _worth_showing(m)]
-    edited = edited_locked_cells(coursedir, assignment, student)
-    autograded = coursedir.format_path(coursedir.autograded_directory, student, assignment)
-    return failed, list(sandbox.PROBLEMS) + edited + noted + autograded_problems(autograded)
 
 
 def _cell_sources(path: str) -> dict[str, str]:
@@ -239,17 +283,6 @@ def symbolic_links(folder: str) -> list[str]:
             if os.path.islink(os.path.join(root, name)):
                 found.append(os.path.relpath(os.path.join(root, name), folder))
     return sorted(found)
-
-
-def _run_autograde(coursedir: CourseDirectory, log: logging.Logger) -> bool:
-    """Run nbgrader's Autograde for the one submission; True when nbgrader reported a failure."""
-    converter = Autograde(coursedir=coursedir, config=_config, log=log)
-    converter.force = True
-    try:
-        converter.start()
-    except (NbGraderException, RecursionError):
-        return True
-    return False
 
 
 NOISE = (
