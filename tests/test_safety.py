@@ -143,7 +143,7 @@ HELD_OUT_ADVICE = ("11", "12")
 HELD_OUT_ESCALATION = ("9", "12")
 
 
-@pytest.mark.parametrize("split", ["dev", "11", pytest.param("12", marks=BLIND_SHORT)])
+@pytest.mark.parametrize("split", ["dev", *HELD_OUT_ADVICE])
 def test_advice_precision_meets_the_target(split):
     """Precision on the labelled advice set is at least 0.95 (dev and each held-out split)."""
     confusion, wrong = _advice(split)
