@@ -453,13 +453,13 @@
     }));
     this.confirmBox.appendChild(button("pc-rp-confirm-no", "Keep going", function () {
       self.confirmBox.hidden = true;
-      self.restartButton.focus();
+      self.focusInView(self.restartButton);
     }));
     this.root.appendChild(this.confirmBox);
   };
 
   Player.prototype.buildMeters = function () {
-    var box = el("div", "pc-rp-meters"), meters = {}, uid = this.uid;
+    var box = this.meterBox = el("div", "pc-rp-meters"), meters = {}, uid = this.uid;
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", "How the call is going");
     METERS.forEach(function (m) {
@@ -500,6 +500,15 @@
     line.appendChild(document.createTextNode(text));
     this.log.appendChild(line);
     return line;
+  };
+
+  /* Move the focus to `target` and, when the meters are stuck at the top of the window, scroll
+   it out from under them (the browser only scrolls what is outside the window). */
+  Player.prototype.focusInView = function (target) {
+    target.focus();
+    var bar = this.meterBox.getBoundingClientRect(), top = target.getBoundingClientRect().top;
+    var stuck = window.getComputedStyle(this.meterBox).position === "sticky" && bar.top <= 100;
+    if (stuck && top < bar.bottom + 8) window.scrollBy(0, top - bar.bottom - 8);
   };
 
   Player.prototype.store = function () {
@@ -551,14 +560,14 @@
   Player.prototype.askRestart = function () {
     if (!this.call.steps.length) return this.restart(true);
     this.confirmBox.hidden = false;
-    this.confirmBox.querySelector(".pc-rp-confirm-no").focus();
+    this.focusInView(this.confirmBox.querySelector(".pc-rp-confirm-no"));
   };
 
   Player.prototype.restart = function (focus) {
     this.call = startCall(this.data, newSeed());
     this.store();
     this.redraw();
-    if (focus) this.choices.focus();
+    if (focus) this.focusInView(this.choices);
   };
 
   Player.prototype.undo = function () {
@@ -566,7 +575,7 @@
     var inputs = inputsOf(this.call).slice(0, -1);
     this.replayInputs(this.call.seed, inputs);
     this.store();
-    this.choices.focus();
+    this.focusInView(this.choices);
   };
 
   Player.prototype.showTurn = function (focus) {
@@ -590,7 +599,7 @@
     this.hintButton.hidden = ownWords;
     this.hintButton.disabled = false;
     this.undoButton.hidden = !this.call.steps.length;
-    if (focus) (ownWords || this.typedLast ? this.wordsInput : this.choices).focus();
+    if (focus) this.focusInView(ownWords || this.typedLast ? this.wordsInput : this.choices);
   };
 
   /* ---- own words: a text box at every turn, read back before it counts ---- */
@@ -668,7 +677,7 @@
       this.say("You", text, "pc-rp-coach pc-rp-unclear");
       this.say(this.data.persona.name, this.call.node.unclear_reply, "pc-rp-participant");
       this.takenAs.appendChild(el("p", "pc-rp-taken-why", reading.explanation));
-      this.wordsInput.focus();
+      this.focusInView(this.wordsInput);
       return;
     }
     this.reading = reading;
@@ -678,11 +687,11 @@
     var no = button("pc-rp-taken-no", "Rephrase", function () {
       self.takenAs.textContent = "";
       self.reading = null;
-      self.wordsInput.focus();
+      self.focusInView(self.wordsInput);
     });
     this.takenAs.appendChild(yes);
     this.takenAs.appendChild(no);
-    yes.focus();
+    this.focusInView(yes);
   };
 
   /* The words count: one move per turn, as with a chosen reply. */
@@ -745,7 +754,7 @@
     this.list(describe(result.summary), "pc-rp-summary", "Your MI summary");
     this.review(result);
     box.hidden = false;
-    if (focus) box.focus();
+    if (focus) this.focusInView(box);
   };
 
   Player.prototype.list = function (lines, className, title) {
