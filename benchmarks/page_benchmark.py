@@ -8,7 +8,11 @@ the bytes that block the first paint (the page and its stylesheets), and the tim
 (the browser's first contentful paint; the median of ``--repeat`` visits). Prints the figures;
 asserts nothing.
 
+With ``--before OTHER_SITE`` (an earlier build), each page is visited on both sites in turn, so
+that both medians are taken under the same load of a shared machine, and both are printed.
+
     .venv/bin/python benchmarks/page_benchmark.py [--site _build/html] [--kbit 400] [--rtt 400]
+        [--before OLD_SITE]
 """
 
 from __future__ import annotations
@@ -119,37 +123,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kbit", type=int, default=400, help="line speed, kbit/s")
     parser.add_argument("--rtt", type=int, default=400, help="round trip, ms")
     parser.add_argument("--repeat", type=int, default=3, help="visits per page (median shown)")
+    parser.add_argument("--before", type=Path, help="an earlier build to measure in turn")
     args = parser.parse_args(argv)
-    if not (args.site / "index.html").is_file():
-        print(f"{args.site}: no built book here (index.html missing); build it first")
-        return 1
+    sites = [args.site] + ([args.before] if args.before else [])
+    for site in sites:
+        if not (site / "index.html").is_file():
+            print(f"{site}: no built book here (index.html missing); build it first")
+            return 1
     from playwright.sync_api import sync_playwright
 
-    server, base = serve(args.site)
+    servers = [serve(site) for site in sites]
+    names = ["", " (before)"]
     print(f"site {args.site}, {args.kbit} kbit/s, {args.rtt} ms round trips, no compression")
+    if args.before:
+        print(f"before: {args.before}, visited in turn with it")
     print(
-        f"{'page type':<24} {'page':<36} {'raw KB':>7} {'gzip KB':>7} {'block KB':>8} "
+        f"{'page type':<33} {'page':<36} {'raw KB':>7} {'gzip KB':>7} {'block KB':>8} "
         f"{'req':>4} {'first text s':>12}"
     )
     try:
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for kind, docname in PAGE_TYPES.items():
-                if not (args.site / f"{docname}.html").is_file():
+                if not all((site / f"{docname}.html").is_file() for site in sites):
                     continue
-                runs = [
-                    measure(browser, args.site, f"{base}{docname}.html", args.kbit, args.rtt)
-                    for _ in range(args.repeat)
-                ]
-                got = sorted(runs, key=lambda r: r["first_text"])[len(runs) // 2]
-                print(
-                    f"{kind:<24} {docname:<36} {got['raw'] / 1000:>7.0f} "
-                    f"{got['gzip'] / 1000:>7.0f} {got['blocking'] / 1000:>8.0f} "
-                    f"{got['requests']:>4} {got['first_text'] / 1000:>12.2f}"
-                )
+                runs: list[list[dict]] = [[] for _ in sites]
+                for _ in range(args.repeat):
+                    for number, (site, (_, base)) in enumerate(zip(sites, servers, strict=True)):
+                        url = f"{base}{docname}.html"
+                        runs[number].append(measure(browser, site, url, args.kbit, args.rtt))
+                for number, found in enumerate(runs):
+                    got = sorted(found, key=lambda r: r["first_text"])[len(found) // 2]
+                    print(
+                        f"{kind + names[number]:<33} {docname:<36} {got['raw'] / 1000:>7.0f} "
+                        f"{got['gzip'] / 1000:>7.0f} {got['blocking'] / 1000:>8.0f} "
+                        f"{got['requests']:>4} {got['first_text'] / 1000:>12.2f}"
+                    )
             browser.close()
     finally:
-        server.shutdown()
+        for server, _ in servers:
+            server.shutdown()
     return 0
 
 

@@ -10,12 +10,13 @@ text on an emulated slow line is a speed goal, so it is measured by
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from peercoach.sphinxext.purgecss import Used, purge_css
+from peercoach.sphinxext.purgecss import Used, inline_site_css, purge_css
 from peercoach.sphinxext.search import patch_searchtools
 
 pytestmark = pytest.mark.browser
@@ -40,6 +41,64 @@ def test_purge_keeps_what_pages_and_scripts_use():
         ".card{a:1}.kept{c:3}#main p{d:4}.show{f:6}.bs-tip-top{g:7}"
         "@media print{.card{i:9}}:root{--used:1}p{color:var(--used)}"
     )
+
+
+def test_each_page_carries_the_css_it_and_its_scripts_can_use(tmp_path):
+    """A page's stylesheet links become ``<style>`` with the rules that can match the page or
+    what its scripts add, in link order, URLs rewritten from the page; print-only, foreign and
+    missing sheets stay linked, and so does the code-highlighting sheet the theme rewrites
+    later (the rules on either side of it stay on their side). A small script the head waits
+    for is written inline; a large or deferred one stays linked."""
+    static = tmp_path / "_static"
+    (static / "styles").mkdir(parents=True)
+    (static / "styles" / "theme.css").write_text(
+        ".card{a:1}.gone{b:2}@font-face{src:url(../fonts/x.woff2)}"
+        "@media (min-width:9px){.card{c:3}}"
+    )
+    (static / "pygments.css").write_text(".card{z:0}")
+    (static / "late.css").write_text(".added{d:4}.card .gone{e:5}p{f:6}")
+    (static / "print.css").write_text(".card{g:7}")
+    (static / "player.js").write_text('el.className = "added";')
+    (static / "options.js").write_text("const OPTIONS = {a: '</script>'};")
+    (static / "big.js").write_text("x = 1;\n" * 400)
+    page = tmp_path / "book" / "page.html"
+    page.parent.mkdir()
+    links = (
+        '<link rel="stylesheet" href="../_static/styles/theme.css?v=1" />\n'
+        '<link rel="stylesheet" href="../_static/pygments.css" />\n'
+        '<link rel="stylesheet" href="../_static/print.css" media="print" />'
+        '<link href="../_static/late.css" rel="stylesheet">'
+        '<link rel="stylesheet" href="https://example.org/x.css">'
+        '<link rel="stylesheet" href="../_static/missing.css">'
+    )
+    scripts = (
+        '<script src="../_static/options.js?v=2"></script><script src="../_static/big.js"></script>'
+        '<script defer src="../_static/player.js"></script>'
+    )
+    page.write_text(
+        f'<html><head><meta charset="utf-8">{links}{scripts}</head><body><p class="card">x</p>'
+        "</body></html>"
+    )
+    assert len(inline_site_css(tmp_path)) == 1
+    html = page.read_text()
+    head = html[: html.index("</head>")]
+    styles = re.findall(r'<style data-from="([^"]*)">(.*?)</style>', head)
+    assert styles == [
+        (
+            "../_static/styles/theme.css?v=1",
+            ".card{a:1}@font-face{src:url(../_static/fonts/x.woff2)}"
+            "@media (min-width:9px){.card{c:3}}",
+        ),
+        ("../_static/late.css", ".added{d:4}p{f:6}"),
+    ]
+    assert head.count("<link") == 4
+    assert head.index("theme.css") < head.index('href="../_static/pygments.css"')
+    assert head.index('href="../_static/pygments.css"') < head.index(".added{d:4}")
+    for kept in ("print.css", "https://example.org/x.css", "missing.css"):
+        assert f'href="../_static/{kept}"' in head or f'href="{kept}"' in head
+    assert "<script>const OPTIONS = {a: '<\\/script>'};</script>" in head
+    assert 'src="../_static/big.js"' in head and head.count('src="../_static/player.js"') == 1
+    assert inline_site_css(tmp_path) == [] and page.read_text() == html
 
 
 def test_search_patches_apply_to_sphinx_searchtools():

@@ -1,17 +1,26 @@
-"""Unused CSS removed from the built site, so that pages paint fast on a slow line.
+"""Unused CSS removed from the built site, and each page's CSS in the page, for a slow line.
 
-The theme's stylesheet (Bootstrap plus pydata-sphinx-theme, 397 kB) blocks the first paint of
+The theme's stylesheet (Bootstrap plus pydata-sphinx-theme, 397 kB) blocked the first paint of
 every page. After the HTML build, :func:`purge_site` collects the class names and ids that the
 site can use - those in every built page, and every name that the site's scripts spell out (so
 classes that scripts add, such as Bootstrap's ``show``, are kept) - and rewrites each stylesheet
 without the style rules whose selectors need a class or id that nothing uses. Everything else is
 kept as written: at-rules (``@font-face``, ``@keyframes``), custom properties, element and
-attribute selectors. Rules that only script-added names need are moved to a sheet that loads
-after the page. It runs offline with tinycss2 (installed with Sphinx's theme stack).
+attribute selectors. It runs offline with tinycss2 (installed with Sphinx's theme stack).
+
+Then each page gets, in ``<style>`` in place of its stylesheet links, only the rules that can
+match that page and what its scripts add (:func:`inline_page_css`). A linked stylesheet costs a
+round trip after the page's first bytes and shares the line with the rest of the page; in the
+page, the rules arrive with the first bytes and the first text paints when they have. The
+code-highlighting sheet stays linked (``LINKED``): pydata-sphinx-theme rewrites it after this.
+Small scripts that the head loads and waits for (Sphinx's ``documentation_options.js``) are put
+in the page too (:func:`inline_small_scripts`): each cost a round trip before the first paint.
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +38,9 @@ PREFIX = re.compile(r"([_a-zA-Z][\w-]*-)\$\{")
 NESTED = {"media", "supports", "layer", "container", "document"}
 SCRIPT_SRC = re.compile(r"""["']([^"'?#\s<>]+\.js)(?:\?[^"']*)?["']""")
 LATE_SHEET = "peercoach-late.css"
+#: Sheets that stay linked: pydata-sphinx-theme writes its own code-highlighting styles over
+#: Sphinx's after the build, after :func:`purge_site` has run.
+LINKED = {"pygments.css"}
 PAGE_ORDER = ("styles/theme.css", "styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css")
 #: Bootstrap's bundle holds every component; the site uses its tooltips, dropdowns and collapse
 #: only, so the classes those add at run time are named here instead of scanning the bundle.
@@ -276,13 +288,12 @@ def inline_imports(sheet: Path, root: Path) -> bool:
 
 
 def purge_site(html_dir: Path, keep: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
-    """Purge every stylesheet in ``_static`` (except those named in ``keep``).
+    """Purge every stylesheet in ``_static`` (except those named in ``keep``), then put each
+    page's CSS in the page (:func:`inline_page_css`).
 
-    Each sheet keeps the rules the pages need; the rules that only scripts need go, in page
-    order, to ``_static/peercoach-late.css``, which ``layout.html`` loads with the scripts after
-    the page. Returns, per stylesheet (path inside ``_static``), its size before and after.
+    Returns, per stylesheet (path inside ``_static``), its size before and after.
     """
-    pages, used = used_in_site(html_dir)
+    _, used = used_in_site(html_dir)
     static = html_dir / "_static"
     (static / LATE_SHEET).unlink(missing_ok=True)
     for sheet in sorted(static.rglob("*.css")):
@@ -290,11 +301,206 @@ def purge_site(html_dir: Path, keep: tuple[str, ...] = ()) -> dict[str, tuple[in
     files = {p.relative_to(static).as_posix(): p for p in sorted(static.rglob("*.css"))}
     order = [n for n in PAGE_ORDER if n in files] + [n for n in files if n not in PAGE_ORDER]
     sheets = {n: files[n].read_text(encoding="utf-8") for n in order if n not in keep}
-    sizes, late = {}, []
-    for name, (first, later) in purge_sheets(sheets, used, pages).items():
-        files[name].write_text(first, encoding="utf-8")
-        late.append(later)
-        sizes[name] = (len(sheets[name].encode()), len(first.encode()))
-    (static / LATE_SHEET).write_text("".join(late), encoding="utf-8")
-    sizes[LATE_SHEET] = (0, len("".join(late).encode()))
+    sizes = {}
+    for name, (css, _) in purge_sheets(sheets, used).items():
+        files[name].write_text(css, encoding="utf-8")
+        sizes[name] = (len(sheets[name].encode()), len(css.encode()))
+    inline_site_css(html_dir)
+    return sizes
+
+
+STYLESHEET_LINK = re.compile(r"<link\b[^>]*\brel=[\"']?stylesheet\b[^>]*>", re.IGNORECASE)
+HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+MEDIA = re.compile(r"""\bmedia\s*=""", re.IGNORECASE)
+
+
+@dataclass
+class Selector:
+    """One selector of a rule, with the class names, ids and elements it needs."""
+
+    text: str
+    names: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+@dataclass
+class Sheet:
+    """A stylesheet parsed once: its rules in order, each kept or left out page by page.
+
+    An item is a style rule (``Selector`` list and declarations), a nested block (at-rule head
+    and items) or text kept as written (other at-rules).
+    """
+
+    path: Path
+    items: list
+
+    @classmethod
+    def read(cls, path: Path) -> Sheet:
+        css = path.read_text(encoding="utf-8")
+        rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+        return cls(path, _compile(rules))
+
+    def css_for(self, used: Used) -> str:
+        """The rules that can match what ``used`` holds, as CSS text."""
+        return _select(self.items, used)
+
+
+def _compile(rules) -> list:
+    items = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            selectors = []
+            for group in split_selectors(rule.prelude):
+                names, tags = selector_needs(group)
+                selectors.append(Selector(tinycss2.serialize(group).strip(), names, tags))
+            body = tinycss2.serialize(rule.content)
+            if body.strip():
+                items.append((selectors, body))
+        elif rule.type == "at-rule" and rule.lower_at_keyword in NESTED and rule.content:
+            head = "@" + rule.at_keyword + tinycss2.serialize(rule.prelude)
+            inner = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+            items.append((head, _compile(inner)))
+        elif rule.type in ("at-rule", "qualified-rule"):
+            items.append(rule.serialize())
+    return items
+
+
+def _select(items: list, used: Used) -> str:
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item[0], str):
+            inner = _select(item[1], used)
+            if inner:
+                out.append(item[0] + "{" + inner + "}")
+        else:
+            chosen = [
+                s.text
+                for s in item[0]
+                if all(map(used.has, s.names)) and all(t in used.tags for t in s.tags)
+            ]
+            if chosen:
+                out.append(",".join(chosen) + "{" + item[1] + "}")
+    return "".join(out)
+
+
+def page_used(html: str, page: Path, scripts: dict[Path, Used]) -> Used:
+    """The names one page can use: its own, and those of the scripts it loads (Bootstrap's by
+    list), each script read once (``scripts`` caches them)."""
+    used = Used(set(BOOTSTRAP_RUNTIME), set(BOOTSTRAP_PREFIXES))
+    used.add_html(html)
+    for src in SCRIPT_SRC.findall(html):
+        script = (page.parent / src).resolve()
+        if script.name == BOOTSTRAP_SCRIPT or not script.is_file():
+            continue
+        if script not in scripts:
+            scripts[script] = Used()
+            scripts[script].add_script(script.read_text(encoding="utf-8", errors="replace"))
+        found = scripts[script]
+        used.names |= found.names
+        used.prefixes |= found.prefixes
+        used.tags |= found.tags
+    return used
+
+
+def inline_page_css(
+    html: str, page: Path, static: Path, sheets: dict[Path, Sheet], scripts: dict[Path, Used]
+) -> tuple[str, int]:
+    """The page with its stylesheet links (those in ``static``, for every medium, except
+    ``LINKED``) replaced by ``<style>`` holding the rules that can match the page and its
+    scripts, in the same order (one ``<style>`` per run of such links; its ``data-from`` names
+    the sheets); relative URLs inside are rewritten to stay right from the page. Returns the
+    new HTML and the size of the CSS put in (0 when nothing was inlined)."""
+    end = html.find("</head>")
+    if end < 0:
+        return html, 0
+    head = html[:end]
+    links = []
+    for match in STYLESHEET_LINK.finditer(head):
+        href = HREF.search(match[0])
+        if href is None or MEDIA.search(match[0]) or re.match(r"[a-z]+:|/", href[1], re.I):
+            continue
+        target = (page.parent / href[1].split("?")[0].split("#")[0]).resolve()
+        inside = static.resolve() in target.parents and target.name not in LINKED
+        if target.suffix == ".css" and target.is_file() and inside:
+            links.append((match, target))
+    if not links:
+        return html, 0
+    used = page_used(html, page, scripts)
+    runs: list[list] = []
+    for match, target in links:
+        if runs and not head[runs[-1][-1][0].end() : match.start()].strip():
+            runs[-1].append((match, target))
+        else:
+            runs.append([(match, target)])
+    pieces, last, size = [], 0, 0
+    for run in runs:
+        parts = []
+        for _, target in run:
+            if target not in sheets:
+                sheets[target] = Sheet.read(target)
+            prefix = Path(os.path.relpath(target.parent, page.parent)).as_posix()
+            css = sheets[target].css_for(used)
+            parts.append(RELATIVE_URL.sub(lambda m, p=prefix: _moved_url(m, p), css))
+        css = "".join(parts).replace("</", "<\\/")
+        names = " ".join(HREF.search(match[0])[1] for match, _ in run).replace('"', "&quot;")
+        pieces.append(head[last : run[0][0].start()])
+        pieces.append(f'<style data-from="{names}">{css}</style>')
+        last = run[-1][0].end()
+        size += len(css.encode())
+    pieces.append(head[last:])
+    return "".join(pieces) + html[end:], size
+
+
+BLOCKING_SCRIPT = re.compile(r"<script\b([^>]*)>\s*</script>", re.IGNORECASE)
+SMALL_SCRIPT = 2000
+
+
+def inline_small_scripts(html: str, page: Path, static: Path) -> str:
+    """The page with each script in its head that it loads and waits for (no ``defer``,
+    ``async`` or ``type``), from ``static`` and under ``SMALL_SCRIPT`` bytes, written inline."""
+    end = html.find("</head>")
+    if end < 0:
+        return html
+
+    def inlined(match: re.Match) -> str:
+        attributes = match[1]
+        src = re.search(r"""\bsrc\s*=\s*["']([^"']+)["']""", attributes)
+        if src is None or re.search(r"\b(defer|async|type)\b", attributes, re.IGNORECASE):
+            return match[0]
+        if re.match(r"[a-z]+:|/", src[1], re.IGNORECASE):
+            return match[0]
+        target = (page.parent / src[1].split("?")[0].split("#")[0]).resolve()
+        if not target.is_file() or static.resolve() not in target.parents:
+            return match[0]
+        if target.stat().st_size > SMALL_SCRIPT:
+            return match[0]
+        body = target.read_text(encoding="utf-8").replace("</", "<\\/")
+        return f"<script>{body}</script>"
+
+    return BLOCKING_SCRIPT.sub(inlined, html[:end]) + html[end:]
+
+
+def _moved_url(match: re.Match, prefix: str) -> str:
+    return f"url({match[1]}{posixpath.normpath(prefix + '/' + match[2])}{match[1]})"
+
+
+def inline_site_css(html_dir: Path) -> list[int]:
+    """Put each built page's CSS and small blocking scripts in the page
+    (:func:`inline_page_css`, :func:`inline_small_scripts`); the sizes of the CSS put in."""
+    static = html_dir / "_static"
+    sheets: dict[Path, Sheet] = {}
+    scripts: dict[Path, Used] = {}
+    sizes = []
+    for page in sorted(html_dir.rglob("*.html")):
+        if static in page.parents:
+            continue
+        html = page.read_text(encoding="utf-8")
+        new, size = inline_page_css(html, page, static, sheets, scripts)
+        new = inline_small_scripts(new, page, static)
+        if new != html:
+            page.write_text(new, encoding="utf-8")
+        if size:
+            sizes.append(size)
     return sizes

@@ -14,10 +14,12 @@
   deprecated, and a ``role="list"`` needs ``listitem`` children).
 - Sphinx's search index loads on the search page only (``templates/layout.html``); the search box
   on other pages opens the search page.
-- Nothing but the stylesheets blocks the first paint: Sphinx's helper scripts (``DEFERRED``)
-  and the theme's Bootstrap and theme scripts load after the page has loaded
-  (``templates/layout.html``), the code-highlighting styles load only on pages that show code,
-  and unused CSS is removed from the built site (:mod:`.purgecss`).
+- Nothing but the page itself blocks the first paint: each page carries the CSS it can use
+  (unused CSS is removed from the built site and the rest put in each page, :mod:`.purgecss`),
+  Sphinx's helper scripts (``DEFERRED``) and the theme's Bootstrap and theme scripts load after
+  the page has loaded (``templates/layout.html``), the course's own scripts (``AT_END``) are
+  named at the end of the page, so that they do not share the line with its first text, and the
+  code-highlighting styles load only on pages that show code.
 - Quick-reference cards (``book/cards/``) are wrapped in ``.pc-card``, which the print styles fit
   on one page.
 - The colour mode is valid on a first visit (``auto`` when nothing is stored), so the theme's
@@ -57,6 +59,7 @@ OPTIONAL_ASSETS = (
 )
 CARD_PAGES = "book/cards/"
 DEFERRED = re.compile(r"(doctools|sphinx_highlight|sphinx-book-theme)\.js")
+AT_END = re.compile(r"(quiz|roleplay)\.js")
 TOGGLE = re.compile(
     r"(<a [^>]*>(?P<title>[^<]*)</a>\s*<details[^>]*>\s*<summary>)"
     r'(?P<icon><span class="toctree-toggle"[^>]*>.*?</span>)'
@@ -106,26 +109,31 @@ def trim_assets(context: dict, used: set[str]) -> None:
         context[key] = [asset for asset in context.get(key, []) if needed(asset, used)]
 
 
-def defer_helpers(context: dict, pagename: str) -> None:
+def defer_helpers(context: dict, pagename: str, at_end: bool = True) -> None:
     """Keep Sphinx's helper scripts (``DEFERRED``) from competing with the stylesheets.
 
     On the search page they stay as they are (Sphinx's search script needs them at once);
     elsewhere they load after the page, with the theme's scripts (``pc_late_scripts``, read by
-    ``layout.html``).
+    ``layout.html``). The course's deferred scripts (``AT_END``) keep ``defer`` but are named at
+    the end of the body (``pc_end_scripts``), where the browser finds them after the first text,
+    when ``at_end`` (the extension's ``layout.html`` is in use).
     """
     from sphinx.builders.html._assets import _JavaScript
 
-    kept, late = [], []
+    kept, late, end = [], [], []
     for asset in context.get("script_files", []):
         name = Path(_asset_name(asset)).name
-        if not isinstance(asset, _JavaScript) or not DEFERRED.fullmatch(name):
+        if not isinstance(asset, _JavaScript):
             kept.append(asset)
-        elif pagename == "search":
+        elif at_end and AT_END.fullmatch(name):
+            end.append(asset)
+        elif not DEFERRED.fullmatch(name) or pagename == "search":
             kept.append(asset)
         else:
             late.append(asset.filename)
     context["script_files"] = kept
     context["pc_late_scripts"] = late
+    context["pc_end_scripts"] = end
 
 
 def add_offline_search(context: dict) -> None:
@@ -162,7 +170,7 @@ def fix_citation_roles(body: str) -> str:
 def page_context(app, pagename, templatename, context, doctree) -> None:
     """Apply the fixes to one page's template context (runs after the theme's handlers)."""
     trim_assets(context, page_features(doctree))
-    defer_helpers(context, pagename)
+    defer_helpers(context, pagename, app.config.html_theme in PYDATA_THEMES)
     if pagename == "search":
         add_offline_search(context)
     search.collect_text(app, pagename, context)
