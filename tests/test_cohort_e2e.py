@@ -1,43 +1,28 @@
-"""The report and the certificates on a cohort graded by the real nbgrader pipeline.
+"""The simulated cohort through the real pipeline: release, submit, ``peercoach grade``, report.
 
-One temporary copy of the course (``nbgrader_config.py``, ``source/``, ``certification.yaml``)
-releases all nine assignments with nbgrader's ``GenerateAssignment``, takes submissions from three
-simulated coaches and grades them with nbgrader's ``Autograde`` converter, in-process (the helpers
-of ``tests/exercises/nbcourse.py``):
+One temporary copy of the course is built by ``benchmarks/certification_cohort.py`` (:func:`run`):
+nbgrader's ``GenerateAssignment`` releases all nine assignments; eight simulated coaches
+(:mod:`peercoach.report.simulate`: skilled, clicks by position, one reassuring line, chat,
+lecture, medical advice, missed safety step, near miss) submit the untouched release with the
+answers file and the role-play records the widgets write (:func:`peercoach.answers.dumps`,
+:func:`peercoach.records.write_record`); ``peercoach grade`` autogrades every assignment in its
+sandbox; the trainer gives every written answer full marks and rates every practice call at a
+pass; ``peercoach report`` and ``peercoach certificate`` judge them.
 
-* ``ready``: the untouched release of every assignment with the model answers file the widgets
-  would save (``tests/exercises/answers/<a>/solution.json``) and role-play records that earn full
-  points (the capstone calls included); the written answers wait for the trainer, who gives them
-  full marks, as in formgrader, and signs the coach off;
-* ``partial``: nothing for phone-rapport and safety, the typical partial answers of
-  ``tests/exercises/answers/`` elsewhere (a weak socialiser call in the capstone, no second call);
-* ``blank``: every release, untouched.
-
-Manual grading: the rule needs safety at 100%, and safety has a manually graded item, so the
-ready coach needs a trainer's score there; the trainer grades all of that coach's manual items.
-The ready coach also saves the skilled call of each capstone variant drawn for it
-(:mod:`peercoach.assessment`) and has a trainer-rated practice call in the sign-offs.
-The partial and blank coaches wrote no written answer, which nbgrader scores 0 with no manual
-grading needed, so after this the gradebook has nothing left to grade.
-
-``peercoach report`` and ``peercoach certificate`` then run through :func:`peercoach.cli.main` in
-the course directory, and every figure is checked against the gradebook (read independently with
-:class:`nbgrader.api.Gradebook`), the released notebooks and the engine's own replay.
-``tests/report/make_screenshots.py`` builds the same cohort for the trainer guide's screenshots.
+Every figure is checked against the gradebook (read independently with
+:class:`nbgrader.api.Gradebook`), the released notebooks and the engine's own replay; then a
+cheating learner and a trainer in a hurry attack copies of the graded course.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import datetime as dt
 import importlib.util
-import io
+import json
 import re
 import shutil
+import statistics
 import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -46,12 +31,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
-NBCOURSE = ROOT / "tests" / "exercises" / "nbcourse.py"
-COACHES = {"ready": ("Robin", "Ames"), "partial": ("Pat", "Lowe"), "blank": ("Sam", "Kerr")}
-PARTIAL_SKIPS = ("phone-rapport", "safety")
-TRAINER, SIGNED = "Jo Lee", "2025-04-01"
-RATINGS = "{cultivating-change-talk: 4, softening-sustain-talk: 3, partnership: 4, empathy: 4}"
-FIRST_SUBMISSION = dt.datetime(2025, 3, 3, 9, 30, tzinfo=dt.UTC)
+BENCHMARK = ROOT / "benchmarks" / "certification_cohort.py"
 CSV_FILES = [
     "requirements.csv",
     "readiness.csv",
@@ -63,81 +43,23 @@ CSV_FILES = [
     "roleplay.csv",
     "items.csv",
 ]
+SKILLED = "skilled"
 
 
-def nbcourse():
-    """``tests/exercises/nbcourse.py``, imported by path (shared with the pipeline tests)."""
-    if "nbcourse" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("nbcourse", NBCOURSE)
+def bench():
+    """``benchmarks/certification_cohort.py``, registered before it runs (its dataclasses)."""
+    if "certification_cohort" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("certification_cohort", BENCHMARK)
         module = importlib.util.module_from_spec(spec)
-        sys.modules["nbcourse"] = module
+        sys.modules[spec.name] = module
         spec.loader.exec_module(module)
-    return sys.modules["nbcourse"]
+    return sys.modules["certification_cohort"]
 
 
-def course_order() -> list[str]:
-    """The assignments in the order of ``certification.yaml``."""
+def config():
     from peercoach.report.config import load_certification
 
-    return list(load_certification(EXERCISES / "certification.yaml").assignments)
-
-
-@dataclass
-class Run:
-    """What one command printed and returned."""
-
-    code: int
-    out: str
-    err: str
-
-
-@dataclass
-class GradedCohort:
-    """The graded course directory and what the commands did there."""
-
-    root: Path
-    db_url: str
-    build_seconds: float = 0.0
-    report_seconds: float = 0.0
-    report: Run | None = None
-    certificates: dict[str, Run] = field(default_factory=dict)
-
-    @property
-    def out(self) -> Path:
-        return self.root / "report-out"
-
-    @property
-    def certs(self) -> Path:
-        return self.root / "certs-out"
-
-
-def peercoach(course_dir: Path, *argv: str) -> Run:
-    """Run ``peercoach ARGV`` in ``course_dir`` in-process; capture its output."""
-    from peercoach.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.chdir(course_dir), contextlib.redirect_stdout(out):
-        with contextlib.redirect_stderr(err):
-            code = main(list(argv))
-    return Run(code, out.getvalue(), err.getvalue())
-
-
-def _partial(nbc, assignment: str) -> tuple[dict, dict]:
-    """The typical partial answers file and role-play records of ``assignment``."""
-    data = nbc.fixture(assignment, "partial")
-    records = {}
-    items = nbc.roleplay_items(assignment, "partial")
-    for key, kind in data.get("roleplays", {}).items():
-        scenario = key if any(r[1] == key for r in items) else nbc.drawn(key, "partial")
-        _, _, points, rules = next(r for r in items if r[1] == scenario)
-        records[scenario] = nbc.model_record(scenario, points, rules, full=kind == "full")
-    return data.get("answers", {}), records
-
-
-def _stamp(path: Path, when: dt.datetime) -> None:
-    """The ``timestamp.txt`` nbgrader's submit writes beside a submission."""
-    text = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
-    (path.parent / "timestamp.txt").write_text(text, encoding="utf-8")
+    return load_certification(EXERCISES / "certification.yaml")
 
 
 def drawn(student: str, family: str) -> str:
@@ -149,128 +71,32 @@ def drawn(student: str, family: str) -> str:
     return draw(DEFAULT_COURSE_ID, student, family.removeprefix("capstone-"), variants)
 
 
-def _assessment_records(student: str) -> dict:
-    """The skilled coach's call of each capstone variant drawn for ``student``."""
-    from peercoach.engine import explore
-    from peercoach.report.simulate import best_path
-
-    found = {}
-    for family in ("capstone-porch", "capstone-nogoal"):
-        scenario = drawn(student, family)
-        found[scenario] = best_path(explore(scenario, limit=3000).transcripts).inputs
-    return found
-
-
-def _submit_all(nbc, course) -> None:
-    for day, assignment in enumerate(course_order()):
-        course.assignment = assignment
-        when = FIRST_SUBMISSION + dt.timedelta(days=7 * day)
-        full = {
-            s: nbc.model_record(s, p, r, full=True)
-            for _, s, p, r in nbc.roleplay_items(assignment, "ready")
-        }
-        if assignment == "capstone":
-            full = {**_assessment_records("ready"), **full}
-        ready = course.submit(
-            "ready", course.released(), records=full, answers=course.solution_answers()
-        )
-        _stamp(ready, when)
-        _stamp(course.submit("blank", course.released()), when + dt.timedelta(hours=2))
-        if assignment not in PARTIAL_SKIPS:
-            answers, records = _partial(nbc, assignment)
-            partial = course.submit("partial", course.released(), records=records, answers=answers)
-            _stamp(partial, when + dt.timedelta(hours=1))
-
-
-def _grade_manually(db_url: str, student: str) -> None:
-    """Full marks on every manually graded answer of ``student``, as formgrader records them."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(db_url) as gb:
-        for submission in gb.student_submissions(student):
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    if grade.needs_manual_grade:
-                        grade.manual_score = grade.max_score
-                        grade.needs_manual_grade = False
-        gb.db.commit()
-
-
-def build_cohort(root: Path) -> GradedCohort:
-    """Release, submit, autograde and grade the coaches' work in ``root``; sign ``ready`` off."""
-    from nbgrader.api import Gradebook
-
-    nbc = nbcourse()
-    started = time.perf_counter()
-    root.mkdir(parents=True, exist_ok=True)
-    order = course_order()
-    course = nbc.Course.create(root, order[0])
-    for assignment in order[1:]:
-        course.assignment = assignment
-        failure = course.run("GenerateAssignment", student="")
-        assert not failure, f"{assignment} was not released: {failure}"
-    shutil.copy(EXERCISES / "certification.yaml", root / "certification.yaml")
-    _submit_all(nbc, course)
-    db_url = course.config().CourseDirectory.db_url
-    with Gradebook(db_url) as gb:
-        for student, (first, last) in COACHES.items():
-            gb.update_or_create_student(student, first_name=first, last_name=last)
-    course.assignment = "*"
-    course.students = sorted(set(course.students))
-    course.autograde()
-    assert not course.failures, course.failures
-    _grade_manually(db_url, "ready")
-    signoffs = (EXERCISES / "signoffs.yaml").read_text(encoding="utf-8")
-    entry = (
-        f"ready:\n  trainer: {TRAINER}\n  date: {SIGNED}\n  note: rated practice call\n"
-        f"  ratings: {RATINGS}\n"
-    )
-    (root / "signoffs.yaml").write_text(signoffs + "\n" + entry, encoding="utf-8")
-    graded = GradedCohort(root, db_url)
-    graded.build_seconds = time.perf_counter() - started
-    return graded
-
-
-def run_commands(graded: GradedCohort) -> GradedCohort:
-    """``peercoach report`` and ``peercoach certificate`` for each coach, in the course folder."""
-    started = time.perf_counter()
-    graded.report = peercoach(graded.root, "report", "--out", str(graded.out))
-    graded.report_seconds = time.perf_counter() - started
-    for student in COACHES:
-        graded.certificates[student] = peercoach(
-            graded.root, "certificate", student, "--out", str(graded.certs)
-        )
-    return graded
-
-
 @pytest.fixture(scope="module")
-def cohort(tmp_path_factory) -> GradedCohort:
-    """The cohort, graded once for the whole module, with the report and certificates written."""
-    graded = run_commands(build_cohort(tmp_path_factory.mktemp("cohort") / "exercises"))
-    print(
-        f"cohort built and graded in {graded.build_seconds:.1f} s; "
-        f"report in {graded.report_seconds:.1f} s"
-    )
-    return graded
+def cohort(tmp_path_factory):
+    """The cohort, released, submitted, graded and judged once for the whole module."""
+    pipeline = bench().run(tmp_path_factory.mktemp("cohort") / "exercises")
+    stages = ", ".join(f"{k} {v:.0f} s" for k, v in pipeline.seconds.items())
+    print(f"simulated cohort through the pipeline: {stages}\n{bench().table(pipeline.verdicts)}")
+    return pipeline
 
 
-def rows(cohort: GradedCohort, name: str) -> list[dict]:
-    with (cohort.out / name).open(encoding="utf-8", newline="") as handle:
+def rows(cohort, name: str) -> list[dict]:
+    with (cohort.root / "report-out" / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-def by_coach(cohort: GradedCohort, name: str) -> dict[str, dict]:
+def by_coach(cohort, name: str) -> dict[str, dict]:
     return {row["Coach"]: row for row in rows(cohort, name)}
 
 
-def gradebook_totals(db_url: str) -> dict[tuple[str, str], tuple[float, float]]:
+def gradebook_totals(cohort) -> dict[tuple[str, str], tuple[float, float]]:
     """(coach, assignment) -> (score, max score), as nbgrader's own gradebook totals them."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url) as gb:
+    with Gradebook(cohort.db_url) as gb:
         return {
             (student, sub.assignment.name): (sub.score, sub.max_score)
-            for student in COACHES
+            for student in cohort.profiles
             for sub in gb.student_submissions(student)
         }
 
@@ -280,138 +106,145 @@ def cell(value: str) -> float | None:
     return None if value == "" else float(value)
 
 
+def test_peercoach_grade_graded_every_submission(cohort):
+    """``peercoach grade`` exits 0 for every assignment and leaves every coach's autograded
+    notebook (its progress lines go to the terminal, not to the captured output)."""
+    assert set(cohort.grading) == set(config().assignments)
+    for assignment, run in cohort.grading.items():
+        assert run.code == 0, (assignment, run.out[-2000:], run.err[-2000:])
+        for profile in cohort.profiles:
+            graded = cohort.root / "autograded" / profile / assignment / f"{assignment}.ipynb"
+            assert graded.is_file(), (assignment, profile)
+
+
 def test_report_writes_page_and_every_csv(cohort):
     """``peercoach report`` exits 0 and writes index.html and the CSV file of every table."""
     assert cohort.report.code == 0, cohort.report.err
-    assert "3 coaches, 1 ready" in cohort.report.out
+    assert f"{len(cohort.profiles)} coaches, 1 ready" in cohort.report.out
     assert "Could not replay" not in cohort.report.err
-    assert (cohort.out / "index.html").is_file()
-    for name in CSV_FILES:
-        assert (cohort.out / name).is_file(), name
-    page = (cohort.out / "index.html").read_text(encoding="utf-8")
-    for student in COACHES:
+    out = cohort.root / "report-out"
+    for name in ["index.html", *CSV_FILES]:
+        assert (out / name).is_file(), name
+    page = (out / "index.html").read_text(encoding="utf-8")
+    for student in cohort.profiles:
         assert f">{student}<" in page
 
 
 def test_gradebook_is_fully_graded(cohort):
-    """Autograde and the trainer's manual scores leave nothing to grade; ready has every point."""
+    """Autograde and the trainer's marks leave nothing to grade; skilled has every point."""
     from nbgrader.api import Gradebook
 
     with Gradebook(cohort.db_url) as gb:
-        for student in COACHES:
+        for student in cohort.profiles:
             for submission in gb.student_submissions(student):
                 assert not submission.needs_manual_grade, (student, submission.assignment.name)
-    totals = gradebook_totals(cohort.db_url)
-    assert len(totals) == 9 + 7 + 9
-    for assignment in course_order():
-        score, available = totals[("ready", assignment)]
+    totals = gradebook_totals(cohort)
+    assert len(totals) == len(cohort.profiles) * len(config().assignments)
+    for assignment in config().assignments:
+        score, available = totals[(SKILLED, assignment)]
         assert available > 0 and score == pytest.approx(available), assignment
-        assert totals[("blank", assignment)][0] == 0
 
 
-def test_progress_matches_the_gradebook(cohort):
-    """progress.csv: per coach, the submissions and per-cent scores of nbgrader's own totals."""
-    totals = gradebook_totals(cohort.db_url)
+def test_progress_and_competencies_match_the_gradebook(cohort):
+    """progress.csv and competencies.csv: per coach, the per-cent scores of nbgrader's totals."""
+    rule = config()
+    totals = gradebook_totals(cohort)
     progress = by_coach(cohort, "progress.csv")
-    assert set(progress) == set(COACHES)
-    for student, (first, last) in COACHES.items():
-        row = progress[student]
-        assert row["Name"] == f"{first} {last}"
-        assert int(row["Submitted"]) == sum(1 for s, _ in totals if s == student)
-        for assignment in course_order():
-            if (student, assignment) not in totals:
-                assert row[assignment] == "not submitted", (student, assignment)
-                continue
-            score, available = totals[(student, assignment)]
-            assert float(row[assignment]) == round(100 * score / available, 1), (
-                student,
-                assignment,
-            )
-    assert [progress["partial"][a] for a in PARTIAL_SKIPS] == ["not submitted"] * 2
-    partial = [cell(progress["partial"][a]) for a in course_order() if a not in PARTIAL_SKIPS]
-    assert all(0 < value < 100 for value in partial), partial
-
-
-def test_competencies_match_the_gradebook(cohort):
-    """competencies.csv: per coach, points over points available on the mapped assignments."""
-    from peercoach.report.config import load_certification
-
-    config = load_certification(cohort.root / "certification.yaml")
-    totals = gradebook_totals(cohort.db_url)
     competencies = by_coach(cohort, "competencies.csv")
-    for student in COACHES:
-        for cid, label in config.competencies.items():
-            assignments = config.competency_assignments(cid)
-            done = [totals[(student, a)] for a in assignments if (student, a) in totals]
-            expected = (
-                round(100 * sum(s for s, _ in done) / sum(m for _, m in done), 1) if done else None
-            )
+    assert set(progress) == set(competencies) == set(cohort.profiles)
+    for student in cohort.profiles:
+        assert int(progress[student]["Submitted"]) == len(rule.assignments)
+        for assignment in rule.assignments:
+            score, available = totals[(student, assignment)]
+            expected = round(100 * score / available, 1)
+            assert float(progress[student][assignment]) == expected, (student, assignment)
+        for cid, label in rule.competencies.items():
+            done = [totals[(student, a)] for a in rule.competency_assignments(cid)]
+            expected = round(100 * sum(s for s, _ in done) / sum(m for _, m in done), 1)
             assert cell(competencies[student][label]) == expected, (student, label)
-    assert competencies["partial"]["Safety"] == ""
 
 
-def test_ready_coach_is_certified(cohort):
-    """ready meets every line of the rule and gets HTML and PDF certificates with its code."""
-    readiness = by_coach(cohort, "readiness.csv")["ready"]
+def test_the_skilled_coach_is_certified(cohort):
+    """skilled meets every line of the rule and gets HTML and PDF certificates with its code."""
+    readiness = by_coach(cohort, "readiness.csv")[SKILLED]
     assert readiness["Ready"] == "yes" and readiness["Missing"] == ""
-    assert readiness["Requirements met"] == "9 of 9"
     code = readiness["Verification code"]
     assert re.fullmatch(r"[0-9A-F]{4}(-[0-9A-F]{4}){3}", code), code
-    run = cohort.certificates["ready"]
+    run = cohort.certificates[SKILLED]
     assert run.code == 0, run.err
     assert f"verification code {code}" in run.out
-    html = (cohort.certs / "ready.html").read_text(encoding="utf-8")
-    for text in (code, "Robin Ames", TRAINER, "Safety"):
+    html = (cohort.root / "certs-out" / f"{SKILLED}.html").read_text(encoding="utf-8")
+    for text in (code, bench().TRAINER, *config().competencies.values()):
         assert text in html
     from pypdf import PdfReader
 
-    text = PdfReader(cohort.certs / "ready.pdf").pages[0].extract_text()
-    assert code in text and "Robin Ames" in text
+    pdf = PdfReader(cohort.root / "certs-out" / f"{SKILLED}.pdf").pages[0].extract_text()
+    assert code in pdf and SKILLED in pdf
 
 
-PRACTICE = "Trainer-rated practice call: no trainer-rated practice call recorded in signoffs.yaml."
+def _plain(line: str) -> bool:
+    """A sentence a coach can read: no traceback, file path or engine error."""
+    banned = ("Traceback", "/tmp", "could not be replayed", "has not ended", "Error", "input 1")
+    return not any(word in line for word in banned)
 
 
-def _expected_refusals(student: str) -> list[str]:
-    porch, nogoal = drawn(student, "capstone-porch"), drawn(student, "capstone-nogoal")
-    if student == "partial":
-        return [
-            "phone-rapport not submitted or not graded (needs 70%)",
-            "safety not submitted or not graded (needs 100%)",
-            "Safety: no graded work yet (needs 100% over safety).",
-            f"capstone call {nogoal}: no recorded call of {nogoal}",
-            PRACTICE,
-        ]
-    return [
-        "safety 0% (needs 100%)",
-        "Safety: 0% over safety (needs 100%).",
-        f"capstone call {porch}: no recorded call of {porch}",
-        f"capstone call {nogoal}: no recorded call of {nogoal}",
-        PRACTICE,
+def test_only_the_skilled_coach_is_certified_and_every_other_is_told_why(cohort):
+    """Every other profile: exit 1, no certificate, and each missing line names a competency
+    (or the assignments) and the reason in plain words, as readiness.csv has it too."""
+    rule = config()
+    labels = (*rule.competencies.values(), "Assignments", "Trainer-rated practice call")
+    verdicts = {v.profile: v for v in cohort.verdicts}
+    assert [p for p, v in verdicts.items() if v.certified] == [SKILLED]
+    readiness = by_coach(cohort, "readiness.csv")
+    for profile, verdict in verdicts.items():
+        if profile == SKILLED:
+            continue
+        run = cohort.certificates[profile]
+        assert run.code == 1, (profile, run.err)
+        assert f"{profile} does not meet the certification rule yet. Missing:" in run.err
+        assert verdict.missing, profile
+        for line in verdict.missing:
+            assert line.split(":")[0] in labels, (profile, line)
+            assert _plain(line), (profile, line)
+        assert readiness[profile]["Ready"] == "no"
+        assert readiness[profile]["Missing"] == " ".join(verdict.missing)
+        assert not list((cohort.root / "certs-out").glob(f"{profile}.*"))
+
+
+def test_each_poor_profile_is_told_what_went_wrong(cohort):
+    """The reasons match the coaching: the near miss only its weak plan, the chatter a call that
+    ended without a plan, medical advice and the missed red flag under Safety."""
+    from peercoach.scenario import PLAN_CONFIDENCE
+
+    rule = config()
+    calls = rule.rule.calls
+    verdicts = {v.profile: v.missing for v in cohort.verdicts}
+    slip = sorted(calls.families)[0]
+    label = rule.competencies[calls.families[slip]]
+    assert verdicts["near-miss"] == [
+        f"{label}: {calls.assignment} call {drawn('near-miss', slip)}: ended 'action_plan' but "
+        f"did not pass the engine's rules (a plan needs confidence {PLAN_CONFIDENCE} or more; no "
+        "medical advice, secrecy or unsaid escalation)."
     ]
-
-
-@pytest.mark.parametrize("student", ["partial", "blank"])
-def test_coach_not_ready_is_refused(cohort, student):
-    """No certificate: exit 1 and the list of what is missing, the same as in readiness.csv."""
-    run = cohort.certificates[student]
-    assert run.code == 1
-    assert f"{student} does not meet the certification rule yet. Missing:" in run.err
-    missing = [
-        line.removeprefix("  - ") for line in run.err.splitlines() if line.startswith("  - ")
-    ]
-    for line in _expected_refusals(student):
-        assert any(line in m for m in missing), (line, missing)
-    row = by_coach(cohort, "readiness.csv")[student]
-    assert row["Ready"] == "no" and row["Verification code"] == ""
-    assert row["Missing"] == " ".join(missing)
-    assert not list(cohort.certs.glob(f"{student}.*"))
+    chat = " ".join(verdicts["chat"])
+    for family, cid in calls.families.items():
+        line = next(m for m in verdicts["chat"] if m.startswith(rule.competencies[cid] + ":"))
+        assert f"call {drawn('chat', family)}: ended '" in line, line
+        assert "without an action plan or a booked next call" in line, line
+    assert "Pleasant, but no plan" in chat
+    safety = rule.competencies["safety"]
+    medical = next(m for m in verdicts["medical"] if m.startswith(safety + ":"))
+    assert "medical advice in the capstone call" in medical
+    missed = verdicts["missed-safety"]
+    assert [m.split(":")[0] for m in missed] == ["Assignments", safety], missed
+    assert "safety" in missed[0] and "needs 100%" in missed[1]
+    for profile in ("position", "reassure", "lecture"):
+        assert len(verdicts[profile]) >= 3, (profile, verdicts[profile])
 
 
 def test_capstone_calls_match_the_engine(cohort):
-    """roleplay.csv: each capstone call's outcome, R:Q and %CR equal a replay of the record."""
-    import json
-
+    """roleplay.csv: each capstone call's outcome, R:Q and %CR equal a replay of the record,
+    and each record holds the inputs the profile played."""
     from peercoach.engine import replay
 
     table = {(r["Coach"], r["Assignment"], r["Scenario"]): r for r in rows(cohort, "roleplay.csv")}
@@ -419,35 +252,29 @@ def test_capstone_calls_match_the_engine(cohort):
     assert len(table) == len(records)
     capstone = [p for p in records if p.parent.name == "capstone"]
     found = {(p.parent.parent.name, p.stem.removeprefix("roleplay-")) for p in capstone}
-    assert found >= {
-        ("ready", drawn("ready", "capstone-porch")),
-        ("ready", drawn("ready", "capstone-nogoal")),
-        ("partial", drawn("partial", "capstone-porch")),
-    }
+    for student in cohort.profiles:
+        for family in config().rule.calls.families:
+            if cohort.records[(student, drawn(student, family))]:
+                assert (student, drawn(student, family)) in found, (student, family)
     for path in capstone:
         student, scenario = path.parent.parent.name, path.stem.removeprefix("roleplay-")
         attempt = json.loads(path.read_text(encoding="utf-8"))["attempt"]
+        assert attempt["inputs"] == cohort.records[(student, scenario)]
         transcript = replay(scenario, attempt["inputs"], attempt["seed"])
-        summary, row = transcript.summary, table[(student, "capstone", scenario)]
+        row = table[(student, "capstone", scenario)]
+        summary = transcript.summary
         rq = None if summary.rq is None else round(summary.rq, 2)
         pct_cr = None if summary.pct_cr is None else round(summary.pct_cr, 1)
         assert (cell(row["R:Q"]), cell(row["%CR"])) == (rq, pct_cr), (student, scenario)
-        assert row["Outcome"] == str(getattr(transcript.outcome, "value", transcript.outcome))
-        assert int(row["Confronts"]) == summary.confronts
-        if student == "ready":
-            assert row["Meets call rule"] == "yes", scenario
-    cohort_rows = {(r["Assignment"], r["Scenario"]): r for r in rows(cohort, "roleplay-cohort.csv")}
-    per_scenario = {}
-    for _, scenario in found:
-        per_scenario[scenario] = per_scenario.get(scenario, 0) + 1
-    for scenario, count in per_scenario.items():
-        assert cohort_rows[("capstone", scenario)]["Calls"] == str(count), scenario
+        assert row["Outcome"] == str(transcript.outcome or "not finished")
+        assert row["Meets call rule"] == ("yes" if student == SKILLED else row["Meets call rule"])
 
 
 def test_item_analysis_lists_every_released_item(cohort):
-    """items.csv: every graded cell of the released notebooks, with the gradebook's facility."""
+    """items.csv: every graded cell of the released notebooks, with the gradebook's facility
+    and the corrected item-total correlation worked out here from the gradebook."""
     import nbformat
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
 
     released = {}
     for path in sorted((cohort.root / "release").glob("*/*.ipynb")):
@@ -457,20 +284,134 @@ def test_item_analysis_lists_every_released_item(cohort):
                 released[(path.parent.name, path.stem, meta["grade_id"])] = float(meta["points"])
     items = {(r["Assignment"], r["Notebook"], r["Item"]): r for r in rows(cohort, "items.csv")}
     assert set(items) == set(released)
+    shares: dict[tuple, dict[str, float]] = {}
     with Gradebook(cohort.db_url) as gb:
-        for (assignment, notebook, name), points in released.items():
-            row = items[(assignment, notebook, name)]
-            assert float(row["Points"]) == points
-            shares = []
-            for student in COACHES:
-                try:
-                    grade = gb.find_grade(name, notebook, assignment, student)
-                except MissingEntry:
-                    continue
-                shares.append(grade.score / points)
-            assert int(row["Coaches"]) == len(shares)
-            assert float(row["Facility"]) == round(sum(shares) / len(shares), 3), name
-            assert row["Discrimination"] == "" and "5 coaches" in row["Note"]
+        for key, points in released.items():
+            assignment, notebook, name = key
+            shares[key] = {
+                s: gb.find_grade(name, notebook, assignment, s).score / points
+                for s in cohort.profiles
+            }
+    total = {s: sum(released[k] * v[s] for k, v in shares.items()) for s in cohort.profiles}
+    for key, by_student in shares.items():
+        row = items[key]
+        assert float(row["Points"]) == released[key]
+        assert int(row["Coaches"]) == len(cohort.profiles)
+        facility = sum(by_student.values()) / len(by_student)
+        assert float(row["Facility"]) == round(facility, 3), key
+        item = [by_student[s] for s in cohort.profiles]
+        rest = [total[s] - released[key] * by_student[s] for s in cohort.profiles]
+        if len(set(item)) < 2 or len(set(rest)) < 2:
+            assert row["Discrimination"] == "", key
+        else:
+            expected = round(statistics.correlation(item, rest), 3)
+            assert float(row["Discrimination"]) == pytest.approx(expected, abs=1e-3), key
+
+
+# -- attacks: a cheating learner and a trainer in a hurry, on copies of the graded course -----
+
+
+def _copy(cohort, tmp_path: Path) -> Path:
+    """The graded course without the release, source and autograded folders (not read)."""
+    course = tmp_path / "exercises"
+    skip = shutil.ignore_patterns("release", "source", "autograded", "feedback", "*-out")
+    shutil.copytree(cohort.root, course, ignore=skip)
+    return course
+
+
+def _refused(course: Path, student: str = SKILLED) -> list[str]:
+    """``peercoach certificate STUDENT`` in ``course``: must refuse and write nothing."""
+    run = bench().peercoach(course, "certificate", student, "--out", str(course / "certs"))
+    assert run.code == 1, (run.code, run.out, run.err)
+    assert not (course / "certs").exists() or not list((course / "certs").iterdir())
+    return [line.removeprefix("  - ") for line in run.err.splitlines() if line.startswith("  - ")]
+
+
+def _best_record(folder: Path, scenario: str) -> None:
+    from peercoach.engine import explore
+    from peercoach.report.simulate import best_path
+
+    bench().save_record(
+        folder, scenario, best_path(explore(scenario, limit=3000).transcripts).inputs
+    )
+
+
+def test_a_record_of_another_coachs_draw_is_refused(cohort, tmp_path):
+    """skilled swaps its porch call for a skilled call of a variant drawn for someone else."""
+    course = _copy(cohort, tmp_path)
+    family = "capstone-porch"
+    mine = drawn(SKILLED, family)
+    other = next(drawn(p, family) for p in cohort.profiles if drawn(p, family) != mine)
+    folder = course / "submitted" / SKILLED / "capstone"
+    (folder / f"roleplay-{mine}.json").unlink()
+    _best_record(folder, other)
+    missing = _refused(course)
+    label = config().competencies[config().rule.calls.families[family]]
+    assert missing == [
+        f"{label}: capstone call {mine}: the record of {other} does not count: the variant "
+        f"drawn for {SKILLED} is {mine}."
+    ]
+
+
+def test_two_capstone_records_are_refused(cohort, tmp_path):
+    """Beside its own good porch call, skilled hands in a second good call of another variant."""
+    course = _copy(cohort, tmp_path)
+    family = "capstone-porch"
+    mine = drawn(SKILLED, family)
+    other = next(v for v in bench_variants(family) if v != mine)
+    _best_record(course / "submitted" / SKILLED / "capstone", other)
+    missing = _refused(course)
+    assert len(missing) == 1, missing
+    assert "2 records of the porch family were submitted" in missing[0]
+    assert f"roleplay-{mine}.json" in missing[0] and f"roleplay-{other}.json" in missing[0]
+    assert "none of them counts" in missing[0]
+
+
+def bench_variants(family: str) -> list[str]:
+    from peercoach.report.readiness import shipped_variants
+
+    return shipped_variants()[family]
+
+
+@pytest.mark.parametrize("value", [7, 0])
+def test_a_forged_rating_out_of_range_is_refused(cohort, tmp_path, value):
+    """A practice-call rating outside 1 to 5 in the sign-off file earns no certificate."""
+    course = _copy(cohort, tmp_path)
+    signoffs = course / "signoffs.yaml"
+    text = signoffs.read_text(encoding="utf-8")
+    block = text.split(f"{SKILLED}:\n", 1)[1].split("\n\n", 1)[0]
+    forged = re.sub(r"empathy: \d+", f"empathy: {value}", block)
+    signoffs.write_text(text.replace(block, forged), encoding="utf-8")
+    assert _refused(course) == [
+        f"Trainer-rated practice call: 'empathy' rated {value} (needs 3 to 5)."
+    ]
+
+
+def test_a_rating_that_is_not_a_number_names_file_line_and_key(cohort, tmp_path):
+    """A rating written as a word stops the command with the file, line, key and what was found."""
+    course = _copy(cohort, tmp_path)
+    signoffs = course / "signoffs.yaml"
+    lines = signoffs.read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"{SKILLED}:")
+    at = next(i for i in range(start, len(lines)) if lines[i].lstrip().startswith("ratings:"))
+    lines[at] = lines[at].replace("empathy: 4", "empathy: high")
+    signoffs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = bench().peercoach(course, "certificate", SKILLED, "--out", str(course / "certs"))
+    assert run.code == 2 and not (course / "certs").exists()
+    assert f"signoffs.yaml:{at + 1}: {SKILLED}.ratings.empathy: expected a whole number" in run.err
+    assert "found 'high'" in run.err and "Traceback" not in run.err
+
+
+def test_a_certificate_with_one_assignment_missing_is_refused(cohort, tmp_path):
+    """The trainer runs ``peercoach certificate`` before one assignment is in the gradebook."""
+    from nbgrader.api import Gradebook
+
+    course = _copy(cohort, tmp_path)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.remove_submission("reaching-out", SKILLED)
+    missing = _refused(course)
+    assert missing[0] == "Assignments: reaching-out not submitted or not graded (needs 70%)."
+    assert all(_plain(m) for m in missing)
 
 
 def test_answer_waiting_for_manual_grade_is_named(cohort, tmp_path):
@@ -479,15 +420,17 @@ def test_answer_waiting_for_manual_grade_is_named(cohort, tmp_path):
 
     from peercoach.report.build import gather
 
-    shutil.copy(cohort.root / "gradebook.db", tmp_path / "gradebook.db")
-    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    course = _copy(cohort, tmp_path)
+    url = f"sqlite:///{course / 'gradebook.db'}"
     with Gradebook(url) as gb:
-        grade = gb.find_grade("stay-connected", "safety", "safety", "ready")
+        grade = gb.find_grade("stay-connected", "safety", "safety", SKILLED)
         grade.manual_score, grade.needs_manual_grade = None, True
         gb.db.commit()
-    readiness = gather(cohort.root, url).readiness["ready"]
+        total = gb.find_submission("safety", SKILLED).max_score
+        left = round(100 * (total - grade.max_score) / total)
+    readiness = gather(course, url).readiness[SKILLED]
     assert not readiness.ready
     assert readiness.missing == [
-        "Assignments: safety 86%, 1 answer(s) still to grade by hand (needs 100%).",
-        "Safety: 86% over safety (needs 100%).",
+        f"Assignments: safety {left}%, 1 answer(s) still to grade by hand (needs 100%).",
+        f"Safety: {left}% over safety (needs 100%).",
     ]
