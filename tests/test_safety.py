@@ -371,7 +371,7 @@ def _model_only_line() -> AdviceCase:
     cues = load_cues(ADVICE_FILE)
     for case in load_advice_set(SETS / "advice.tsv"):
         if case.split == "dev" and case.advice and not find(cues, case.text, case.previous):
-            kind, score = strongest(shipped(), case.text, case.previous)
+            kind, score = strongest(shipped(), case.text)
             if score >= shipped().threshold:
                 return case
     raise AssertionError("the model finds no dev advice line the cues miss")
@@ -385,7 +385,7 @@ def test_the_model_flags_advice_the_cues_miss_and_only_above_its_threshold():
     assert flag.cue == f"model:{flag.kind}" and flag.kind in shipped().kinds
     assert flag.reason == shipped().reasons[flag.kind]
     assert case.text[flag.span[0] : flag.span[1]] == case.text.strip()
-    kind, score = strongest(shipped(), case.text, case.previous)
+    kind, score = strongest(shipped(), case.text)
     assert medical_advice(case.text, case.previous, model=_model_with(threshold=score + 1)) == []
 
 

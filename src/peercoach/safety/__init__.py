@@ -61,7 +61,9 @@ def medical_advice(
 
     ``previous`` is the participant's last line: after "should I stop it?", "yeah, I would" is
     advice. ``cues`` replaces the shipped ``advice.yaml`` (see :func:`load_cues`), ``model`` the
-    shipped ``advice_model.json``. The cues' hits count unless the model scores the line under
+    shipped ``advice_model.json``. The model reads the coach's words only (the participant's
+    line alone pushed short nonsense over its threshold; the cues answer "yeah, I would" after
+    "should I stop?"). The cues' hits count unless the model scores the line under
     its ``veto``; with no hit, a line the model scores at its ``threshold`` or more is flagged
     once, over the whole line, with cue ``model:KIND``.
     """
@@ -70,7 +72,7 @@ def medical_advice(
     cues = cues or _shipped(0)
     model = model or shipped_model()
     previous = previous if isinstance(previous, str) else ""
-    kind, score = strongest(model, text, previous)
+    kind, score = strongest(model, text)
     hits = find(cues, text, previous)
     if hits and score >= model.veto:
         return [Flag(hit.cue.kind, hit.cue.id, hit.cue.reason, hit.span) for hit in hits]

@@ -450,9 +450,10 @@
   }
 
   /* peercoach.safety.medical_advice, as the reasons check_line keeps: the cues' hits count unless
-   * the model scores the line under its veto; with none, a score at the threshold flags it. */
+   * the model (on the coach's words only) scores the line under its veto; with none, a score at
+   * the threshold flags it. */
   function adviceReasons(safety, rx, text, previous) {
-    var model = safety.model, best = strongest(model, text, previous), advice = [];
+    var model = safety.model, best = strongest(model, text, ""), advice = [];
     var hits = find(safety, rx.advice, text, previous);
     if (hits.length && best.score >= model.veto) {
       hits.forEach(function (hit) { if (advice.indexOf(hit.cue.reason) < 0) advice.push(hit.cue.reason); });
