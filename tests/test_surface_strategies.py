@@ -61,3 +61,37 @@ def test_no_surface_strategy_earns_half_the_points(scenario_id, points, rules, a
         "at some turn on that path, give a poor reply the look of the good one (its length, "
         "a question mark)"
     )
+
+
+def menu_only_scenarios() -> list[Path]:
+    """Every scenario file whose turns all show a menu of replies.
+
+    A strategy by the look of the replies cannot play a turn that takes the coach's own words
+    (``play_by`` stops there), so scenarios with such a turn are left to the own-words tests.
+    """
+    return [
+        path
+        for path in sorted((ROOT / "scenarios").glob("*.yaml"))
+        if not any(turn.own_words for turn in load_scenario(path).turns)
+    ]
+
+
+def test_most_scenarios_show_a_menu_at_every_turn():
+    assert len(menu_only_scenarios()) >= 15
+
+
+@pytest.mark.parametrize("path", menu_only_scenarios(), ids=lambda path: path.stem)
+def test_no_surface_strategy_passes_a_practice_roleplay(path):
+    """Graded or not, no role-play may be passed by always taking the longest reply, the one
+    that asks a question, or any other choice by surface: a learner who practices that way
+    learns the wrong lesson. Twenty attempts, each in its own shuffled order."""
+    scenario = load_scenario(path)
+    passed = {
+        name: [seed for seed in range(20) if play_by(scenario, pick, seed).passed]
+        for name, pick in SURFACE_STRATEGIES.items()
+    }
+    passed = {name: seeds for name, seeds in passed.items() if seeds}
+    assert not passed, f"{path.name}: " + "; ".join(
+        f"always choosing {name} passes {len(seeds)} of 20 attempts (seed {seeds[0]})"
+        for name, seeds in passed.items()
+    )
