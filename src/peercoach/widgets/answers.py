@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -149,6 +150,8 @@ class _Answer(w.VBox):
             button.on_click(lambda _: self._run_check())
             parts += [button, self.checked]
         super().__init__(parts + [self.status], layout=w.Layout(width="100%"))
+        self.add_class("pc-answer")
+        self.add_class("pc-answer-" + re.sub(r"[^A-Za-z0-9_-]", "-", item))
         self._show(self.file.get(item))
         self._restoring = False
         saved = self.file.get(item) is not None
