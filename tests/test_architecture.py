@@ -195,6 +195,55 @@ def test_the_command_layer_dispatches_to_modules_the_graph_sees(graph):
     """Every command's handler imports a real module, so the graph counts it as an import."""
     handlers = graph.edges["peercoach.cli"]
     assert {"peercoach.build", "peercoach.checks", "peercoach.report.cli"} <= set(handlers)
+    assert "peercoach.cli.code" in handlers
+
+
+def commands_in_core(graph: Graph, src: Path) -> list[str]:
+    """Command handlers in the core, as ``file:line: what``: a function named ``*_command``, an
+    ``argparse`` import, or a call of ``input()``. The core computes; commands live in ``cli``."""
+    problems = []
+    for name, path in graph.modules.items():
+        if room_part(name) not in CORE:
+            continue
+        where = path.relative_to(src.parent)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.FunctionDef) and node.name.endswith("_command"):
+                problems.append(f"{where}:{node.lineno}: command handler `{node.name}` in core")
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if "argparse" in [*names, getattr(node, "module", None)]:
+                    problems.append(f"{where}:{node.lineno}: core imports `argparse`")
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "input"
+            ):
+                problems.append(f"{where}:{node.lineno}: core calls `input()`")
+    return problems
+
+
+def test_the_core_has_no_commands(graph):
+    """No core module holds a command: no ``*_command`` handler, no argparse, no ``input()``."""
+    problems = commands_in_core(graph, SRC)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_finds_commands_in_the_core(tmp_path):
+    """A handler, an argparse import and a prompt in a core module are each reported; the same
+    in the command layer is not."""
+    src = _package(
+        tmp_path,
+        {
+            "mi/__init__.py": "",
+            "mi/cli.py": "import argparse\n\n\ndef code_command(args):\n    input()\n",
+            "cli.py": "import argparse\n\n\ndef play_command(args):\n    input()\n",
+        },
+    )
+    assert sorted(commands_in_core(import_graph(src), src)) == [
+        "peercoach/mi/cli.py:1: core imports `argparse`",
+        "peercoach/mi/cli.py:4: command handler `code_command` in core",
+        "peercoach/mi/cli.py:5: core calls `input()`",
+    ]
 
 
 def _package(tmp_path: Path, files: dict[str, str]) -> Path:

@@ -1,5 +1,8 @@
 """``peercoach code``: code coach utterances in MI terms and explain each code.
 
+The handler lives in the command layer; the coding itself is :mod:`peercoach.mi`, which has no
+commands.
+
 One utterance from the command line, or a file with one utterance a line. In a file, a line that
 starts with ``participant:`` is not coded; it becomes the context for the next coach line. Lines
 starting with ``coach:`` or with no prefix are coded.

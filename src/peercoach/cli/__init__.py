@@ -133,7 +133,7 @@ def _play(args) -> int:
 
 
 def _code(args) -> int:
-    from peercoach.mi.cli import code_command
+    from peercoach.cli.code import code_command
 
     return code_command(args)
 
