@@ -5,14 +5,15 @@ Debian's Chromium with an empty cache on an emulated line (Chrome DevTools Proto
 ``Network.emulateNetworkConditions``: 400 kbit/s down and up, 400 ms round trips by default) and
 prints, per page: the bytes a first visit loads (raw, and as they would travel gzip-compressed),
 the bytes that block the first paint (the page and its stylesheets), and the time to first text
-(the browser's first contentful paint; the median of ``--repeat`` visits). Prints the figures;
-asserts nothing.
+(the browser's first contentful paint; the median of ``--repeat`` visits). The search page is
+also opened with a query in its address, as the search box of every other page opens it, and
+the time until its first result is listed is printed too. Prints the figures; asserts nothing.
 
 With ``--before OTHER_SITE`` (an earlier build), each page is visited on both sites in turn, so
 that both medians are taken under the same load of a shared machine, and both are printed.
 
     .venv/bin/python benchmarks/page_benchmark.py [--site _build/html] [--kbit 400] [--rtt 400]
-        [--before OLD_SITE]
+        [--before OLD_SITE] [--only search]
 """
 
 from __future__ import annotations
@@ -37,12 +38,19 @@ PAGE_TYPES = {
     "glossary": "book/glossary",
     "staff reference": "book/staff/scenario-format",
     "search": "search",
+    "search, with a query": "search?q=988",
 }
 FIRST_TEXT = """() => new Promise(done => {
   const found = () => performance.getEntriesByName('first-contentful-paint')[0];
   if (found()) return done(found().startTime);
   new PerformanceObserver(() => found() && done(found().startTime))
     .observe({type: 'paint', buffered: true});
+})"""
+FIRST_RESULT = """() => new Promise(done => {
+  const listed = () => document.querySelector('#search-results li a');
+  if (listed()) return done(performance.now());
+  new MutationObserver((_, watch) => listed() && (watch.disconnect(), done(performance.now())))
+    .observe(document.documentElement, {childList: true, subtree: true});
 })"""
 
 
@@ -104,6 +112,7 @@ def measure(browser, site: Path, url: str, kbit: int, rtt: int) -> dict:
     page.on("request", lambda request: urls.append(request.url))
     page.goto(url, wait_until="commit", timeout=120_000)
     first_text = page.evaluate(FIRST_TEXT)
+    first_result = page.evaluate(FIRST_RESULT) if "?q=" in url else None
     page.wait_for_load_state("load", timeout=300_000)
     blocking = {url} | set(
         page.evaluate(
@@ -111,7 +120,12 @@ def measure(browser, site: Path, url: str, kbit: int, rtt: int) -> dict:
             ".filter(e => e.renderBlockingStatus === 'blocking').map(e => e.name)"
         )
     )
-    result = {"first_text": first_text, **weights(site, urls, blocking), "requests": len(urls)}
+    result = {
+        "first_text": first_text,
+        "first_result": first_result,
+        **weights(site, urls, blocking),
+        "requests": len(urls),
+    }
     context.close()
     return result
 
@@ -124,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rtt", type=int, default=400, help="round trip, ms")
     parser.add_argument("--repeat", type=int, default=3, help="visits per page (median shown)")
     parser.add_argument("--before", type=Path, help="an earlier build to measure in turn")
+    parser.add_argument("--only", default="", help="only the page types whose name has this")
     args = parser.parse_args(argv)
     sites = [args.site] + ([args.before] if args.before else [])
     for site in sites:
@@ -139,25 +154,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"before: {args.before}, visited in turn with it")
     print(
         f"{'page type':<33} {'page':<36} {'raw KB':>7} {'gzip KB':>7} {'block KB':>8} "
-        f"{'req':>4} {'first text s':>12}"
+        f"{'req':>4} {'first text s':>12} {'results s':>9}"
     )
     try:
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for kind, docname in PAGE_TYPES.items():
+            for kind, address in PAGE_TYPES.items():
+                docname, _, query = address.partition("?")
+                if args.only not in kind:
+                    continue
                 if not all((site / f"{docname}.html").is_file() for site in sites):
                     continue
                 runs: list[list[dict]] = [[] for _ in sites]
                 for _ in range(args.repeat):
                     for number, (site, (_, base)) in enumerate(zip(sites, servers, strict=True)):
-                        url = f"{base}{docname}.html"
+                        url = f"{base}{docname}.html" + (f"?{query}" if query else "")
                         runs[number].append(measure(browser, site, url, args.kbit, args.rtt))
                 for number, found in enumerate(runs):
                     got = sorted(found, key=lambda r: r["first_text"])[len(found) // 2]
+                    results = got["first_result"]
                     print(
-                        f"{kind + names[number]:<33} {docname:<36} {got['raw'] / 1000:>7.0f} "
+                        f"{kind + names[number]:<33} {address:<36} {got['raw'] / 1000:>7.0f} "
                         f"{got['gzip'] / 1000:>7.0f} {got['blocking'] / 1000:>8.0f} "
-                        f"{got['requests']:>4} {got['first_text'] / 1000:>12.2f}"
+                        f"{got['requests']:>4} {got['first_text'] / 1000:>12.2f} "
+                        + (f"{results / 1000:>9.2f}" if results is not None else f"{'':>9}")
                     )
             browser.close()
     finally:

@@ -2,6 +2,9 @@
 
 - Number-only terms are searched (988, 911, 838255): Sphinx indexes them, but its search script
   skips every query term made of digits only.
+- Words typed into the search box before the search script has loaded (it loads after the
+  page, :mod:`.theme`) are kept: the script cleared every search box when the address held no
+  query.
 - Each page is listed once: a page that matches as a page and as glossary terms (objects) was
   listed once per match; only its best-scoring match is kept.
 - Result excerpts work when the book is opened from disk (``file://``), where the browser
@@ -22,6 +25,10 @@ PATCHES = (
     (
         "stopwords.indexOf(queryTermLower) !== -1 ||\n        queryTerm.match(/^\\d+$/)",
         "stopwords.indexOf(queryTermLower) !== -1",
+    ),
+    (
+        ".forEach((el) => (el.value = query));",
+        ".forEach((el) => (el.value = query || el.value));",
     ),
     (
         "let resultStr = result.slice(0, 4).concat([result[5]]).map(v => String(v)).join(',');",

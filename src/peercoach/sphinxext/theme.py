@@ -13,7 +13,10 @@
 - Bibliography entries are list items of the citation list (``role="doc-biblioentry"`` is
   deprecated, and a ``role="list"`` needs ``listitem`` children).
 - Sphinx's search index loads on the search page only (``templates/layout.html``); the search box
-  on other pages opens the search page.
+  on other pages opens the search page. There the search script, the helpers it needs, its
+  language data and the index (``SEARCH_SCRIPTS``) load after the page, before the theme's
+  scripts (``templates/search.html``), so its text shows before the index arrives and a query in
+  the address runs as soon as the index is in.
 - Nothing but the page itself blocks the first paint: each page carries the CSS it can use
   (unused CSS is removed from the built site and the rest put in each page, :mod:`.purgecss`),
   Sphinx's helper scripts (``DEFERRED``) and the theme's Bootstrap and theme scripts load after
@@ -60,6 +63,8 @@ OPTIONAL_ASSETS = (
 CARD_PAGES = "book/cards/"
 DEFERRED = re.compile(r"(doctools|sphinx_highlight|sphinx-book-theme)\.js")
 AT_END = re.compile(r"(quiz|roleplay)\.js")
+SEARCH_HELPERS = re.compile(r"(doctools|sphinx_highlight)\.js")
+SEARCH_SCRIPTS = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
 TOGGLE = re.compile(
     r"(<a [^>]*>(?P<title>[^<]*)</a>\s*<details[^>]*>\s*<summary>)"
     r'(?P<icon><span class="toctree-toggle"[^>]*>.*?</span>)'
@@ -110,28 +115,33 @@ def trim_assets(context: dict, used: set[str]) -> None:
 
 
 def defer_helpers(context: dict, pagename: str, at_end: bool = True) -> None:
-    """Keep Sphinx's helper scripts (``DEFERRED``) from competing with the stylesheets.
+    """Keep Sphinx's helper scripts (``DEFERRED``) from competing with the page's text.
 
-    On the search page they stay as they are (Sphinx's search script needs them at once);
-    elsewhere they load after the page, with the theme's scripts (``pc_late_scripts``, read by
-    ``layout.html``). The course's deferred scripts (``AT_END``) keep ``defer`` but are named at
-    the end of the body (``pc_end_scripts``), where the browser finds them after the first text,
-    when ``at_end`` (the extension's ``layout.html`` is in use).
+    They load after the page, in order, with the theme's scripts (``pc_late_scripts``, read by
+    ``layout.html``), when ``at_end`` (the extension's templates are in use; without them the
+    helpers stay where they are). On the search page the helpers the search script needs
+    (``SEARCH_HELPERS``) and the search scripts (``SEARCH_SCRIPTS``) are ``pc_search_scripts``,
+    which ``search.html`` loads first, so that the index does not share the line with the
+    theme's scripts. The course's deferred scripts (``AT_END``) keep ``defer`` but are named at
+    the end of the body (``pc_end_scripts``), where the browser finds them after the first text.
     """
     from sphinx.builders.html._assets import _JavaScript
 
-    kept, late, end = [], [], []
+    kept, late, end, first = [], [], [], []
     for asset in context.get("script_files", []):
         name = Path(_asset_name(asset)).name
         if not isinstance(asset, _JavaScript):
             kept.append(asset)
         elif at_end and AT_END.fullmatch(name):
             end.append(asset)
-        elif not DEFERRED.fullmatch(name) or pagename == "search":
+        elif not DEFERRED.fullmatch(name) or not at_end:
             kept.append(asset)
+        elif pagename == "search" and SEARCH_HELPERS.fullmatch(name):
+            first.append(asset.filename)
         else:
             late.append(asset.filename)
     context["script_files"] = kept
+    context["pc_search_scripts"] = [*first, *SEARCH_SCRIPTS] if pagename == "search" else []
     context["pc_late_scripts"] = late
     context["pc_end_scripts"] = end
 
