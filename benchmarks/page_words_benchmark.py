@@ -1,14 +1,21 @@
-"""How long the page player's first typed lines take to safety-check, in Chromium.
+"""How long the page player takes to answer a typed turn, in Chromium.
 
-    .venv/bin/python benchmarks/page_words_benchmark.py            # the working tree's script
-    .venv/bin/python benchmarks/page_words_benchmark.py --rev HEAD~3   # a script from git
+    .venv/bin/python benchmarks/page_words_benchmark.py              # the working tree's scripts
+    .venv/bin/python benchmarks/page_words_benchmark.py --rev HEAD~3 # scripts from git
+    .venv/bin/python benchmarks/page_words_benchmark.py --scenario first-call --runs 5
 
-Loads ``static/roleplay-words.js`` (from the working tree, or from a git revision with
-``--rev``, for a before-and-after figure) and the safety tables the book compiles
-(:func:`peercoach.sphinxext.roleplay.safety_tables`, always the working tree's) into a blank
-page in Debian's Chromium, then times ``checkLine`` on a few typical first lines, each in a fresh
-page (so V8 compiles the patterns anew), and a second line after the first. A figure, not a test:
-the machine's load is printed beside it.
+Puts one scenario's player in a blank page in Debian's Chromium, as the book does: the
+scenario's data (:func:`peercoach.sphinxext.roleplay.page_data`) and the shared tables
+(:func:`~peercoach.sphinxext.roleplay.shared_data`) always from the working tree, and
+``roleplay.js``, ``roleplay-words.js`` and ``roleplay-mi.js`` from the working tree or, with
+``--rev``, from a git revision (for a before-and-after figure). Then it types a call as a learner
+would: at each turn a line Python understands there (a reply's ``say`` or ``also:`` line, chosen
+at random with a fixed seed, never one that ends the call), Enter in the text box, then "Yes, say
+that". Each typed turn is timed in the page from the Enter key to the participant's answer:
+``read`` is reading the words ("Taken as" shown: safety check, MI coder, routing), ``answer``
+adds accepting them (the call moves on). The first line also pays for compiling the patterns;
+the figure that counts is the later lines. Each run is a fresh page. A figure, not a test: the
+machine's load is printed beside it.
 """
 
 from __future__ import annotations
@@ -16,35 +23,41 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from peercoach.sphinxext.roleplay import safety_tables
+from peercoach.engine import Conversation
+from peercoach.scenario import load_scenario
+from peercoach.sphinxext.roleplay import page_data, script_json, shared_data
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = "src/peercoach/sphinxext/static/roleplay-words.js"
-PLAYER = "src/peercoach/sphinxext/static/roleplay.js"
+STATIC = "src/peercoach/sphinxext/static/"
+SCRIPTS = ["roleplay-words.js", "roleplay-mi.js", "roleplay.js"]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-FIRST_LINES = [
-    "Hi, this is Sam from the peer coaching program. Is now still a good time?",
-    "It sounds like the week has been really hard on you.",
-    "You should stop taking your pain pills and use ice.",
-    "What would you like to work on this week?",
-    "If you're thinking of hurting yourself, call 988 and press 1, I'll stay on the line.",
-]
-SECOND = "So walking to the mailbox three days a week, and you're at a seven?"
-TIMING = """async ([first, second]) => {
-  const safety = window.__safety;
-  let t = performance.now();
-  window.peercoachWords.checkLine(safety, first, "How are you doing?");
-  const one = performance.now() - t;
-  t = performance.now();
-  window.peercoachWords.checkLine(safety, second, "");
-  return [one, performance.now() - t];
+TURNS = 8
+PAGE = """<!doctype html><html lang="en"><title>typed turns</title><body>
+<section class="pc-roleplay" data-scenario="{id}">
+<script type="application/json" class="pc-roleplay-data">{data}</script>
+<div class="pc-roleplay-player" hidden></div><div class="pc-roleplay-text"></div>
+</section></body></html>"""
+TURN = """async (text) => {
+  const box = document.querySelector(".pc-roleplay .pc-rp-words-input");
+  box.focus();
+  box.value = text;
+  const start = performance.now();
+  box.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", bubbles: true}));
+  const read = performance.now() - start;
+  const yes = document.querySelector(".pc-rp-taken-yes");
+  if (!yes) return {read, answer: null, taken: document.querySelector(".pc-rp-taken").textContent};
+  yes.click();
+  const answer = performance.now() - start;
+  await new Promise(done => requestAnimationFrame(() => setTimeout(done)));
+  return {read, answer, painted: performance.now() - start};
 }"""
 
 
@@ -56,33 +69,70 @@ def _source(path: str, rev: str | None) -> str:
     ).stdout
 
 
+def typed_call(scenario, seed: int) -> list[str]:
+    """Lines that Python understands at each turn of one call (none ends it), up to ``TURNS``."""
+    rng, call, lines = random.Random(seed), Conversation(scenario), []
+    while not call.finished and len(lines) < TURNS:
+        candidates = [line for o in call.turn.options for line in (o.say, *o.also)]
+        rng.shuffle(candidates)
+        line = next(
+            (c for c in candidates if not (r := call.interpret(c)).unclear and not r.ends_call),
+            None,
+        )
+        if line is None:
+            break
+        call.say(line)
+        lines.append(line)
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rev", help="take roleplay-words.js from this git revision")
+    parser.add_argument("--rev", help="take the page scripts from this git revision")
+    parser.add_argument("--scenario", default="the-socialiser", help="scenario id")
+    parser.add_argument("--runs", type=int, default=3, help="fresh pages, one call each")
     args = parser.parse_args()
-    words, player = _source(SCRIPT, args.rev), _source(PLAYER, args.rev)
-    data = "window.__safety = " + json.dumps(safety_tables()) + ";"
-    firsts, seconds = [], []
+    scenario = load_scenario(ROOT / "scenarios" / f"{args.scenario}.yaml")
+    scripts = [_source(STATIC + name, args.rev) for name in SCRIPTS]
+    shared = "window.peercoachRoleplayShared = " + script_json(shared_data()) + ";"
+    html = PAGE.format(id=scenario.id, data=script_json(page_data(scenario)))
+    firsts, later, painted = [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for line in FIRST_LINES:
+        for run in range(args.runs):
+            lines = typed_call(scenario, run)
             page = browser.new_page()
-            page.set_content("<!doctype html><title>words</title>")
-            page.add_script_tag(content=player)
-            page.add_script_tag(content=words)
-            page.add_script_tag(content=data)
-            first, second = page.evaluate(TIMING, [line, SECOND])
-            firsts.append(first)
-            seconds.append(second)
-            print(f"  first {first:8.1f} ms, then {second:7.1f} ms   {line}")
+            page.set_content(html)
+            page.add_script_tag(content=shared)
+            for script in scripts:
+                page.add_script_tag(content=script)
+            page.wait_for_selector(".pc-roleplay.pc-js")
+            for n, line in enumerate(lines):
+                got = page.evaluate(TURN, line)
+                if got["answer"] is None:
+                    raise SystemExit(f"the page did not take {line!r}: {got['taken']!r}")
+                (firsts if n == 0 else later).append(got["answer"])
+                if n:
+                    painted.append(got["painted"])
+                print(
+                    f"  run {run} turn {n + 1}: read {got['read']:7.1f} ms, answer "
+                    f"{got['answer']:7.1f} ms, painted {got['painted']:7.1f} ms   {line[:60]}"
+                )
             page.close()
         browser.close()
     print(
-        f"roleplay-words.js from {args.rev or 'the working tree'}: first typed line median "
-        f"{statistics.median(firsts):.0f} ms (max {max(firsts):.0f}), second line median "
-        f"{statistics.median(seconds):.0f} ms; load average {os.getloadavg()[0]:.1f} "
-        f"on {os.cpu_count()} cores"
+        f"{scenario.id}, page scripts from {args.rev or 'the working tree'}: first typed turn "
+        f"median {statistics.median(firsts):.0f} ms (max {max(firsts):.0f}); later turns median "
+        f"{statistics.median(later):.1f} ms, p95 {_p95(later):.1f} ms, max {max(later):.1f} ms "
+        f"(painted: median {statistics.median(painted):.1f} ms); {len(later)} later turns; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
+    print(json.dumps({"first": firsts, "later": later}), file=open(os.devnull, "w"))
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 if __name__ == "__main__":

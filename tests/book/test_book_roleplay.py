@@ -283,5 +283,11 @@ def test_review_lists_turns_to_rethink(page, base_url, scenario_pages):
         container.locator(f'.pc-rp-choice[data-option="{option_id}"]').click()
     expected = replay(scenario, moves(path)).rethink
     items = container.locator(".pc-rp-rethink > li")
-    assert items.count() == len(expected)
-    assert expected[0].said in items.first.inner_text()
+    assert [item.locator("p").all_inner_texts() for item in items.all()] == [
+        [
+            f"You said: {r.said} ({r.did})",
+            *r.why,
+            *([f"A better line: {r.better}"] if r.better else []),
+        ]
+        for r in expected
+    ]

@@ -86,3 +86,24 @@ def test_typed_advice_ends_the_call_with_the_engines_notes(page, fixture_url):
     assert debrief.get_attribute("data-ending") == expected.ending
     assert box.locator(".pc-rp-notes li").all_inner_texts() == expected.notes
     assert box.locator(".pc-rp-words").is_hidden()
+
+
+def test_typed_advice_is_listed_as_a_turn_to_rethink(page, fixture_url):
+    """The review lists the typed advice as the engine does: the coach's own words, what they
+    did, why (the advice found in them) and a better line from the scenario."""
+    scenario = load_scenario(SCENARIO)
+    entry = replay(scenario, [{"text": ADVICE}]).rethink[-1]
+    assert entry.said == ADVICE and entry.why and entry.better
+    page.goto(fixture_url + "good.html")
+    box = container(page)
+    words = box.locator(".pc-rp-words-input")
+    words.fill(ADVICE)
+    words.press("Enter")
+    page.wait_for_selector('[data-scenario="markup-test"] .pc-rp-debrief:not([hidden])')
+    item = box.locator(".pc-rp-rethink > li").last
+    lines = item.locator("p").all_inner_texts()
+    assert lines == [
+        f"You said: {entry.said} ({entry.did})",
+        *entry.why,
+        f"A better line: {entry.better}",
+    ]

@@ -8,29 +8,21 @@ turns every ``say`` and ``also:`` line of every turn is also typed once, at a ca
 its turn. Python writes the inputs and :func:`peercoach.engine.replay`'s results to a JSON file;
 Node loads ``roleplay.js`` (it exports its engine when there is no page) and replays each path
 on the data the page gets (:func:`peercoach.sphinxext.roleplay.page_data`, with
-:func:`~peercoach.sphinxext.roleplay.shared_data` for typed words). Ending, outcome, pass,
-notes, state and the shuffled order of replies must be equal; the MI summary lines and the
-turns to rethink too on paths where every typed line is coded as its reply is (the page does not
-run the MI coder: a typed step counts with its reply's code).
+:func:`~peercoach.sphinxext.roleplay.shared_data` for typed words). On every path, typed or
+chosen, everything the learner is shown must be equal: ending, outcome, pass, notes, meters, the
+shuffled order of replies, each line's MI code, the MI summary's lines and the turns to rethink
+(typed lines are coded in the page by ``roleplay-mi.js``, the engine's coder on the same
+tables). Nothing is compared more narrowly: no difference is by design.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from peercoach.engine import (
-    Conversation,
-    InputError,
-    coding_for,
-    explore,
-    replay_conversation,
-    rethink,
-)
-from peercoach.mi.summary import summarise
+from peercoach.engine import Conversation, InputError, explore, replay_conversation
 from peercoach.scenario import load_scenario
 from peercoach.shuffle import display_order
 from peercoach.sphinxext.roleplay import page_data, shared_data
@@ -53,11 +45,9 @@ for (const c of cases) {
   const t = player.replay(data, c.inputs, c.seed);
   const call = player.startCall(data, c.seed);
   const got = {ending: t.ending, outcome: t.outcome, passed: t.passed, notes: t.notes,
-               state: t.state, shown: player.shown(call).map(o => o.id)};
-  if (c.expected.summary !== undefined) {
-    got.summary = player.describe(t.summary);
-    got.rethink = t.rethink;
-  }
+               state: t.state, shown: player.shown(call).map(o => o.id),
+               codes: t.steps.map(s => s.code), summary: player.describe(t.summary),
+               rethink: t.rethink};
   if (JSON.stringify(got) !== JSON.stringify(c.expected)) wrong.push({case: c, got});
   if (wrong.length >= 5) break;
 }
@@ -66,44 +56,19 @@ console.log(JSON.stringify({checked: cases.length, wrong}));
 
 
 def expected(scenario, transcript, seed: int) -> dict:
-    """What the page must show at the end of a path, from the Python engine.
-
-    The MI summary and the turns to rethink are left out where the page cannot agree
-    (:func:`coded_as_replies`).
-    """
-    first = Conversation(scenario, seed)
-    found = {
+    """What the page must show at the end of a path (shown with ``seed``), from the Python
+    engine."""
+    return {
         "ending": transcript.ending,
         "outcome": transcript.outcome,
         "passed": transcript.passed,
         "notes": transcript.notes,
         "state": transcript.state,
-        "shown": [o.id for o in first.shown()],
+        "shown": [o.id for o in Conversation(scenario, seed).shown()],
+        "codes": [step.code for step in transcript.steps],
+        "summary": transcript.summary.describe(),
+        "rethink": [r.to_dict() for r in transcript.rethink],
     }
-    if coded_as_replies(scenario, transcript):
-        found["summary"] = transcript.summary.describe()
-        found["rethink"] = [r.to_dict() for r in transcript.rethink]
-    return found
-
-
-def coded_as_replies(scenario, transcript) -> bool:
-    """Whether the engine's MI summary and turns to rethink stay the same when every typed step
-    is coded as the reply it was taken as. The page does not run the MI coder: it counts a
-    typed step with its reply's coding, and words that ended the call not at all."""
-    steps = []
-    for step in transcript.steps:
-        if "text" not in step.input:
-            steps.append(step)
-            continue
-        if not step.option:
-            return False
-        option = next(o for o in scenario.node(step.turn).options if o.id == step.option)
-        coding = coding_for(option.code, step.coach)
-        if step.safety_turn:
-            coding = replace(coding, safety=True)
-        steps.append(replace(step, coding=coding, code=option.code.value))
-    same_summary = summarise(s.coding for s in steps).describe() == transcript.summary.describe()
-    return same_summary and rethink(scenario, steps) == transcript.rethink
 
 
 def typed_lines(turn) -> list[str]:
@@ -193,33 +158,7 @@ def words_read_once(monkeypatch):
     monkeypatch.setattr(engine, "read_text", cached)
 
 
-KNOWN_GAPS = {
-    "crumbling-spine": "typed advice ends the call: the page lists no turn to rethink",
-    **dict.fromkeys(
-        [
-            "failed-plan",
-            "flare-plan",
-            "just-like-talking",
-            "late-night-calls",
-            "sleepless-nights",
-            "spouse-overdose",
-        ],
-        "no typed case compares the MI summary: the comparison filter predates the page's MI coder",
-    ),
-}
-"""Scenarios whose check fails today for a known gap (issue 17), kept strict so a fix shows."""
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN_GAPS[p.stem], strict=True))
-        if p.stem in KNOWN_GAPS
-        else p
-        for p in SCENARIO_FILES
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
 def test_node_engine_agrees_with_python_on_every_path(run_node, path):
     """Every path and 40 long random walks (typed lines among them), and in own-words
     scenarios every typed line, give the same result in roleplay.js as in Python."""
@@ -238,15 +177,14 @@ def test_node_engine_agrees_with_python_on_every_path(run_node, path):
         len(c["inputs"]) >= 60 for c in cases
     )
     assert any(any("text" in i for i in c["inputs"]) for c in cases)
-    typed = [c for c in cases if any("text" in i for i in c["inputs"])]
-    assert typed and any("summary" in c["expected"] for c in typed)
-    assert all("summary" in c["expected"] for c in cases if c not in typed)
     if any(turn.own_words for turn in scenario.turns):
         typed = {i["text"] for c in cases for i in c["inputs"] if "text" in i}
         assert any(
             line in typed for turn in scenario.turns for o in turn.options for line in o.also
         )
-        assert any(c["expected"]["outcome"] == "unsafe_advice" for c in cases)
+        advice = [c for c in cases if c["expected"]["outcome"] == "unsafe_advice"]
+        assert advice
+        assert any(c["expected"]["rethink"][-1]["said"] in typed for c in advice)
 
 
 SHUFFLE = """

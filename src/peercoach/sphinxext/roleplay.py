@@ -83,8 +83,8 @@ def page_data(scenario) -> dict:
     - ``judge``: the notes :func:`peercoach.engine.judge` gives, split into the parts it adds
       (per outcome; per confidence; per red-flag turn; per set of escalation words said; for
       medical advice; for secrecy), each found by calling the engine's judge;
-    - ``rethink``: per turn and reply, the entry :func:`peercoach.engine.rethink` lists (or
-      ``None``), found by playing that reply with the engine;
+    - ``rethink``: the parts of the entries :func:`peercoach.engine.rethink` lists, per fact
+      of a step (:func:`rethink_tables`), so a typed line gets its entry as a chosen reply does;
     - ``mi``: per turn and reply, the counts :func:`peercoach.mi.summary.summarise` makes of it,
       after a turn that asked permission and after one that did not, and whether it asks; plus
       the fair/good levels;
@@ -96,7 +96,8 @@ def page_data(scenario) -> dict:
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     data = engine.compile_scenario(scenario)
     data["judge"] = judge_tables(scenario, data)
-    data["rethink"], data["mi"] = reply_tables(scenario)
+    data["rethink"] = rethink_tables(scenario)
+    data["mi"] = mi_tables(scenario)
     data["state_range"] = [0, 10]
     data["routing"] = routing_tables(scenario)
     data["unsafe_ending"] = engine.UNSAFE_ENDING.model_dump(mode="json")
@@ -425,8 +426,122 @@ def judge_tables(scenario, data: dict) -> dict:
     return tables
 
 
-def reply_tables(scenario) -> tuple[dict, dict]:
-    """Per turn and reply: the engine's rethink entry, and the MI summary's counts.
+ADVICE_STAND_IN = "\u0000advice"
+
+
+def rethink_tables(scenario) -> dict:
+    """The turns to rethink (:func:`peercoach.engine.rethink`) as parts the page adds up.
+
+    The engine lists a step from four facts, each adding its reasons in this order: the medical
+    advice the words gave (the reasons themselves, which the page's safety check finds), a
+    promise of secrecy, a non-adherent code, and the participant pulling back after the reply
+    taken; the better line depends on the reply taken alone. So the page gets, each part found
+    by calling the engine's rethink on a stand-in step:
+
+    - ``secrecy``: the reasons a promise of secrecy adds;
+    - ``codes``: per response code, what the entry says the step did (``did``) and the
+      reasons the code adds (``why``). A typed line's code is :func:`peercoach.engine.code_of`
+      of its coding, which maps every persuading or confronting coding to a code that is;
+    - ``turns``: per turn and reply (``""`` for words that ended the call as advice), the
+      reasons its effect adds (``after``) and the better line (``better``).
+
+    The parts are checked here to add up to the engine's own entry for every response code,
+    with and without advice and secrecy, at every reply of the first turn, so a change in the
+    engine's rule stops the build instead of letting the page disagree.
+    """
+    from peercoach import engine
+    from peercoach.scenario import Code
+
+    def step(turn, option="", code=Code.structuring, effect=0, advice=False, secrecy=False):
+        return engine.Step(
+            turn=turn.id,
+            participant=turn.say,
+            input={},
+            option=option,
+            coach="said",
+            code=code.value,
+            coding=engine.coding_for(code),
+            feedback="",
+            state={},
+            effect=effect,
+            advice=[ADVICE_STAND_IN] if advice else [],
+            secrecy=secrecy,
+        )
+
+    def listed(one) -> engine.Rethink:
+        found = engine.rethink(scenario, [one])
+        if len(found) != 1:
+            raise ValueError(f"the engine's rethink no longer lists a step that gave advice: {one}")
+        return found[0]
+
+    def added(one) -> list[str]:
+        why = listed(one).why
+        if why[:1] != [ADVICE_STAND_IN]:
+            raise ValueError(f"the engine's rethink no longer lists the advice first; found {why}")
+        return why[1:]
+
+    first = scenario.turns[0]
+    if engine.rethink(scenario, [step(first)]):
+        raise ValueError("the engine's rethink lists a step with nothing to rethink")
+    secrecy = added(step(first, advice=True, secrecy=True))
+    codes = {}
+    for code in Code:
+        entry = listed(step(first, code=code, advice=True))
+        codes[code.value] = {"did": entry.did, "why": added(step(first, code=code, advice=True))}
+    turns = {}
+    for turn in scenario.turns:
+        replies = {"": ("", 0)} | {
+            o.id: (o.id, o.effect.rapport + o.effect.readiness) for o in turn.options
+        }
+        turns[turn.id] = {}
+        for key, (option, effect) in replies.items():
+            entry = listed(step(turn, option, effect=effect, advice=True))
+            turns[turn.id][key] = {"after": entry.why[1:], "better": entry.better}
+    tables = {"secrecy": secrecy, "codes": codes, "turns": turns}
+    for key in turns[first.id]:
+        for code in Code:
+            for advice in (False, True):
+                for secret in (False, True):
+                    one = step(first, key, code, _reply_effect(first, key), advice, secret)
+                    found = engine.rethink(scenario, [one])
+                    want = [r.to_dict() for r in found]
+                    got = compose_rethink(tables, one)
+                    if want != ([got] if got else []):
+                        raise ValueError(
+                            f"the engine's rethink no longer adds up from its parts: for {one} "
+                            f"it lists {want}, the parts give {got}"
+                        )
+    return tables
+
+
+def _reply_effect(turn, option_id: str) -> int:
+    """The effect the engine records for a reply (rapport plus readiness; 0 for none)."""
+    for option in turn.options:
+        if option.id == option_id:
+            return option.effect.rapport + option.effect.readiness
+    return 0
+
+
+def compose_rethink(tables: dict, step) -> dict | None:
+    """The entry the page composes from :func:`rethink_tables` for an engine step, as
+    ``roleplay.js`` does (used to check the parts against the engine)."""
+    reply = tables["turns"][step.turn][step.option]
+    code = tables["codes"][step.code]
+    why = [*step.advice, *(tables["secrecy"] if step.secrecy else []), *code["why"]]
+    why += reply["after"]
+    if not why:
+        return None
+    return {
+        "turn": step.turn,
+        "said": step.coach,
+        "did": code["did"],
+        "why": why,
+        "better": reply["better"],
+    }
+
+
+def mi_tables(scenario) -> dict:
+    """Per turn and reply, the MI summary's counts.
 
     The summary reads one thing from the turn before: whether it asked permission (then advice
     that follows is excused). So each reply gets its counts both ways (``plain``, ``asked``)
@@ -446,22 +561,18 @@ def reply_tables(scenario) -> tuple[dict, dict]:
     def minus(a: dict, b: dict) -> dict:
         return {k: a[k] - b.get(k, 0) for k in a}
 
-    rethink: dict = {}
     table: dict = {}
     for turn in scenario.turns:
-        rethink[turn.id], table[turn.id] = {}, {}
+        table[turn.id] = {}
         for option in turn.options:
-            step = _played(scenario, turn, option)
-            found = engine.rethink(scenario, [step])
-            rethink[turn.id][option.id] = found[0].to_dict() if found else None
-            coding = step.coding
+            coding = _played(scenario, turn, option).coding
             table[turn.id][option.id] = {
                 "plain": counts([coding]),
                 "asked": minus(counts([ask, coding]), counts([ask])),
                 "asks": minus(counts([coding, probe]), counts([coding]))
                 != minus(counts([probe]), counts([])),
             }
-    return rethink, {"counts": table, "fair": FAIR, "good": GOOD}
+    return {"counts": table, "fair": FAIR, "good": GOOD}
 
 
 def _played(scenario, turn, option):

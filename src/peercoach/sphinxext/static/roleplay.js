@@ -316,14 +316,16 @@
     return lines;
   }
 
-  /* The rethink entry Python computed for a step's reply, with the coach's own words when typed. */
+  /* The turn to rethink for a step, added up from the parts Python computed
+   (peercoach.sphinxext.roleplay.rethink_tables, in the engine's order): the advice the words
+   gave, a promise of secrecy, what the step's code adds, what the reply taken adds; none when
+   nothing is to rethink. Typed lines and chosen replies alike. */
   function rethinkOf(data, step) {
-    var entry = (data.rethink[step.turn] || {})[step.option];
-    if (!entry || step.text === undefined) return entry;
-    var typed = {};
-    Object.keys(entry).forEach(function (k) { typed[k] = entry[k]; });
-    typed.said = step.text;
-    return typed;
+    var table = data.rethink, reply = (table.turns[step.turn] || {})[step.option];
+    var code = table.codes[step.code];
+    var why = step.safety.advice.concat(step.safety.secrecy ? table.secrecy : [], code.why, reply.after);
+    if (!why.length) return null;
+    return { turn: step.turn, said: step.coach, did: code.did, why: why, better: reply.better };
   }
 
   function transcript(call) {
