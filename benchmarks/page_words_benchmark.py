@@ -21,11 +21,11 @@ machine's load is printed beside it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import statistics
 import subprocess
+import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -61,6 +61,30 @@ TURN = """async (text) => {
 }"""
 
 
+PROBES = [
+    "You should cut your oxycodone in half and put ice on it tonight.",
+    "Maybe take two of your pills and stretch it out before bed.",
+    "If you're thinking of hurting yourself, call 988 and press 1; I'll stay on the line.",
+    "That numbness and not being able to pee, call 911 now, I'll stay with you.",
+    "It's probably nothing serious, just a pulled muscle.",
+]
+"""Lines that end a call (advice, a crisis), which the call itself never types: each is read
+(safety check and MI coder) in the page as the player does, with the time of each."""
+PROBE = """(lines) => {
+  const shared = window.peercoachRoleplayShared;
+  return lines.map(line => {
+    const start = performance.now();
+    window.peercoachWords.checkLine(shared.safety, line, "How have you been?");
+    window.peercoachMI.code(shared.mi, line, "How have you been?");
+    return performance.now() - start;
+  });
+}"""
+WARMED = """() => {
+  const shared = window.peercoachRoleplayShared;
+  return !!(shared && shared.safety.warmed && shared.mi.warmed);
+}"""
+
+
 def _source(path: str, rev: str | None) -> str:
     if rev is None:
         return (ROOT / path).read_text(encoding="utf-8")
@@ -91,12 +115,18 @@ def main() -> None:
     parser.add_argument("--rev", help="take the page scripts from this git revision")
     parser.add_argument("--scenario", default="the-socialiser", help="scenario id")
     parser.add_argument("--runs", type=int, default=3, help="fresh pages, one call each")
+    parser.add_argument(
+        "--settled",
+        action="store_true",
+        help="type once the page has compiled its patterns (a learner who takes a few seconds "
+        "to write the first line), not the moment it loads",
+    )
     args = parser.parse_args()
     scenario = load_scenario(ROOT / "scenarios" / f"{args.scenario}.yaml")
     scripts = [_source(STATIC + name, args.rev) for name in SCRIPTS]
     shared = "window.peercoachRoleplayShared = " + script_json(shared_data()) + ";"
     html = PAGE.format(id=scenario.id, data=script_json(page_data(scenario)))
-    firsts, later, painted = [], [], []
+    firsts, later, painted, probes, settle = [], [], [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for run in range(args.runs):
@@ -107,6 +137,10 @@ def main() -> None:
             for script in scripts:
                 page.add_script_tag(content=script)
             page.wait_for_selector(".pc-roleplay.pc-js")
+            if args.settled:
+                began = time.perf_counter()
+                page.wait_for_function(WARMED, timeout=60_000)
+                settle.append((time.perf_counter() - began) * 1000)
             for n, line in enumerate(lines):
                 got = page.evaluate(TURN, line)
                 if got["answer"] is None:
@@ -118,16 +152,28 @@ def main() -> None:
                     f"  run {run} turn {n + 1}: read {got['read']:7.1f} ms, answer "
                     f"{got['answer']:7.1f} ms, painted {got['painted']:7.1f} ms   {line[:60]}"
                 )
+            probes.extend(page.evaluate(PROBE, PROBES))
             page.close()
         browser.close()
     print(
-        f"{scenario.id}, page scripts from {args.rev or 'the working tree'}: first typed turn "
+        f"{scenario.id}, page scripts from {args.rev or 'the working tree'}, typed "
+        f"{'once the page had settled' if args.settled else 'as soon as it loaded'}: "
+        "first typed turn "
         f"median {statistics.median(firsts):.0f} ms (max {max(firsts):.0f}); later turns median "
         f"{statistics.median(later):.1f} ms, p95 {_p95(later):.1f} ms, max {max(later):.1f} ms "
         f"(painted: median {statistics.median(painted):.1f} ms); {len(later)} later turns; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-    print(json.dumps({"first": firsts, "later": later}), file=open(os.devnull, "w"))
+    print(
+        f"lines that end a call (advice, crisis), read after the call: median "
+        f"{statistics.median(probes):.1f} ms, max {max(probes):.1f} ms ({len(probes)} reads)"
+        + (
+            f"; the page compiled its patterns {statistics.median(settle):.0f} ms (median) "
+            "after it loaded"
+            if settle
+            else ""
+        )
+    )
 
 
 def _p95(values: list[float]) -> float:

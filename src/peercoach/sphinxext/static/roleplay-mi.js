@@ -590,7 +590,8 @@
       if (i >= names.length || T !== tables) return;
       search(names[i], "so you feel it's hard, and you want to try?");
       search(names[i++], "so you feel it's hard, and you want to try?");
-      setTimeout(next, 0);
+      if (i < names.length) setTimeout(next, 0);
+      else tables.warmed = true;
     })();
   }
 

@@ -352,7 +352,8 @@
     for (var s = 0; s < spans.length; s++) {
       var start = spans[s][0], clause = text.slice(spans[s][0], spans[s][1]);
       if (unless && search(cue.unless, clause)) continue;
-      var re = new RegExp(cue.pattern.source, "gi"), match, tries = 0;
+      var re = cue.pattern, match, tries = 0;
+      re.lastIndex = 0;
       while ((match = re.exec(clause)) !== null) {
         if (tries === limits.max_tries) break;
         tries++;
@@ -496,8 +497,39 @@
     return found;
   }
 
+  /* Run every safety pattern twice, one per tick, ahead of the first typed line: V8 compiles a
+   pattern to bytecode on its first run and to machine code on its second, which for these cue
+   patterns took most of a second of the first lines. The patterns are the very objects
+   checkLine runs (V8 does not share the compiled code between two RegExp objects). */
+  function warm(safety) {
+    var rx = compiled(safety), all = [], seen = new Set();
+    (function collect(node) {
+      if (node instanceof RegExp) {
+        if (!seen.has(node)) { seen.add(node); all.push(node); }
+      } else if (node && typeof node === "object") {
+        Object.keys(node).forEach(function (k) { collect(node[k]); });
+      }
+    })(rx);
+    var i = 0;
+    (function next() {
+      if (i >= all.length || safety.compiled !== rx) return;
+      var re = all[i++];
+      ["a", "you should take it"].forEach(function (line) { re.lastIndex = 0; re.exec(line); });
+      re.lastIndex = 0;
+      if (i < all.length) setTimeout(next, 0);
+      else safety.warmed = true;
+    })();
+  }
+
   var api = { route: route, checkLine: checkLine, tokens: tokens, words: words, stem: stem,
-              round6: round6, typed: typed };
+              round6: round6, typed: typed, warm: warm };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
-  if (typeof window !== "undefined") window.peercoachWords = api;
+  if (typeof window === "undefined") return;
+  window.peercoachWords = api;
+  var tries = 0;
+  (function wait() {
+    var shared = window.peercoachRoleplayShared;
+    if (shared && shared.safety) warm(shared.safety);
+    else if (tries++ < 600) setTimeout(wait, 100);
+  })();
 })();
