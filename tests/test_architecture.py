@@ -303,3 +303,74 @@ def test_the_check_finds_forbidden_imports(tmp_path):
             "peercoach/stray.py: `stray` is in no room of test_architecture",
         ]
     )
+
+
+SCENARIOS_HOME = "scenario"
+PATH_CALLS = {"join", "joinpath", "Path", "PurePath", "PosixPath"}
+
+
+def _names_the_folder(node: ast.AST) -> bool:
+    """A string (or an f-string's start) naming the scenarios folder or a path in it."""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[0]
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return False
+    return node.value.rstrip("/") == "scenarios" or node.value.startswith("scenarios/")
+
+
+def hand_built_scenario_paths(src: Path) -> list[str]:
+    """Paths to the scenarios folder built or recognised by hand, as ``file:line: what``.
+
+    The folder is found in one place, :func:`peercoach.scenario.scenarios_dir`. Any other module
+    that joins its name into a path (``root / "scenarios"``, ``os.path.join(..., "scenarios")``,
+    ``Path("scenarios/x.yaml")``) or compares a name with it is named. Glob patterns and
+    messages that mention ``scenarios/...`` are text, not a lookup."""
+    problems = []
+    for path in sorted(src.rglob("*.py")):
+        if module_name(path, src) == f"{src.name}.{SCENARIOS_HOME}":
+            continue
+        where = path.relative_to(src.parent)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            parts: list[ast.AST] = []
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+                parts = [node.left, node.right]
+            elif isinstance(node, ast.Compare):
+                parts = [node.left, *node.comparators]
+            elif isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                parts = list(node.args) if name in PATH_CALLS else []
+            if any(_names_the_folder(part) for part in parts):
+                problems.append(f"{where}:{node.lineno}: the scenarios folder found by hand")
+    return problems
+
+
+def test_only_the_core_finds_the_scenarios_folder():
+    """Every module finds the scenarios folder with ``scenarios_dir``; none builds it by hand."""
+    problems = hand_built_scenario_paths(SRC)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_finds_scenario_paths_built_by_hand(tmp_path):
+    """Each way the course used to find the folder is named; ``scenario.py`` itself, a trait
+    named ``scenarios``, a glob pattern and a message are not."""
+    src = _package(
+        tmp_path,
+        {
+            "scenario.py": 'def scenarios_dir(root):\n    return root / "scenarios"\n',
+            "content.py": 'def f(root):\n    return (root / "scenarios").glob("*.yaml")\n',
+            "preview.py": 'def f(root, i):\n    return root / f"scenarios/{i}.yaml"\n',
+            "sandbox.py": 'import os\nP = os.path.join(os.getcwd(), os.pardir, "scenarios")\n',
+            "build.py": 'from pathlib import Path\nP = Path("scenarios/x.yaml")\n',
+            "grading.py": 'import os\nB = os.path.basename("a/scenarios") == "scenarios"\n',
+            "watch.py": 'WATCHED = ("scenarios/*.yaml",)\nM = f"scenarios/{1}.yaml: no page"\n',
+            "traits.py": 'from traitlets import default\n\n\n@default("scenarios")\ndef d(): ...\n',
+        },
+    )
+    assert hand_built_scenario_paths(src) == [
+        "peercoach/build.py:2: the scenarios folder found by hand",
+        "peercoach/content.py:2: the scenarios folder found by hand",
+        "peercoach/grading.py:2: the scenarios folder found by hand",
+        "peercoach/preview.py:2: the scenarios folder found by hand",
+        "peercoach/sandbox.py:2: the scenarios folder found by hand",
+    ]

@@ -14,6 +14,8 @@ from peercoach.scenario import (
     check_file,
     load_all,
     load_scenario,
+    scenario_file,
+    scenarios_dir,
     schema_text,
 )
 
@@ -149,3 +151,23 @@ def test_validate_command_clean_exit(capsys):
     """`peercoach validate scenarios/` exits 0 on the shipped scenarios."""
     assert main(["validate", str(ROOT / "scenarios")]) == 0
     assert "no problems" in capsys.readouterr().out
+
+
+def test_a_course_root_has_its_scenarios_folder_whatever_the_environment(tmp_path, monkeypatch):
+    """With a course root, the folder is the root's, even when PEERCOACH_SCENARIOS names
+    another (the grader's kernels set it); without one, the variable wins."""
+    monkeypatch.setenv("PEERCOACH_SCENARIOS", str(tmp_path / "elsewhere"))
+    assert scenarios_dir(tmp_path / "course") == tmp_path / "course" / "scenarios"
+    assert scenarios_dir() == tmp_path / "elsewhere"
+    assert scenario_file("bad-line", tmp_path) == tmp_path / "scenarios" / "bad-line.yaml"
+
+
+@pytest.mark.parametrize("name", ["../secrets", "a/b", "Bad-Line", "bad-line.yaml", "", "x\n"])
+def test_a_scenario_name_that_is_not_an_id_never_becomes_a_path(tmp_path, name):
+    """A name from a URL or a page that is not an id is refused with a message, so it cannot
+    reach a file outside the scenarios folder."""
+    with pytest.raises(ScenarioError) as caught:
+        scenario_file(name, tmp_path)
+    assert caught.value.problems[0].message == (
+        f"expected a scenario id (lower-case words joined by hyphens); found {name!r}"
+    )

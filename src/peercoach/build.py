@@ -134,6 +134,7 @@ def build_command(args) -> int:
     played on it are always graded on it.
     """
     from peercoach.records import keep_versions
+    from peercoach.scenario import scenarios_dir
 
     root = course_root()
     started = time.monotonic()
@@ -148,7 +149,7 @@ def build_command(args) -> int:
     if args.book_only:
         return 0
     course = root / "exercises"
-    for kept in keep_versions(root / "scenarios"):
+    for kept in keep_versions(scenarios_dir(root)):
         print(f"Kept the released scenario version {kept.relative_to(root)}; commit it.")
     problems = release_exercises(course)
     for problem in problems:
@@ -249,7 +250,7 @@ def scenario_section(root: Path) -> list[str]:
     from peercoach.records import archive_problems
     from peercoach.scenario import SCHEMA_FILE, scenarios_dir, schema_text
 
-    scenarios = root / "scenarios"
+    scenarios = scenarios_dir(root)
     if not scenarios.is_dir():
         return []
     problems = [str(p).replace(f"{root}{os.sep}", "") for p in validate_paths([scenarios])]
@@ -272,8 +273,9 @@ def version_notes(root: Path, cache: dict, fresh: bool) -> list[str]:
     submissions a change affects; when no scenario, exercise or submission changed since the
     last check, the last report is repeated without validating the scenarios again."""
     from peercoach.records import keep_versions, version_report
+    from peercoach.scenario import scenarios_dir
 
-    scenarios = root / "scenarios"
+    scenarios = scenarios_dir(root)
     entry = cache.get("Versions")
     digest = inputs_digest(root, SECTION_INPUTS["Versions"])
     if not fresh and isinstance(entry, dict) and entry.get("digest") == digest:
@@ -297,11 +299,12 @@ def check_command(args) -> int:
     its result from ``_build/.peercoach-check.json``; any change runs it again.
     """
     from peercoach.content import content_problems
+    from peercoach.scenario import scenarios_dir
 
     root = course_root()
     fresh = bool(getattr(args, "fresh", False))
     cache = _load_cache(root)
-    scenarios = root / "scenarios"
+    scenarios = scenarios_dir(root)
     sections: list[tuple[str, list[str]]] = []
     reused = []
 

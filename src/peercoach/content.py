@@ -763,7 +763,7 @@ def quiz_references(root: Path) -> dict[str, list[str]]:
 def scenario_references(root: Path) -> dict[str, list[str]]:
     """Objective id -> scenario files that list it under ``objectives:``."""
     refs: dict[str, list[str]] = {}
-    for path in sorted((root / "scenarios").glob("*.y*ml")):
+    for path in scenario_files(root):
         try:
             listed = _listed_objectives(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError):
@@ -2142,8 +2142,10 @@ def spelling_problems_in(pairs) -> list[str]:
 
 
 def scenario_files(root: Path) -> list[Path]:
-    """The scenario YAML files under ``scenarios/``."""
-    return sorted((root / "scenarios").glob("*.y*ml"))
+    """The scenario YAML files in the course's scenarios folder (``scenarios/``)."""
+    from peercoach.scenario import scenarios_dir
+
+    return sorted(scenarios_dir(root).glob("*.y*ml"))
 
 
 def course_text_items(root: Path) -> tuple[list[TextItem], list[TextItem]]:

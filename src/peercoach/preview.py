@@ -73,11 +73,11 @@ class Preview:
 
 def scenario_page(root: Path, scenario_id: str) -> bytes:
     """A standalone page that plays one scenario with the book's own player."""
-    from peercoach.scenario import ScenarioError, load_scenario
+    from peercoach.scenario import ScenarioError, load_scenario, scenario_file
     from peercoach.sphinxext import scenario_player
 
     try:
-        scenario = load_scenario(root / "scenarios" / f"{scenario_id}.yaml")
+        scenario = load_scenario(scenario_file(scenario_id, root))
     except ScenarioError as error:
         items = "".join(f"<li>{html.escape(str(p))}</li>" for p in error.problems)
         body = f"<h1>{html.escape(scenario_id)} has problems</h1><ul>{items}</ul>"

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 SCHEMA_VERSION = 1
 MAX_BYTES = 1_000_000
 SCHEMA_FILE = "scenario.schema.json"
+SCENARIOS = "scenarios"
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CONDITION = re.compile(r"^\s*(rapport|readiness|confidence)\s*(>=|<=|==|!=|>|<)\s*(\d+)\s*$")
 
@@ -306,23 +307,42 @@ class ScenarioError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def scenarios_dir() -> Path:
-    """The folder that holds the course's scenarios.
+def scenarios_dir(root: str | os.PathLike | None = None) -> Path:
+    """The folder that holds the course's scenarios: the one place its name is written.
 
-    ``PEERCOACH_SCENARIOS`` wins; then ``scenarios/`` beside the installed source tree; then the
-    first ``scenarios/`` folder in the working directory or above it.
+    With ``root`` (a course's top folder, where ``_config.yml`` is, as the book, ``peercoach
+    check`` and the preview know it), it is ``root/scenarios``, whether or not it exists yet.
+    Without it, ``PEERCOACH_SCENARIOS`` wins (the grading sandbox sets it for learner kernels);
+    then ``scenarios/`` beside the installed source tree; then the first ``scenarios/`` folder
+    in the working directory or above it.
     """
+    if root is not None:
+        return Path(root) / SCENARIOS
     if os.environ.get("PEERCOACH_SCENARIOS"):
         return Path(os.environ["PEERCOACH_SCENARIOS"])
-    candidates = [Path(__file__).resolve().parents[2] / "scenarios"]
+    candidates = [Path(__file__).resolve().parents[2] / SCENARIOS]
     here = Path.cwd().resolve()
-    candidates += [p / "scenarios" for p in [here, *here.parents]]
+    candidates += [p / SCENARIOS for p in [here, *here.parents]]
     for candidate in candidates:
         if (candidate / SCHEMA_FILE).is_file():
             return candidate
     raise ScenarioError(
-        [Problem("scenarios", 0, 0, "cannot find the scenarios folder; set PEERCOACH_SCENARIOS")]
+        [Problem(SCENARIOS, 0, 0, "cannot find the scenarios folder; set PEERCOACH_SCENARIOS")]
     )
+
+
+def scenario_file(scenario_id: str, root: str | os.PathLike | None = None) -> Path:
+    """The YAML file of the scenario ``scenario_id`` in :func:`scenarios_dir` (of ``root``).
+
+    Raises :class:`ScenarioError` when ``scenario_id`` is not a scenario id (lower-case words
+    joined by hyphens), so a name typed in a page or a URL never reaches outside the folder.
+    """
+    if not re.fullmatch(ID_PATTERN, scenario_id):
+        message = (
+            f"expected a scenario id (lower-case words joined by hyphens); found {scenario_id!r}"
+        )
+        raise ScenarioError([Problem(SCENARIOS, 0, 0, message)])
+    return scenarios_dir(root) / f"{scenario_id}.yaml"
 
 
 def scenario_path(ref: str | os.PathLike) -> Path:

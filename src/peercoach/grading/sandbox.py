@@ -108,13 +108,17 @@ class Sandbox(Configurable):
 
     @default("read_only_paths")
     def _scenarios_beside_course(self) -> list[str]:
-        scenarios = os.path.abspath(os.path.join(os.getcwd(), os.pardir, "scenarios"))
+        from peercoach.scenario import scenarios_dir
+
+        scenarios = os.path.abspath(scenarios_dir(os.path.join(os.getcwd(), os.pardir)))
         return [scenarios] if os.path.isdir(scenarios) else []
 
     @default("scenarios")
     def _first_scenarios_folder(self) -> str:
+        from peercoach.scenario import SCENARIOS
+
         for path in self.read_only_paths:
-            if os.path.basename(os.path.normpath(path)) == "scenarios" and os.path.isdir(path):
+            if os.path.basename(os.path.normpath(path)) == SCENARIOS and os.path.isdir(path):
                 return os.path.abspath(path)
         return ""
 

@@ -29,7 +29,9 @@ SHARED_FILE = "_shared.js"
 
 def scenario_file(confdir: str | Path, scenario_id: str) -> Path:
     """The YAML file of ``scenario_id`` in the ``scenarios/`` folder beside the book config."""
-    return Path(confdir) / "scenarios" / f"{scenario_id}.yaml"
+    from peercoach.scenario import scenarios_dir
+
+    return scenarios_dir(confdir) / f"{scenario_id}.yaml"
 
 
 def script_json(data: dict) -> str:
