@@ -118,10 +118,26 @@ def test_brief_examples_of_fine_lines_pass(text, previous):
         ("I won't call 911", set()),
         ("Have you ever called the crisis line?", set()),
         ("If it gets worse, you could see your doctor next week.", set()),
+        ("OK, try the spray first, and if he doesn't wake up in a few minutes, call 911.", set()),
+        ("Try the spray first... if he doesn't wake up call 911.", set()),
+        ("Use the spray, and only call 911 if it doesn't work.", set()),
+        ("Give the spray, wait a few minutes, then call 911.", set()),
+        ("Call 911 now, then try the spray.", {"911"}),
+        (
+            "Call 911 first, right now. They can tell you how to use the spray while you wait.",
+            {"911"},
+        ),
+        ("Call 911 now, and if he doesn't wake up they will tell you what to do.", {"911"}),
+        ("If he isn't breathing, call 911 now.", {"911"}),
+        ("Don't wait and see, call 911 now.", {"911"}),
     ],
 )
 def test_brief_examples_of_escalation(text, expected):
-    """Only words that really escalate count; negated, past or put-off moves do not."""
+    """Only words that really escalate count; negated, past or put-off moves do not.
+
+    A 911 call that waits for something else to fail first ("if he doesn't wake up, call 911")
+    is not an escalation: the danger goes on while the coach waits.
+    """
     assert escalations(text) == expected
 
 
