@@ -209,3 +209,23 @@ def test_page_fits_320px_and_logs_nothing(narrow_tab, base_url, docname):
     sideways = page.evaluate(SIDEWAYS)
     assert sideways["by"] <= 0, sideways
     assert logged == []
+
+
+@pytest.mark.parametrize("size", [16, 32, 48])
+def test_favicon_ico_matches_the_svg_icon(browser, size):
+    """Each image of ``favicon.ico`` is the SVG icon as Chromium draws it at that size (so an
+    edited SVG needs a new ICO): no colour channel is off by more than 12 of 255 on average."""
+    from PIL import Image, ImageChops, ImageStat
+
+    from peercoach.sphinxext import FAVICON, FAVICON_ICO
+
+    svg = FAVICON.read_text().replace("<svg ", f'<svg width="{size}" height="{size}" ', 1)
+    context = browser.new_context(viewport={"width": size, "height": size})
+    page = context.new_page()
+    page.set_content(f'<body style="margin:0;line-height:0">{svg}</body>')
+    drawn = Image.open(io.BytesIO(page.screenshot(omit_background=True))).convert("RGBA")
+    context.close()
+    icon = Image.open(FAVICON_ICO)
+    assert (size, size) in icon.ico.sizes()
+    shipped = icon.ico.getimage((size, size)).convert("RGBA")
+    assert max(ImageStat.Stat(ImageChops.difference(drawn, shipped)).mean) <= 12

@@ -84,6 +84,36 @@ def test_static_css_loads_nothing_from_another_host(site):
     assert problems == {}
 
 
+def test_every_page_links_the_icon_in_both_forms(site):
+    """Every built page links an icon that is in the site, as SVG and as ``favicon.ico`` at the
+    site's root (for browsers that show no SVG icon); a page that only redirects (the root
+    ``index.html``) gets the root's ``favicon.ico`` without a link."""
+    problems = {}
+    for path in built_pages(site):
+        page = BeautifulSoup(path.read_text(errors="replace"), "html.parser")
+        if page.find("meta", attrs={"http-equiv": re.compile("^refresh$", re.I)}):
+            continue
+        icons = [link["href"] for link in page.find_all("link", rel="icon", href=True)]
+        found = {(path.parent / href).resolve() for href in icons}
+        missing = [href for href in icons if not (path.parent / href).is_file()]
+        if (
+            missing
+            or (site / "favicon.ico").resolve() not in found
+            or not any(icon.suffix == ".svg" for icon in found)
+        ):
+            problems[str(path.relative_to(site))] = icons
+    assert problems == {}
+
+
+def test_favicon_ico_is_served_from_the_site_root(base_url):
+    """A browser's own request for ``/favicon.ico`` finds an icon (it was a 404)."""
+    from urllib.request import urlopen
+
+    with urlopen(base_url + "favicon.ico") as response:
+        assert response.status == 200
+        assert response.read(4) == b"\x00\x00\x01\x00"  # the ICO file signature
+
+
 @pytest.mark.parametrize("scenario_id", sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml")))
 def test_every_scenario_is_played_in_a_book_page(scenario_pages, scenario_id):
     """Each practice scenario is embedded by a {roleplay} in at least one page of the book; the

@@ -6,6 +6,7 @@ One ``setup(app)`` registers everything; each concept lives in its own module.
 from __future__ import annotations
 
 import html
+import shutil
 from pathlib import Path
 
 from sphinx.util import logging
@@ -14,6 +15,7 @@ from . import nodes, objectives, purgecss, quiz, roleplay, schema_doc, search, t
 
 STATIC = Path(__file__).parent / "static"
 FAVICON = STATIC / "favicon.svg"
+FAVICON_ICO = Path(__file__).parent / "favicon.ico"
 UNPURGED = ("peercoach.css",)
 logger = logging.getLogger(__name__)
 
@@ -67,10 +69,17 @@ def _add_favicon(app, config) -> None:
 
 
 def finish_site(app, exception) -> None:
-    """After an HTML build: fix the search files, then remove unused CSS (:mod:`.purgecss`)."""
+    """After an HTML build: put ``favicon.ico`` at the site's root, fix the search files, then
+    remove unused CSS (:mod:`.purgecss`).
+
+    Pages name ``favicon.svg`` (``html_favicon``), but browsers and feed readers also ask for
+    ``/favicon.ico`` on their own; ``favicon.ico`` is that icon drawn at 16, 32 and 48 px
+    (a test checks that it still matches the SVG), and pages link it too (``layout.html``).
+    """
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    shutil.copyfile(FAVICON_ICO, outdir / "favicon.ico")
     roleplay.write_data_files(app, outdir)
     for problem in search.write_search_files(app, outdir):
         logger.warning(problem)
