@@ -40,7 +40,16 @@ FRONT_ENDS = {  # each front end is a room of its own parts; no front end import
     "report": {"report"},
 }
 COMMANDS = {"cli"}
-SUPPORT = {"answers", "caps", "build", "changes", "content", "exercise", "terminal"}
+SUPPORT = {
+    "answers",
+    "caps",
+    "build",
+    "changes",
+    "content",
+    "course_config",
+    "exercise",
+    "terminal",
+}
 ROOMS = {"core": CORE, **FRONT_ENDS, "commands": COMMANDS, "support": SUPPORT}
 FORBIDDEN_IN_CORE = {"ipywidgets", "sphinx", "docutils", "nbgrader", "nbformat", "nbconvert"}
 

@@ -105,7 +105,8 @@ def release_exercises(course: Path, into: Path | None = None) -> list[str]:
 
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
+
+    from peercoach.course_config import course_config
 
     if into is not None:
         skip = shutil.ignore_patterns("gradebook.db", "release", "submitted", "autograded")
@@ -114,8 +115,7 @@ def release_exercises(course: Path, into: Path | None = None) -> list[str]:
     os.environ["PATH"] = _env()["PATH"]
     problems: list[str] = []
     for name in assignments(course):
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-        config.CourseDirectory.root = str(course)
+        config = course_config(course_dir=course)
         coursedir = CourseDirectory(config=config, assignment_id=name)
         app = GenerateAssignment(coursedir=coursedir, config=config)
         app.force = True

@@ -30,6 +30,8 @@ from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
+from peercoach.course_config import course_config
+
 from . import sandbox
 from .caps import MAX_DEPTH, json_file_problem
 from .gradebook import ensure_bin_on_path, reuse_engines, serialise_gradebook
@@ -41,16 +43,10 @@ _worker: Worker | None = None
 
 
 def load_course_config(db_url: str | None = None) -> Config:
-    """The course's nbgrader configuration, read as ``nbgrader autograde`` reads it (from cwd)."""
-    from nbgrader.apps.baseapp import NbGrader
-
-    app = NbGrader()
-    app.log.setLevel(logging.ERROR)
-    app.initialize([])
-    config = Config(app.config)
-    if db_url:
-        config.CourseDirectory.db_url = db_url
-    return config
+    """The course's nbgrader configuration in the working folder, read as ``nbgrader
+    autograde`` reads it, by :func:`peercoach.course_config.course_config` (the one lookup
+    the report uses too); ``db_url`` replaces the configured gradebook."""
+    return course_config(db_url)
 
 
 def autograde_steps(config: Config) -> list:

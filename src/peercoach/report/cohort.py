@@ -88,20 +88,15 @@ class Cohort:
 
 
 def default_db_url(course_dir: Path) -> str:
-    """The gradebook URL nbgrader would use here.
+    """The gradebook URL nbgrader would use in ``course_dir``, as grading finds it.
 
-    ``c.CourseDirectory.db_url`` from the course's ``nbgrader_config.py`` when it sets one (a
-    shared PostgreSQL gradebook, say), otherwise ``gradebook.db`` in the course directory.
+    ``c.CourseDirectory.db_url`` from the course's configuration when it sets one (a shared
+    PostgreSQL gradebook, say), otherwise ``gradebook.db`` in the course directory; the one
+    lookup is :func:`peercoach.course_config.gradebook_url`.
     """
-    config_file = course_dir / "nbgrader_config.py"
-    if config_file.is_file():
-        from traitlets.config.loader import PyFileConfigLoader
+    from peercoach.course_config import gradebook_url
 
-        config = PyFileConfigLoader(config_file.name, path=str(course_dir)).load_config()
-        url = config.get("CourseDirectory", {}).get("db_url")
-        if isinstance(url, str) and url:
-            return url
-    return f"sqlite:///{(course_dir / 'gradebook.db').resolve()}"
+    return gradebook_url(course_dir=course_dir)
 
 
 def _check_sqlite_exists(db_url: str) -> None:

@@ -1,0 +1,48 @@
+"""The nbgrader course's configuration and its gradebook URL, looked up in one place.
+
+Grading (``peercoach grade``, ``peercoach export``) and the report (``peercoach report``,
+``peercoach certificate``) read the gradebook that ``nbgrader`` itself would use in the same
+course, so a trainer who sets ``c.CourseDirectory.db_url`` once (in the course's
+``nbgrader_config.py`` or in a Jupyter config folder) gets the same gradebook from every command.
+Both front ends import this module; neither looks the URL up on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from traitlets.config import Config
+
+
+def course_config(db_url: str | None = None, course_dir: str | os.PathLike | None = None) -> Config:
+    """The course's nbgrader configuration, read with nbgrader's own loader.
+
+    As ``nbgrader autograde`` reads it: every Jupyter config folder, the working folder, then
+    ``nbgrader_config.py`` in the course directory. The course directory is ``course_dir`` when
+    given (as ``--CourseDirectory.root`` would make it), otherwise the working folder or the
+    ``root`` the configuration sets. ``db_url`` (a command's ``--db``) replaces the configured
+    gradebook.
+    """
+    from nbgrader.apps.baseapp import NbGrader
+
+    app = NbGrader()
+    app.log.setLevel(logging.ERROR)
+    root = str(Path(course_dir).resolve()) if course_dir is not None else ""
+    app.initialize([], root=root)
+    config = Config(app.config)
+    if root:
+        config.CourseDirectory.root = root
+    if db_url:
+        config.CourseDirectory.db_url = db_url
+    return config
+
+
+def gradebook_url(db_url: str | None = None, course_dir: str | os.PathLike | None = None) -> str:
+    """The gradebook URL nbgrader would use in the course: ``db_url`` when given, else
+    ``c.CourseDirectory.db_url`` from the configuration (a shared PostgreSQL gradebook, say),
+    else ``gradebook.db`` in the course directory (see :func:`course_config`)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    return CourseDirectory(config=course_config(db_url, course_dir)).db_url
