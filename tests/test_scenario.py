@@ -101,10 +101,19 @@ def test_hostile_files_get_a_message_not_a_traceback(tmp_path, data, message):
     assert any(message in str(p) for p in problems), [str(p) for p in problems]
 
 
-def test_ten_megabyte_file_is_refused_quickly(tmp_path):
-    """A 10 MB file is refused by size, without being parsed."""
+def test_ten_megabyte_file_is_refused_without_being_read(tmp_path, monkeypatch):
+    """A 10 MB file is refused by its size: it is neither read nor parsed."""
+    from ruamel.yaml import YAML
+
     path = tmp_path / "big.yaml"
     path.write_bytes(b"a: 1\n" * 2_000_000)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the oversized file was read or parsed")
+
+    monkeypatch.setattr(YAML, "load", refuse)
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "read_text", refuse)
     problems = validate_paths([path])
     assert [p.message for p in problems] == [
         "the file is 10.0 MB; a scenario file must be under 1 MB"
