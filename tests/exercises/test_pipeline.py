@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import html
 import json
-import time
 
 import pytest
 from nbcourse import (
@@ -19,7 +18,6 @@ from nbcourse import (
     Course,
     auto_items,
     capstone_families,
-    cell_timeout,
     fixture,
     graded_source,
     hidden_lines,
@@ -31,7 +29,6 @@ from nbcourse import (
 )
 
 pytestmark = pytest.mark.slow
-TIMINGS: dict[str, tuple[int, float]] = {}
 
 
 def _records(assignment: str, full: bool, student: str = "solution") -> dict:
@@ -133,10 +130,7 @@ def graded(request, tmp_path_factory) -> Course:
     course.submit("partial", course.released(), records=partial_records, answers=partial)
     _hostile(course, solution)
     course.autograde()
-    start = time.perf_counter()
     course.run("GenerateFeedback")
-    TIMINGS[assignment] = (len(course.students), course.autograde_seconds)
-    course.feedback_seconds = time.perf_counter() - start
     return course
 
 
@@ -356,13 +350,3 @@ def test_grades_export_to_csv(graded):
         rows = {r["student_id"]: r for r in csv.DictReader(fh)}
     assert float(rows["solution"]["score"]) >= sum(auto_items(graded.assignment).values())
     assert float(rows["blank"]["score"]) == 0
-
-
-def test_report_autograde_time(graded, record_property):
-    """Record the autograde time per submission (printed in the summary with -rA)."""
-    count, seconds = TIMINGS[graded.assignment]
-    record_property("autograde_seconds_per_submission", round(seconds / count, 2))
-    print(
-        f"{graded.assignment}: {count} submissions autograded in {seconds:.1f} s "
-        f"({seconds / count:.1f} s each, one {cell_timeout(graded.assignment)} s timeout included)"
-    )

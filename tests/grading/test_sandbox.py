@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from grading_course import hold_gradebook
@@ -15,6 +16,8 @@ from traitlets.config import Config
 
 from peercoach.grading import gradebook, limits
 from peercoach.grading.sandbox import Sandbox, private_copy, sandbox_command
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(
     shutil.which("bwrap") is None or os.geteuid() != 0,
@@ -65,8 +68,9 @@ def test_runs_as_unprivileged_user_in_private_copy(tmp_path):
         tmp_path,
         "import os; print(os.getuid(), sorted(os.listdir('.')), "
         f"os.path.exists({str(tmp_path / 'submission' / 'answers.ipynb')!r}), "
-        "os.path.exists('/root/.ssh'), os.path.exists('/work/main/exercises'))",
+        f"os.path.exists('/root/.ssh'), os.path.exists({str(REPO / 'exercises')!r}))",
     )
+    assert (REPO / "exercises").is_dir()
     assert done.stdout.split() == ["61000", "['roleplay-demo.json']", "False", "False", "False"], (
         done.stderr
     )
