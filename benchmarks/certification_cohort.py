@@ -265,12 +265,35 @@ def table(found: list[Verdict]) -> str:
     return "\n".join(lines)
 
 
+def keep_problem(keep: Path) -> str:
+    """Why ``--keep DIR`` cannot be used ('' when it can); nothing a trainer made is ever deleted.
+
+    The course is built in ``DIR/exercises``: ``DIR`` may exist (it is reused), but
+    ``DIR/exercises`` must not hold anything yet, since a second run over a first one would mix
+    two cohorts' gradebooks and submissions.
+    """
+    target = keep / "exercises"
+    if keep.exists() and not keep.is_dir():
+        return f"--keep {keep}: expected a folder, found a file; name a new or empty folder"
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        return (
+            f"--keep {keep}: expected {target} to be new or empty (the cohort is built there), "
+            "found it in use, perhaps from an earlier run; name another folder, or remove that "
+            "one yourself if you no longer need it (nothing is deleted for you)"
+        )
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the simulated cohort through the pipeline and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="peercoach grade --workers")
     parser.add_argument("--keep", type=Path, help="build the course here and keep it")
     args = parser.parse_args(argv)
+    problem = keep_problem(args.keep) if args.keep else ""
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="certification-cohort-") as tmp:
         root = (args.keep or Path(tmp)) / "exercises"

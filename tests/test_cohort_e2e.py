@@ -434,3 +434,23 @@ def test_answer_waiting_for_manual_grade_is_named(cohort, tmp_path):
         f"Assignments: safety {left}%, 1 answer(s) still to grade by hand (needs 100%).",
         f"Safety: {left}% over safety (needs 100%).",
     ]
+
+
+def test_keep_refuses_a_folder_in_use_and_deletes_nothing(tmp_path, capsys):
+    """``--keep DIR`` over an earlier run: a clear message and exit 2, the trainer's files kept;
+    an existing but empty ``DIR`` is reused."""
+    module = bench()
+    used = tmp_path / "cohort"
+    (used / "exercises" / "source").mkdir(parents=True)
+    mine = used / "exercises" / "notes.txt"
+    mine.write_text("a trainer's notes", encoding="utf-8")
+    assert module.main(["--keep", str(used)]) == 2
+    err = capsys.readouterr().err
+    assert f"expected {used / 'exercises'} to be new or empty" in err and "Traceback" not in err
+    assert mine.read_text(encoding="utf-8") == "a trainer's notes"
+    a_file = tmp_path / "file"
+    a_file.write_text("", encoding="utf-8")
+    assert "expected a folder, found a file" in module.keep_problem(a_file)
+    (tmp_path / "empty").mkdir()
+    assert module.keep_problem(tmp_path / "empty") == ""
+    assert module.keep_problem(tmp_path / "new") == ""
