@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 def setup(app):
     """Register the extension's directives, nodes, checks and assets."""
     nodes.register(app)
+    app.setup_extension("peercoach.sphinxext.certification")
     app.add_directive("objectives", objectives.ObjectivesDirective)
     app.add_directive("quiz", quiz.QuizDirective)
     app.add_directive("roleplay", roleplay.RoleplayDirective)
