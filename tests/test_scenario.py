@@ -131,12 +131,16 @@ def test_all_problems_reported_at_once(tmp_path):
 
 
 def test_duplicate_ids_across_files(tmp_path):
-    """Two files with the same id: the second is named as a duplicate of the first."""
+    """Two files with the same id: the second file is named, at its id line, as a duplicate of
+    the first, which is named too."""
     text = (ROOT / "tests/fixtures/minimal.yaml").read_text()
+    id_line = text.splitlines().index("id: minimal") + 1
     (tmp_path / "minimal.yaml").write_text(text)
     (tmp_path / "other.yaml").write_text(text)
     messages = [str(p) for p in validate_paths([tmp_path])]
-    assert any("the id `minimal` is already used by" in m for m in messages)
+    first, second = tmp_path / "minimal.yaml", tmp_path / "other.yaml"
+    assert f"{second}:{id_line}:1: the id `minimal` is already used by {first}" in messages
+    assert not any(m.startswith(f"{first}:") for m in messages), messages
 
 
 def test_load_scenario_raises_with_every_problem(tmp_path):

@@ -818,9 +818,10 @@ def check_paths(paths) -> list[tuple[Path, Scenario | None, list[Problem]]]:
         checked.append((path, scenario, problems))
         if scenario is None:
             continue
+        id_line, id_col = locate(path, ("id",))
         if scenario.id in owners:
             msg = f"the id `{scenario.id}` is already used by {owners[scenario.id]}"
-            problems.append(Problem(str(path), 1, 1, msg))
+            problems.append(Problem(str(path), id_line, id_col, msg))
         owners.setdefault(scenario.id, path)
         if path.stem != scenario.id:
             target = path.with_name(f"{scenario.id}.yaml")
@@ -830,7 +831,7 @@ def check_paths(paths) -> list[tuple[Path, Scenario | None, list[Problem]]]:
                 else f"the file name should match the id `{scenario.id}`, but {target.name} "
                 f"already exists: give this scenario a new id and rename the file to match"
             )
-            problems.append(Problem(str(path), 1, 1, msg))
+            problems.append(Problem(str(path), id_line, id_col, msg))
     return checked
 
 
