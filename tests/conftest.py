@@ -101,6 +101,45 @@ def browser():
         chromium.close()
 
 
+class KernelSocket:
+    """Watches a Playwright page of JupyterLab or Notebook 7 for its kernel's websocket.
+
+    Both fronts show the kernel as idle before its socket opens, and a cell run then runs
+    nothing; so a test waits for the socket (``/api/kernels/...``) and its own sign of a ready
+    front, in :meth:`wait`. Watching starts when it is made, before the page is opened.
+    """
+
+    def __init__(self, page):
+        self.page = page
+        self.urls: list[str] = []
+        page.on("websocket", lambda socket: self.urls.append(socket.url))
+
+    @property
+    def connected(self) -> bool:
+        """True once the page has opened a websocket to a kernel."""
+        return any("/api/kernels/" in url for url in self.urls)
+
+    def wait(self, ready, seconds: float, every=None) -> bool:
+        """Wait up to ``seconds`` until the kernel is connected and ``ready`` holds (a CSS or
+        Playwright selector that is on the page, or a function of no arguments); ``every`` is
+        called before each look (to accept a dialog, say). Returns whether it got ready."""
+        for _ in range(max(1, round(seconds * 2))):
+            if every is not None:
+                every()
+            shown = self.page.locator(ready).count() if isinstance(ready, str) else ready()
+            if self.connected and shown:
+                return True
+            self.page.wait_for_timeout(500)
+        return False
+
+
+@pytest.fixture
+def kernel_socket():
+    """``kernel_socket(page)``: a :class:`KernelSocket` watching ``page`` (make it before
+    ``page.goto``), for browser tests that run code in a Jupyter kernel."""
+    return KernelSocket
+
+
 SCENARIO_FILES = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
 

@@ -90,20 +90,16 @@ READY = {"lab/tree": "text=Python 3 (ipykernel) | Idle", "notebooks": '[data-sta
 
 
 @pytest.mark.parametrize("front", sorted(READY), ids=["jupyterlab", "notebook7"])
-def test_long_replies_readable_and_start_again_asks(browser, lab, front):
+def test_long_replies_readable_and_start_again_asks(browser, lab, front, kernel_socket):
     """Every reply is readable with its radio visible; Start again asks and keeps the call."""
     url, work = lab
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": 1024, "height": 900})
     page = context.new_page()
-    sockets: list[str] = []
-    page.on("websocket", lambda socket: sockets.append(socket.url))
+    kernel = kernel_socket(page)
     page.goto(f"{url}/{front}/play.ipynb")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    for _ in range(180):
-        if any("/api/kernels/" in u for u in sockets) and page.locator(READY[front]).count():
-            break
-        page.wait_for_timeout(500)
+    kernel.wait(READY[front], seconds=90)
     page.locator(".jp-Cell .cm-content").first.click()
     page.keyboard.press("Shift+Enter")
     try:

@@ -111,12 +111,10 @@ def start_kernel_if_asked(page) -> None:
         dialog.get_by_role("button", name="Select", exact=True).click()
 
 
-def kernel_ready(page, sockets: list[str]) -> bool:
-    """The kernel is connected and idle: JupyterLab shows "idle" before its socket opens, and a
-    Run All sent then runs nothing."""
-    connected = any("/api/kernels/" in socket for socket in sockets)
+def kernel_idle(page) -> bool:
+    """JupyterLab shows the kernel idle, in the toolbar and in the status bar."""
     idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count()
-    return connected and idle and page.get_by_text("| Idle").count() > 0
+    return bool(idle) and page.get_by_text("| Idle").count() > 0
 
 
 def answer(page, item: str, value) -> None:
@@ -142,20 +140,18 @@ def answer(page, item: str, value) -> None:
         page.keyboard.press("Tab")
 
 
-def answer_in_lab(browser, url: str, token: str, answers: dict) -> None:
-    """Open the notebook, Run All, answer every item by clicking and typing, save."""
+def answer_in_lab(browser, kernel_socket, url: str, token: str, answers: dict) -> None:
+    """Open the notebook, wait for its kernel's socket (JupyterLab shows idle before it opens,
+    and a Run All sent then runs nothing), Run All, answer every item, save."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(60_000)
-    sockets: list[str] = []
-    page.on("websocket", lambda socket: sockets.append(socket.url))
+    kernel = kernel_socket(page)
     page.goto(f"{url}/lab/tree/{ASSIGNMENT}/{ASSIGNMENT}.ipynb?token={token}")
     page.wait_for_selector(".jp-Notebook")
     try:
-        for _ in range(360):
-            start_kernel_if_asked(page)
-            if kernel_ready(page, sockets):
-                break
-            page.wait_for_timeout(500)
+        kernel.wait(
+            lambda: kernel_idle(page), seconds=180, every=lambda: start_kernel_if_asked(page)
+        )
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         for _ in range(480):
@@ -175,7 +171,7 @@ def answer_in_lab(browser, url: str, token: str, answers: dict) -> None:
     page.close()
 
 
-def test_coach_answers_in_jupyterlab_and_nbgrader_grades_it(browser, course, lab):
+def test_coach_answers_in_jupyterlab_and_nbgrader_grades_it(browser, kernel_socket, course, lab):
     """Every item answered by clicking and typing is saved beside the notebook, submitted through
     nbgrader's exchange and autograded to full marks; the trainer's score completes the total."""
     from nbcourse import auto_items, manual_items
@@ -183,7 +179,7 @@ def test_coach_answers_in_jupyterlab_and_nbgrader_grades_it(browser, course, lab
 
     course, home = course
     answers = course.solution_answers()
-    answer_in_lab(browser, *lab, answers)
+    answer_in_lab(browser, kernel_socket, *lab, answers)
     saved = json.loads((home / ASSIGNMENT / f"answers-{ASSIGNMENT}.json").read_text())
     assert saved["answers"] == answers
     nbgrader(home, "submit", ASSIGNMENT, "--course", "peer-coach")
