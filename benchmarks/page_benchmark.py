@@ -7,7 +7,9 @@ prints, per page: the bytes a first visit loads (raw, and as they would travel g
 the bytes that block the first paint (the page and its stylesheets), and the time to first text
 (the browser's first contentful paint; the median of ``--repeat`` visits). The search page is
 also opened with a query in its address, as the search box of every other page opens it, and
-the time until its first result is listed is printed too. Prints the figures; asserts nothing.
+the time until its first result is listed is printed too, and so are the raw and gzip sizes
+of the search index (``searchindex.js``) the search page loads. Prints the figures; asserts
+nothing.
 
 With ``--before OTHER_SITE`` (an earlier build), each page is visited on both sites in turn, so
 that both medians are taken under the same load of a shared machine, and both are printed.
@@ -96,6 +98,15 @@ def weights(site: Path, urls: list[str], blocking: set[str]) -> dict:
     return {"raw": raw, "gzip": packed, "blocking": first}
 
 
+def index_sizes(site: Path) -> str:
+    """The raw and gzip-compressed size of the site's search index, as a line of text."""
+    path = site / "searchindex.js"
+    if not path.is_file():
+        return f"{path}: missing"
+    data = path.read_bytes()
+    return f"{len(data) / 1000:.1f} kB raw, {len(gzip.compress(data, 6)) / 1000:.1f} kB gzip"
+
+
 def measure(browser, site: Path, url: str, kbit: int, rtt: int) -> dict:
     """Open one page on the emulated line; its weights and time to first text (ms)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -152,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"site {args.site}, {args.kbit} kbit/s, {args.rtt} ms round trips, no compression")
     if args.before:
         print(f"before: {args.before}, visited in turn with it")
+    for site, name in zip(sites, names, strict=False):
+        print(f"search index{name}: {index_sizes(site)}")
     print(
         f"{'page type':<33} {'page':<36} {'raw KB':>7} {'gzip KB':>7} {'block KB':>8} "
         f"{'req':>4} {'first text s':>12} {'results s':>9}"

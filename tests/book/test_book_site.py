@@ -5,12 +5,16 @@ These tests parse the HTML; they need the built book but no browser.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+
+from peercoach.content import toc_files
+from peercoach.sphinxext.search_index import WORD_LISTS, compact_index, read_index
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCE_LINK_RELS = {"stylesheet", "preload", "modulepreload", "icon", "shortcut", "prefetch"}
@@ -112,6 +116,67 @@ def test_favicon_ico_is_served_from_the_site_root(base_url):
     with urlopen(base_url + "favicon.ico") as response:
         assert response.status == 200
         assert response.read(4) == b"\x00\x00\x01\x00"  # the ICO file signature
+
+
+SAMPLE_INDEX = {
+    "alltitles": {"Calls": [[1, "calls"]], "Glossary": [[0, "glossary"], [2, "x"]]},
+    "docnames": ["a", "b", "c"],
+    "envversion": {"sphinx": 62},
+    "filenames": ["a.md", "b.md", "c.md"],
+    "indexentries": {"reflection": [[0, "term-Reflection", True]]},
+    "objects": {"": [[2, 0, 1, "-", "thing"]]},
+    "objnames": {"0": ["std", "term", "term"]},
+    "objtypes": {"0": "std:term"},
+    "terms": {"call": [1, 2], "café": 2, "pain": [0, 1, 2], "988": 2},
+    "titles": ["Glossary", "Calls", "Crisis"],
+    "titleterms": {"crisis": 2},
+}
+
+
+def by_page_name(index: dict) -> dict:
+    """The index with every page number replaced by that page's name and lists made sets, so
+    that two numberings of the same index compare equal."""
+    names = index["docnames"]
+
+    def pages(found):
+        return frozenset(names[p] for p in (found if isinstance(found, list) else [found]))
+
+    def entries(table):
+        return {
+            key: sorted((names[e[0]], *map(str, e[1:])) for e in found)
+            for key, found in table.items()
+        }
+
+    return {
+        "pages": {
+            name: (index["filenames"][n], index["titles"][n]) for n, name in enumerate(names)
+        },
+        "words": {key: {w: pages(f) for w, f in index[key].items()} for key in WORD_LISTS},
+        "tables": {key: entries(index[key]) for key in ("alltitles", "indexentries", "objects")},
+        "rest": {key: index[key] for key in ("envversion", "objnames", "objtypes")},
+    }
+
+
+def test_compact_index_keeps_the_index_and_drops_the_spaces():
+    """The compact index holds the same pages, words, titles, entries and objects, keyed the
+    same; the page in most word lists is page 0; it has no space outside its strings and every
+    key Sphinx reads back; compacting it again changes nothing."""
+    original = "Search.setIndex(" + json.dumps(SAMPLE_INDEX, sort_keys=True) + ")"
+    compact = compact_index(original)
+    index = read_index(compact)
+    assert by_page_name(index) == by_page_name(SAMPLE_INDEX)
+    assert index["docnames"] == ["c", "b", "a"] and index["terms"]["call"] == [0, 1]
+    assert set(index) == set(SAMPLE_INDEX) and '"café"' in compact
+    assert " " not in re.sub(r'"(?:[^"\\]|\\.)*"', "", compact)
+    assert compact_index(compact) == compact and len(compact) < len(original)
+
+
+def test_built_search_index_is_compact_and_lists_every_page(site):
+    """The site's index is already compact, and names each page of the book once."""
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    assert compact_index(text) == text
+    docnames = read_index(text)["docnames"]
+    assert sorted(docnames) == sorted(set(toc_files(ROOT)))
 
 
 @pytest.mark.parametrize("scenario_id", sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml")))

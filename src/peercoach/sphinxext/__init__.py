@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from . import nodes, objectives, purgecss, quiz, roleplay, schema_doc, search, theme
+from . import nodes, objectives, purgecss, quiz, roleplay, schema_doc, search, search_index, theme
 
 STATIC = Path(__file__).parent / "static"
 FAVICON = STATIC / "favicon.svg"
@@ -70,8 +70,8 @@ def _add_favicon(app, config) -> None:
 
 
 def finish_site(app, exception) -> None:
-    """After an HTML build: put ``favicon.ico`` at the site's root, fix the search files, then
-    remove unused CSS (:mod:`.purgecss`).
+    """After an HTML build: put ``favicon.ico`` at the site's root, fix the search files, make
+    the search index smaller (:mod:`.search_index`), then remove unused CSS (:mod:`.purgecss`).
 
     Pages name ``favicon.svg`` (``html_favicon``), but browsers and feed readers also ask for
     ``/favicon.ico`` on their own; ``favicon.ico`` is that icon drawn at 16, 32 and 48 px
@@ -84,6 +84,13 @@ def finish_site(app, exception) -> None:
     roleplay.write_data_files(app, outdir)
     for problem in search.write_search_files(app, outdir):
         logger.warning(problem)
+    try:
+        index = search_index.compact_site_index(outdir)
+    except ValueError as error:
+        logger.warning(f"searchindex.js: left as Sphinx wrote it, not a search index: {error}")
+    else:
+        if index:
+            logger.info(f"peercoach: search index {index[0] // 1000} kB -> {index[1] // 1000} kB")
     sizes = purgecss.purge_site(outdir, keep=UNPURGED)
     before = sum(old for old, _ in sizes.values())
     after = sum(new for _, new in sizes.values())
