@@ -554,6 +554,18 @@ def test_describe_lines_never_contradict(name):
             "to go with.",
             "It's like every road to the pool has a wall across it.",
         ),
+        # "Pulled" alone is an injury, not two sides; two sides pulling against each other are.
+        (
+            "I pulled my back lifting the grandkids.",
+            "You pulled your back lifting the grandkids.",
+            "Part of you wants to keep lifting them, and part of you dreads the next time.",
+        ),
+        # Surprise at themselves is a feeling they did not name.
+        (
+            "I actually finished the whole walk on Sunday.",
+            "You finished the whole walk on Sunday.",
+            "You surprised yourself on Sunday.",
+        ),
     ],
 )
 def test_complex_reflections_by_structure(previous, simple, complex_):

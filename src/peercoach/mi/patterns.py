@@ -413,7 +413,8 @@ DOUBLE_SIDED = _any(
     r"\b(?:and|but) (?:you(?:'re| are)?|you've|part of you|at times) (?:also|still)\b",
     r"\bat the same time\b",
     r"\beven though\b|\balthough\b|\bthough\b|\bwhile\b|\beven if\b",
-    r"\bmixed feelings\b|\btorn\b|\bpull(?:ed|ing)\b|\bboth\b",
+    r"\bmixed feelings\b|\btorn\b|\bboth\b",
+    r"\bpull(?:ed|ing)? (?:in two|two ways|both ways|between)\b",
 )
 AMPLIFIED = re.compile(
     r"\b(?:never|always|nothing|no one|nobody|everything|everyone|completely|totally|absolutely|"
@@ -491,7 +492,7 @@ FEELING = re.compile(
     r"betray\w*|dismiss\w*|ignored|unheard|judged|hesitant|reluctant|ambivalent|"
     r"demoraliz\w*|demoralis\w*|vulnerable|ready|willing|determined|desperate|upset\w*|"
     r"frighten\w*|uncomfortabl\w*|awkward|humiliat\w*|heartbr\w*|shame\w*|jealous|regret\w*|"
-    r"insecure|self-conscious|unfair|caught off guard|blindsided|shocked|scared)\b",
+    r"insecure|self-conscious|unfair|caught off guard|blindsided|shocked|scared|surpris\w*)\b",
     re.ASCII,
 )
 
