@@ -1,6 +1,6 @@
 """Pages that reach people on a slow line, on paper, from disk and on a small screen.
 
-Cards print on one page (Chromium's own PDF export, pages counted with pypdf); the search finds
+Cards print whole on one page (Chromium's own PDF export, read with pypdf); the search finds
 crisis numbers and lists each page once, with excerpts even from ``file://``; and every page,
 opened for the first time at 320 px wide, logs no console error or warning and does not scroll
 sideways (one tab visits them all, in book order). Time to first text on an emulated slow line
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -111,18 +112,35 @@ def test_search_patches_apply_to_sphinx_searchtools():
     assert missing == [] and "queryTerm.match(/^\\d+$/)" not in patched
 
 
+def test_every_card_is_a_page_of_the_book():
+    """The cards the print test takes (``book/cards/*.md``) are there and each is in the book."""
+    from peercoach.content import toc_files
+
+    assert CARDS and {f"book/cards/{card}" for card in CARDS} <= set(toc_files(ROOT))
+
+
+def words(text: str) -> set[str]:
+    """The words of a text, lower case, with typographic ligatures (a PDF's "ﬁ") undone."""
+    return set(re.findall(r"\w+", unicodedata.normalize("NFKC", text).lower()))
+
+
 @pytest.mark.parametrize("paper", PAPER)
 @pytest.mark.parametrize("card", CARDS)
 def test_card_prints_on_one_page(browser, base_url, card, paper):
-    """Each quick-reference card prints on one page, without the printed Contents list."""
+    """Each quick-reference card prints on one page, without the printed Contents list, and
+    nothing is cut off: every word the printed card shows is in the PDF's text."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url + f"book/cards/{card}.html")
     page.emulate_media(media="print")
     assert page.locator("#jb-print-toc").is_hidden()
-    pdf = page.pdf(format=paper, print_background=True)
+    shown = words(page.locator(".pc-card").inner_text())
+    pdf = PdfReader(io.BytesIO(page.pdf(format=paper, print_background=True)))
     context.close()
-    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert len(pdf.pages) == 1
+    printed = words(" ".join(sheet.extract_text() for sheet in pdf.pages))
+    assert shown and shown - printed == set()
+    assert "contents" not in printed - shown
 
 
 def search(page, base_url: str, query: str) -> list[str]:
