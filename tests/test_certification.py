@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from peercoach.assessment import draw, draw_index, families
-from peercoach.engine import explore
+from peercoach.engine import explore, option_safety
 from peercoach.report.calls import Call, engine_replay
 from peercoach.report.cohort import Cohort, Item
 from peercoach.report.config import SignOff, load_certification
 from peercoach.report.readiness import assess, call_gaps, shipped_variants
-from peercoach.report.simulate import best_path, good_options, passes_through, play
+from peercoach.report.simulate import best_path, passes_through, play
 from peercoach.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,43 +171,75 @@ def test_an_assignment_below_its_minimum_is_named():
     assert "phone-rapport 50% (needs 70%)" in readiness.missing[0]
 
 
-@pytest.mark.parametrize("family", sorted(RULE.families))
-def test_every_good_move_keeps_the_best_path_within_the_rule(family):
-    """For each reply the course praises in a capstone variant, the best passing path through it,
-    pooled with the other family's best call, still meets the whole rule.
+def praised_moves(scenario) -> list[tuple[str, str, str]]:
+    """(turn id, option id, code) of every reply the scenario marks as a good move.
 
-    Repair moves reachable only after an unasked piece of advice or a confrontation are left out:
-    there the earlier poor move, not the praised one, costs the points.
+    Read from the scenario's own effects: a reply that raises rapport plus readiness, is safe and
+    is not an MI-inconsistent move (unasked advice, confronting). Questions count: an open
+    question the course praises must not cost a coach the listening line of the rule.
+    """
+    return [
+        (turn.id, option.id, option.code.value)
+        for turn in scenario.turns
+        for option in turn.options
+        if option.effect.rapport + option.effect.readiness > 0
+        and option.code.value not in POOR
+        and not option_safety(turn, option).unsafe
+    ]
+
+
+CAPSTONE_VARIANTS = sorted(v for ids in shipped_variants().values() for v in ids)
+
+
+@pytest.mark.parametrize("scenario_id", CAPSTONE_VARIANTS)
+def test_every_good_move_keeps_the_best_path_within_the_rule(scenario_id):
+    """For each reply the course praises in each capstone variant (questions included), the best
+    passing path through it, pooled with the other family's best call, still meets the whole rule.
+
+    A praised repair move that is reachable only after unasked advice or a confrontation is
+    judged on no path (the earlier poor move costs the points there); any other praised move
+    with no clean passing path, or a variant with no praised move at all, fails the test.
     """
     student = "ann"
+    family = next(f for f, ids in shipped_variants().items() if scenario_id in ids)
     others = [c for c in skilled_calls(student) if not c.scenario.startswith(family)]
-    checked = 0
-    for scenario_id in shipped_variants()[family]:
-        scenario = load_scenario(scenario_id)
-        transcripts = explore(scenario).transcripts
-        for turn_id, option_id in good_options(scenario):
-            through = [
-                t
-                for t in transcripts
-                if t.passed
-                and passes_through(t, turn_id, option_id)
-                and not any(step.code in POOR for step in t.steps)
-            ]
-            if not through:
-                continue
-            best = call(student, scenario_id, best_path(through).inputs)
-            variants = {**shipped_variants(), family: [scenario_id]}
-            readiness = assess(
-                student,
-                full_cohort(student),
-                [best, *others],
-                {student: RATED},
-                CONFIG,
-                variants=variants,
-            )
-            assert readiness.ready, (scenario_id, turn_id, option_id, readiness.missing)
-            checked += 1
-    assert checked >= 5
+    scenario = load_scenario(scenario_id)
+    transcripts = explore(scenario).transcripts
+    moves = praised_moves(scenario)
+    assert moves, f"{scenario_id}: no reply marked as a good move, so nothing was checked"
+    assert any(code.endswith("question") for *_, code in moves), (scenario_id, moves)
+    variants = {**shipped_variants(), family: [scenario_id]}
+    judged, unreachable = 0, []
+    for turn_id, option_id, code in moves:
+        through = [t for t in transcripts if passes_through(t, turn_id, option_id)]
+        clean = [t for t in through if t.passed and not any(s.code in POOR for s in t.steps)]
+        if not clean:
+            if not through or not all(_poor_before(t, turn_id) for t in through):
+                unreachable.append((turn_id, option_id, code, len(through)))
+            continue
+        best = call(student, scenario_id, best_path(clean).inputs)
+        readiness = assess(
+            student,
+            full_cohort(student),
+            [best, *others],
+            {student: RATED},
+            CONFIG,
+            variants=variants,
+        )
+        assert readiness.ready, (scenario_id, turn_id, option_id, code, readiness.missing)
+        judged += 1
+    assert not unreachable, f"{scenario_id}: good moves with no clean passing path: {unreachable}"
+    assert judged >= len(moves) // 2, (scenario_id, judged, moves)
+
+
+def _poor_before(transcript, turn_id: str) -> bool:
+    """True when ``transcript`` made an unasked-advice or confronting move before ``turn_id``."""
+    for step in transcript.steps:
+        if step.turn == turn_id:
+            return False
+        if step.code in POOR:
+            return True
+    return False
 
 
 @pytest.mark.parametrize("family", sorted(RULE.families))
