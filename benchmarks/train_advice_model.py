@@ -5,9 +5,11 @@
 
 Reads only the ``dev`` lines of ``benchmarks/safety/advice.tsv`` (the numbered held-out splits are
 never read), and the course's own authored replies (every ``say`` and ``also`` line of
-``scenarios/*.yaml``, after the participant's line of its turn): a reply whose ``say`` the cues
-flag is labelled advice of that kind, with its paraphrases, as is any line the cues flag; every
-other reply is labelled ok.
+``scenarios/*.yaml``, after the participant's line of its turn), labelled by what their scenario
+does with them (:mod:`peercoach.safety.authored`): a reply the scenario ends as unsafe advice is
+advice (of the kind the cues name for it or its ``say``, else the kind the shipped model
+scores highest); a reply it marks as a good move is ok; any other reply is judged as the engine
+judges it when chosen, by the cues (advice where they flag it, ok elsewhere).
 Those many ordinary coaching lines ("Go on, what happened next?", "Just give it a try") teach the
 model that a directive alone is not medical advice.
 
@@ -20,7 +22,7 @@ Python and JavaScript.
 
 Two cut-offs are chosen by cross-validation (folds of contiguous blocks of dev, since the lines
 were added voice by voice, and of whole scenarios), from the out-of-fold scores of the dev lines
-only (the authored replies are labelled by the cues, so they teach but do not judge):
+only (the authored replies teach but do not judge):
 ``threshold``, the lowest score at which the model alone keeps precision ``PRECISION`` (a line
 scoring that much is advice even when no cue finds it); and ``veto``, the highest multiple of 50
 below which at most ``VETO_LOSS`` of the advice lines the cues find fall (a cue's hit on a line
@@ -38,9 +40,10 @@ from pathlib import Path
 import numpy as np
 
 from peercoach.safety import ADVICE_FILE, load_cues
+from peercoach.safety.authored import GOOD, UNSAFE, verdict
 from peercoach.safety.evaluate import AdviceCase, load_advice_set
 from peercoach.safety.match import find
-from peercoach.safety.model import MODEL_FILE, features
+from peercoach.safety.model import MODEL_FILE, features, shipped, strongest
 from peercoach.scenario import load_scenario
 
 HERE = Path(__file__).parent / "safety"
@@ -66,16 +69,26 @@ KEEP = 3
 
 def authored_cases(cues) -> list[list[AdviceCase]]:
     """The scenarios' replies as labelled lines, one list per scenario (see the docstring)."""
+    model = shipped()
     found = []
     for path in sorted(SCENARIOS.glob("*.yaml")):
+        scenario = load_scenario(path)
         lines = []
-        for turn in load_scenario(path).turns:
-            for option in getattr(turn, "options", ()):
+        for turn in scenario.turns:
+            for option in turn.options:
+                judged = verdict(scenario, turn, option)
                 said = find(cues, option.say, turn.say)
                 for text in (option.say, *option.also):
-                    hits = said or find(cues, text, turn.say)
-                    kind = hits[0].cue.kind if hits else "-"
-                    lines.append(AdviceCase(text, turn.say, bool(hits), kind, path.stem))
+                    hits = find(cues, text, turn.say)
+                    if judged == UNSAFE:
+                        named = hits or said
+                        kind = named[0].cue.kind if named else strongest(model, text)[0]
+                        advice = True
+                    elif judged == GOOD:
+                        kind, advice = "-", False
+                    else:
+                        kind, advice = (hits[0].cue.kind, True) if hits else ("-", False)
+                    lines.append(AdviceCase(text, turn.say, advice, kind, path.stem))
         found.append(lines)
     return found
 

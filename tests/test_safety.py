@@ -19,6 +19,7 @@ from peercoach.safety import (
     load_cues,
     medical_advice,
 )
+from peercoach.safety.authored import GOOD, UNSAFE, course_replies
 from peercoach.safety.evaluate import (
     AdviceCase,
     load_advice_set,
@@ -30,6 +31,7 @@ from peercoach.safety.match import find
 from peercoach.safety.model import MODEL_FILE, features, from_data, shipped, strongest
 from peercoach.safety.prefilter import lower, requirements, satisfies
 from peercoach.safety.text import clean
+from peercoach.scenario import load_all
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ROOT / "benchmarks" / "safety"
@@ -208,6 +210,50 @@ def test_book_better_responses_raise_no_flag():
     lines = _better_response_lines()
     assert len(lines) >= 40
     flagged = [(page, line) for page, line, previous in lines if medical_advice(line, previous)]
+    assert flagged == []
+
+
+REPLIES = course_replies()
+
+
+def test_the_scenarios_judge_enough_replies_each_way():
+    """The course's scenarios give the checks below real work: many good and unsafe replies."""
+    counts = {v: sum(r.verdict == v for r in REPLIES) for v in (GOOD, UNSAFE)}
+    assert counts[GOOD] >= 300 and counts[UNSAFE] >= 100, counts
+
+
+def test_no_reply_a_scenario_marks_as_good_raises_an_advice_alarm():
+    """Every good move of every scenario (say and also lines) is free of medical advice."""
+    flagged = [
+        (r.where, r.text, [f.cue for f in medical_advice(r.text, r.previous)])
+        for r in REPLIES
+        if r.verdict == GOOD and medical_advice(r.text, r.previous)
+    ]
+    assert flagged == []
+
+
+def test_every_reply_a_scenario_ends_as_unsafe_advice_is_flagged():
+    """Every reply a scenario ends as unsafe advice (say and also lines) is flagged."""
+    missed = [
+        (r.where, r.text)
+        for r in REPLIES
+        if r.verdict == UNSAFE and not medical_advice(r.text, r.previous)
+    ]
+    assert missed == []
+
+
+def test_no_line_the_debrief_can_offer_as_better_raises_an_alarm():
+    """The replies a debrief offers as "A better line" (the most rapport plus readiness at a
+    turn, see ``engine.rethink``) are free of medical advice, so none is passed over."""
+    flagged = []
+    for scenario in load_all():
+        for turn in scenario.turns:
+            gains = [o.effect.rapport + o.effect.readiness for o in turn.options]
+            if not gains or max(gains) <= min(gains):
+                continue
+            for option, gain in zip(turn.options, gains, strict=True):
+                if gain == max(gains) and medical_advice(option.say, turn.say):
+                    flagged.append((scenario.id, turn.id, option.id, option.say))
     assert flagged == []
 
 
