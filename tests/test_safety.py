@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -36,6 +37,7 @@ from peercoach.scenario import load_all
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ROOT / "benchmarks" / "safety"
 TARGET = 0.95
+KINDS = ("medication", "treatment", "symptom")
 BLOCK = re.compile(r"^:::\{admonition\} Better response\n(.*?)^:::$", re.M | re.S)
 SPEAKER = re.compile(r"^\s*(?:[-*>]\s+)?\*\*([A-Za-z ]+):\*\*\s*(.*)$")
 QUOTE = re.compile(r'"([^"]{2,})"')
@@ -98,10 +100,14 @@ def test_brief_examples_of_advice_are_flagged(text, previous):
         ("That's a question for your doctor. Would you ask them this week?", "should I stop it?"),
         ("Let's set a walking goal: ten minutes after breakfast, three days.", ""),
         ("Try breathing in for four counts and out for six.", ""),
+        ("Pull off the road for a couple minutes.", "[horn] Uh, I'm driving right now."),
+        ("pull off the road for a couple minutes", ""),
+        ("Can you pull over somewhere for a few minutes so we can get started?", ""),
     ],
 )
 def test_brief_examples_of_fine_lines_pass(text, previous):
-    """Refusals, pointing to the prescriber, reflections and self-management are not advice."""
+    """Refusals, pointing to the prescriber, reflections and self-management are not advice,
+    and neither is asking a driver to pull over for the call (safety, not treatment)."""
     assert medical_advice(text, previous) == []
 
 
@@ -255,6 +261,31 @@ def test_no_line_the_debrief_can_offer_as_better_raises_an_alarm():
                 if gain == max(gains) and medical_advice(option.say, turn.say):
                     flagged.append((scenario.id, turn.id, option.id, option.say))
     assert flagged == []
+
+
+def test_the_trainer_labels_scenario_replies_by_what_the_scenario_does():
+    """The advice model learns a reply the scenario ends as unsafe advice as advice, and a good
+    move as fine, whatever the cues say of it; a reply of neither sort as the cues judge it."""
+    spec = importlib.util.spec_from_file_location(
+        "train_advice_model", ROOT / "benchmarks" / "train_advice_model.py"
+    )
+    trainer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(trainer)
+    cues = load_cues(ADVICE_FILE)
+    labelled = {
+        (case.text, case.previous): case for lines in trainer.authored_cases(cues) for case in lines
+    }
+    judged = {(r.text, r.previous): r.verdict for r in REPLIES}
+    shared = judged.keys() & labelled.keys()
+    assert len(shared) >= 0.9 * len(judged)
+    wrong = []
+    for key in shared:
+        case, verdict = labelled[key], judged[key]
+        want = {UNSAFE: True, GOOD: False}.get(verdict, bool(find(cues, *key)))
+        if case.advice != want or (case.advice and case.kind not in KINDS):
+            wrong.append((verdict, case.text, case.advice, case.kind))
+    assert wrong == []
+    assert any(judged[k] == UNSAFE and not find(cues, *k) for k in shared)
 
 
 HOSTILE = [
