@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from peercoach.assessment import draw, draw_index, families
+from peercoach.assessment import draw, families
 from peercoach.engine import explore, option_safety
 from peercoach.report.calls import Call, engine_replay
 from peercoach.report.cohort import Cohort, Item
@@ -70,13 +70,17 @@ def skilled_calls(student: str) -> list[Call]:
 
 
 def test_every_family_has_variants_and_the_draw_is_reproducible():
-    """Each family has several variants; the draw is SHA-256 of course, student and family."""
+    """Each family has several variants; the draw is the variant with the highest SHA-256 of
+    course, student, family and variant."""
     variants = shipped_variants()
     assert set(variants) == set(RULE.families)
     assert all(len(ids) >= 4 for ids in variants.values())
-    digest = hashlib.sha256(b"peer-coach-course\njdoe\nporch").digest()
-    assert draw_index("peer-coach-course", "jdoe", "porch", 4) == int.from_bytes(digest) % 4
     porch = variants["capstone-porch"]
+    weights = {
+        v: int.from_bytes(hashlib.sha256(f"peer-coach-course\njdoe\nporch\n{v}".encode()).digest())
+        for v in porch
+    }
+    assert draw("peer-coach-course", "jdoe", "porch", porch) == max(weights, key=weights.get)
     picks = {draw(RULE.course_id, f"coach{i}", "porch", porch) for i in range(40)}
     assert picks == set(porch), "forty coaches should meet every variant"
     assert families(["capstone-porch-a", "the-socialiser"]) == {"porch": ["capstone-porch-a"]}
@@ -111,6 +115,24 @@ def test_a_call_of_another_variant_does_not_count():
         f"the record of {other} does not count: the variant drawn for ann is {mine}" in m
         for m in readiness.missing
     ), readiness.missing
+
+
+def test_a_kept_draw_wins_after_staff_add_a_variant():
+    """A coach graded before a variant was added is judged on the call they were graded on."""
+    variants = shipped_variants()
+    grown = {**variants, "capstone-porch": [*variants["capstone-porch"], "capstone-porch-zz"]}
+    student = next(
+        s
+        for s in (f"coach{n}" for n in range(200))
+        if draw(RULE.course_id, s, "porch", grown["capstone-porch"]) == "capstone-porch-zz"
+    )
+    calls = skilled_calls(student)
+    kept = {student: {f.removeprefix("capstone-"): v for f, v in drawn(student).items()}}
+    judge = {"signoffs": {student: RATED}, "config": CONFIG, "variants": grown}
+    moved = assess(student, full_cohort(student), calls, **judge)
+    assert not moved.ready
+    assert any("the variant drawn for" in m and "capstone-porch-zz" in m for m in moved.missing)
+    assert assess(student, full_cohort(student), calls, **judge, recorded=kept).ready
 
 
 def test_near_miss_is_told_exactly_what_is_missing():

@@ -172,12 +172,23 @@ def shipped_variants() -> dict[str, list[str]]:
 
 
 def drawn_calls(
-    student: str, calls: list[Call], rule: Assessment, variants: dict[str, list[str]]
+    student: str,
+    calls: list[Call],
+    rule: Assessment,
+    variants: dict[str, list[str]],
+    kept: dict[str, str] | None = None,
 ) -> dict[str, tuple[str, Call | None, list[str]]]:
-    """Family -> (drawn variant, the coach's recorded call of it or ``None``, what is wrong)."""
+    """Family -> (drawn variant, the coach's recorded call of it or ``None``, what is wrong).
+
+    ``kept`` (short family -> variant id, this coach's entry of the trainer's record of draws,
+    :func:`peercoach.assessment.load_recorded`) wins over the hash for its families.
+    """
     found = {}
     for family in rule.families:
         ids = variants.get(family, [])
+        keep = (kept or {}).get(family.removeprefix(PREFIX))
+        if keep:
+            ids = [keep]
         got = family_call(calls, rule.assignment, family, student, rule.course_id, ids)
         wrong = [got.refused] if got.refused else call_gaps(got.call, rule)
         found[family] = (got.drawn, got.call, wrong)
@@ -210,10 +221,11 @@ def competencies(
     calls: list[Call],
     config: Certification,
     variants: dict[str, list[str]],
+    kept: dict[str, str] | None = None,
 ) -> tuple[Competency, ...]:
-    """Every competency of ``config`` judged for one coach."""
+    """Every competency of ``config`` judged for one coach (``kept``: see :func:`drawn_calls`)."""
     rule = config.rule.calls
-    drawn = drawn_calls(student, calls, rule, variants)
+    drawn = drawn_calls(student, calls, rule, variants, kept)
     played = [call for _, call, _ in drawn.values() if call is not None]
     results = []
     for cid, label in config.competencies.items():
@@ -274,13 +286,18 @@ def assess(
     signoffs: dict[str, SignOff],
     config: Certification,
     variants: dict[str, list[str]] | None = None,
+    recorded: dict[str, dict[str, str]] | None = None,
 ) -> Readiness:
     """Check one coach against every line of the rule.
 
     ``variants`` (family -> capstone variant ids) defaults to the shipped scenario files.
+    ``recorded`` is the trainer's record of draws (student -> family -> variant,
+    :func:`peercoach.assessment.load_recorded`): a coach listed there is judged on the kept
+    variant, whatever the variants are now.
     """
     variants = shipped_variants() if variants is None else variants
-    results = competencies(student, cohort, calls, config, variants)
+    kept = (recorded or {}).get(student)
+    results = competencies(student, cohort, calls, config, variants, kept)
     checks = [_assignment_check(cohort, student, config)]
     for c in results:
         checks.append(Check(c.label, c.met, f"{c.label}: " + "; ".join(c.missing) + "."))
