@@ -163,8 +163,8 @@ def _advice(split: str):
     return confusion, [c.text for c in confusion.false_positives + confusion.false_negatives]
 
 
-HELD_OUT_ADVICE = ("11", "12")
-WRITTEN_ADVICE = (*HELD_OUT_ADVICE, "13")
+HELD_OUT_ADVICE = ("11", "12", "13")
+WRITTEN_ADVICE = HELD_OUT_ADVICE
 HELD_OUT_ESCALATION = ("9", "12")
 
 
