@@ -36,12 +36,16 @@ def numeric_leaves(node, prefix: str = "") -> set[str]:
     return set()
 
 
-def test_every_number_on_the_page_matches_the_rule_file():
+def test_every_number_on_every_page_matches_the_rule_file():
+    """Every ``{rule}`` role in the book (the skills check page and the trainer guide)."""
     data = load_rule(RULE_FILE)
-    found = roles(PAGE.read_text(encoding="utf-8"))
-    assert len(found) >= 10, found
+    pages = {p: roles(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "book").rglob("*.md"))}
+    pages = {p: found for p, found in pages.items() if found}
+    assert PAGE in pages and len(pages[PAGE]) >= 10, pages.keys()
+    assert ROOT / "book" / "trainer" / "index.md" in pages
     problems = [
-        f"{PAGE.name}:{line}: {figure(text, target, data).problem}"
+        f"{page.relative_to(ROOT)}:{line}: {figure(text, target, data).problem}"
+        for page, found in pages.items()
         for line, text, target in found
         if figure(text, target, data).problem
     ]
@@ -108,6 +112,8 @@ def test_the_page_shows_the_files_number():
     assert figure("Nine", "rule.min_scores", data).shown == "Nine"
     assert figure("at least 60%", "rule.min_scores.safety", data).shown == "at least 100%"
     assert figure("None", "rule.calls.listening.max_confronts", data).problem == ""
+    assert figure("no", "rule.calls.listening.max_confronts", data).shown == "no"
+    assert "found no" in figure("no", "rule.calls.listening.min_rq", data).problem
 
 
 def test_a_book_build_warns_at_the_page_line_and_shows_the_rule(tmp_path):

@@ -7,7 +7,7 @@ the file trainers edit, so the page and the rule cannot drift apart::
     {rule}`100% <rule.min_scores.safety>` on safety, over {rule}`nine <assignments>` assignments
 
 The text is what a reader sees, with one number in it (digits, a word from "zero" to "twelve",
-or "none" for 0); the target, in angle brackets, is a dotted path of keys in the YAML file:
+or "none" or "no" for 0); the target, in angle brackets, is a dotted path of keys in the YAML file:
 
 - a number (``rule.competencies.safety``) must equal the number written;
 - a list or mapping (``assignments``) must have as many entries as the number written;
@@ -34,8 +34,8 @@ logger = logging.getLogger(__name__)
 RULE_FILE = Path("exercises") / "certification.yaml"
 ROLE_TEXT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>\s*$", re.DOTALL)
 WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
-NONE = "none"
-NUMBER = re.compile(r"\b(?:\d+(?:\.\d+)?|none|" + "|".join(WORDS) + r")\b", re.IGNORECASE)
+NONE = ("none", "no")
+NUMBER = re.compile(r"\b(?:\d+(?:\.\d+)?|none|no|" + "|".join(WORDS) + r")\b", re.IGNORECASE)
 
 
 class RuleFileError(ValueError):
@@ -121,16 +121,16 @@ def _amount(value) -> float | None:
 
 
 def _number(said: str) -> float:
-    """The number a page wrote: digits, a number word or "none"."""
+    """The number a page wrote: digits, a number word, or "none" or "no" for 0."""
     word = said.lower()
-    if word == NONE:
+    if word in NONE:
         return 0.0
     return float(WORDS.index(word)) if word in WORDS else float(said)
 
 
 def _spelled(amount: float, like: str) -> str:
     """``amount`` written as ``like`` was: a word when the page used one, else digits."""
-    if like.lower() == NONE and amount == 0:
+    if like.lower() in NONE and amount == 0:
         return like
     if like.lower() in WORDS and amount.is_integer() and int(amount) < len(WORDS):
         word = WORDS[int(amount)]
