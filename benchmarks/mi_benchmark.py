@@ -1,6 +1,7 @@
 """Print how well the MI coder agrees with the hand-labelled development set, and how fast it is.
 
-    .venv/bin/python benchmarks/mi_benchmark.py            # dev, test, ext, real, mc, blind, all
+    .venv/bin/python benchmarks/mi_benchmark.py            # every split of both files, and all
+    .venv/bin/python benchmarks/mi_benchmark.py --split dev   # tune on dev without seeing the rest
     .venv/bin/python benchmarks/mi_benchmark.py --errors   # also list disagreements (dev only)
 
 Rules were tuned on the ``dev`` split only; ``test`` was written before any measuring and held out.
@@ -8,8 +9,9 @@ Rules were tuned on the ``dev`` split only; ``test`` was written before any meas
 before the coder was run on them and measured only before and after a round of changes; they are
 the better guide to transcripts of real sessions. ``mc`` is a blind split of turns with several
 codes, in another coach's voice, with gold codes per segment; for every split with gold parts
-the benchmark also prints how well the turns are cut into parts. See
-``benchmarks/mi/LABELLING.md``.
+the benchmark also prints how well the turns are cut into parts. ``blind`` and ``spoken`` (the
+second file, ``benchmarks/mi/spoken.tsv``) are blind splits of reflections, simple and complex
+in pairs, in new voices; ``all`` pools the first file. See ``benchmarks/mi/LABELLING.md``.
 ``--scenarios`` adds an outside check: the coder against the codes scenario authors gave their
 coach options (written by other people, to other conventions, so expect lower figures).
 """
@@ -31,6 +33,8 @@ from peercoach.mi.evaluate import (
 )
 
 DEVSET = Path(__file__).parent / "mi" / "devset.tsv"
+SPOKEN = Path(__file__).parent / "mi" / "spoken.tsv"
+SPLITS = ("dev", "test", "ext", "real", "mc", "blind", "all", "spoken")
 TARGETS = {"behaviour": 0.70, "open/closed": 0.75, "simple/complex": 0.45}
 FAMILY = {
     "open_question": "question",
@@ -145,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the figures."""
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--devset", default=str(DEVSET))
+    args.add_argument(
+        "--spoken", default=str(SPOKEN), help="second labelled file (the spoken split); '' for none"
+    )
     args.add_argument("--errors", action="store_true", help="list dev-split disagreements")
     args.add_argument("--scenarios", action="store_true", help="also check scenario options")
     args.add_argument(
@@ -153,8 +160,13 @@ def main(argv: list[str] | None = None) -> int:
     options = args.parse_args(argv)
     items = load_devset(options.devset)
     print(f"{len(items)} labelled utterances from {options.devset}")
-    for split in options.split or ("dev", "test", "ext", "real", "mc", "blind", "all"):
-        _print_report(evaluate(items, split), options.errors and split == "dev")
+    spoken = load_devset(options.spoken) if options.spoken else []
+    if spoken:
+        print(f"{len(spoken)} labelled utterances from {options.spoken}")
+    for split in options.split or SPLITS:
+        pool = spoken if split == "spoken" else items
+        _print_report(evaluate(pool, split), options.errors and split == "dev")
+    items = items + spoken
     median, p95 = time_per_utterance(items)
     print(f"\ntime per utterance: median {median:.3f} ms, 95th percentile {p95:.3f} ms")
     if options.scenarios:

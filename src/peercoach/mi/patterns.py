@@ -419,7 +419,7 @@ DOUBLE_SIDED = _any(
 AMPLIFIED = re.compile(
     r"\b(?:never|always|nothing|no one|nobody|everything|everyone|completely|totally|absolutely|"
     r"at all|ever|no way|entirely|whatsoever|the only|every single|forever|impossible|pointless|"
-    r"hopeless|no point|no reason|your whole (?:adult |entire )?life)\b",
+    r"hopeless|no point|no reason|(?:give|do) anything|your whole (?:adult |entire )?life)\b",
     re.ASCII,
 )
 # Totals the participant said themselves ("for the rest of my life", "I don't have anyone"): an
