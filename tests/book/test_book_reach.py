@@ -195,9 +195,11 @@ def narrow_tab(browser):
 
     Storage is cleared before any script of a page runs, so each visit is a first visit (no
     colour mode or call stored); console errors and warnings, uncaught errors and failed
-    requests are collected as text."""
+    requests are collected as text. Waits are long: on a busy machine the wait for the late
+    scripts (no request for half a second) can take more than Playwright's 30 s."""
     context = browser.new_context(viewport={"width": 320, "height": 700})
     context.add_init_script(FIRST_VISIT)
+    context.set_default_timeout(120_000)
     page = context.new_page()
     logged: list[str] = []
     page.on(
@@ -247,3 +249,17 @@ def test_favicon_ico_matches_the_svg_icon(browser, size):
     assert (size, size) in icon.ico.sizes()
     shipped = icon.ico.getimage((size, size)).convert("RGBA")
     assert max(ImageStat.Stat(ImageChops.difference(drawn, shipped)).mean) <= 12
+
+
+@pytest.mark.parametrize("query", ["988", "reflection"])
+def test_search_results_fit_320px_and_log_nothing(narrow_tab, base_url, query):
+    """The search page with results listed (excerpts and all), at 320 px wide on a first visit,
+    does not scroll sideways and logs no console error or warning."""
+    page, logged = narrow_tab
+    logged.clear()
+    page.goto(base_url + f"search.html?q={query}")
+    page.locator("#search-results li p.context").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    sideways = page.evaluate(SIDEWAYS)
+    assert sideways["by"] <= 0, sideways
+    assert logged == []
