@@ -10,7 +10,9 @@
 - Result excerpts work when the book is opened from disk (``file://``), where the browser
   refuses the ``fetch`` that loads each page's text: the search page then loads
   ``_static/peercoach-pages.js`` (the text of every page, written at build time) and answers
-  those requests from it. Over http nothing changes and that file is never loaded.
+  those requests from it. Over http nothing changes and that file is never loaded. An
+  incremental build rewrites only some pages: the file keeps the text of the others from the
+  last build and drops pages the book no longer has.
 """
 
 from __future__ import annotations
@@ -92,11 +94,33 @@ def patch_searchtools(script: str) -> tuple[str, list[str]]:
     return script, missing
 
 
-def pages_script(texts: dict[str, str]) -> str:
-    """``peercoach-pages.js``: every page's text, HTML-escaped, keyed by page name."""
-    escaped = {name: html.escape(text, quote=False) for name, text in sorted(texts.items())}
-    data = json.dumps(escaped, ensure_ascii=False, separators=(",", ":"))
-    return "window.peercoachPages = " + data.replace("</", "<\\/") + ";\n"
+PAGES_PREFIX = "window.peercoachPages = "
+
+
+def pages_script(texts: dict[str, str], kept: dict[str, str] | None = None) -> str:
+    """``peercoach-pages.js``: every page's text, HTML-escaped, keyed by page name; ``kept``
+    holds pages already escaped (from the last build) that ``texts`` does not replace."""
+    escaped = dict(kept or {})
+    escaped.update((name, html.escape(text, quote=False)) for name, text in texts.items())
+    data = json.dumps(dict(sorted(escaped.items())), ensure_ascii=False, separators=(",", ":"))
+    return PAGES_PREFIX + data.replace("</", "<\\/") + ";\n"
+
+
+def read_pages_script(path: Path) -> dict[str, str]:
+    """The escaped page texts an earlier build wrote to ``path`` (empty if none or unreadable)."""
+    try:
+        script = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return {}
+    if not (script.startswith(PAGES_PREFIX) and script.endswith(";")):
+        return {}
+    try:
+        pages = json.loads(script[len(PAGES_PREFIX) : -1])
+    except ValueError:
+        return {}
+    if not isinstance(pages, dict):
+        return {}
+    return {k: v for k, v in pages.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def collect_text(app, pagename: str, context: dict) -> None:
@@ -118,5 +142,8 @@ def write_search_files(app, outdir: Path) -> list[str]:
         searchtools.write_text(patched, encoding="utf-8")
         problems += [f"searchtools.js: no longer contains {m!r}" for m in missing]
     texts = getattr(app, "_peercoach_page_texts", {})
-    (outdir / "_static" / PAGES_SCRIPT).write_text(pages_script(texts), encoding="utf-8")
+    target = outdir / "_static" / PAGES_SCRIPT
+    documents = set(getattr(app.env, "found_docs", ()))
+    kept = {name: text for name, text in read_pages_script(target).items() if name in documents}
+    target.write_text(pages_script(texts, kept), encoding="utf-8")
     return problems
