@@ -2,6 +2,12 @@
 scenario explored once per run) and how the suite is split: which tests share a worker under
 pytest-xdist and which stay out of the fast lane (``make test-fast``)."""
 
+import fcntl
+import gc
+import hashlib
+import inspect
+import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -143,20 +149,35 @@ def kernel_socket():
 SCENARIO_FILES = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
 
+def _without_gc(function, *args):
+    """``function(*args)`` with the cycle collector paused: (un)pickling an exploration's
+    thousands of small objects is several times faster without it."""
+    gc.disable()
+    try:
+        return function(*args)
+    finally:
+        gc.enable()
+
+
 class Explorations:
-    """Each shipped scenario loaded, explored and judged once per process, for every test.
+    """Each shipped scenario loaded, explored and judged once per run, for every test.
 
     Keyed by the file's path and modification time, so a scenario edited during a run is read
-    again. :meth:`explored` is :func:`peercoach.engine.explore` (every choice path, loops once);
-    :meth:`passing` its passing transcripts; :meth:`chance` :func:`~peercoach.engine.
-    pass_probability`; :meth:`safety` the safety detector's reading of one coach line, so that a
-    line shared by many paths is read once. Under pytest-xdist every test that takes a shipped
-    scenario as its parameter runs on that scenario's worker (see
-    :func:`pytest_collection_modifyitems`), so each scenario is explored once per run.
+    again. :meth:`explore` is :func:`peercoach.engine.explore` (every choice path, loops once)
+    computed once per run for each scenario content, on whichever worker asks first: under
+    pytest-xdist the workers share the results through a folder of the run (:attr:`shared`), a
+    worker waiting while another explores the same scenario. :meth:`explored` is (scenario,
+    exploration) of a file; :meth:`passing` its passing transcripts; :meth:`chance`
+    :func:`~peercoach.engine.pass_probability`; :meth:`safety` the safety detector's reading of
+    one coach line, so that a line shared by many paths is read once. Tests that take a shipped
+    scenario as their parameter also run on that scenario's worker (see
+    :func:`pytest_collection_modifyitems`), so they find its results in memory.
     """
 
     def __init__(self):
         self._cache: dict = {}
+        self.shared: Path | None = None
+        self.explored_here = 0
 
     def _get(self, kind: str, path: Path, make):
         key = (kind, str(path), Path(path).stat().st_mtime_ns)
@@ -180,12 +201,38 @@ class Explorations:
             raise ScenarioError(problems)
         return scenario
 
-    def explored(self, path: Path):
-        """(scenario, exploration) of ``path``, explored once."""
+    def explore(self, scenario):
+        """:func:`peercoach.engine.explore` of ``scenario`` (its default limit), once per run
+        for each scenario content (the model's JSON, hashed)."""
         from peercoach.engine import explore
 
+        key = ("explore", hashlib.sha256(scenario.model_dump_json().encode()).hexdigest())
+        if key not in self._cache:
+            self._cache[key] = self._shared(key[1], lambda: explore(scenario))
+        return self._cache[key]
+
+    def _shared(self, key: str, make):
+        """``make()``, or the result another worker of this run already saved under ``key``."""
+        if self.shared is None:
+            self.explored_here += 1
+            return make()
+        self.shared.mkdir(parents=True, exist_ok=True)
+        done = self.shared / f"{key}.pickle"
+        with open(self.shared / f"{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if done.exists():
+                return _without_gc(pickle.loads, done.read_bytes())
+            self.explored_here += 1
+            result = make()
+            partial = done.with_suffix(".partial")
+            partial.write_bytes(_without_gc(pickle.dumps, result, pickle.HIGHEST_PROTOCOL))
+            partial.replace(done)
+            return result
+
+    def explored(self, path: Path):
+        """(scenario, exploration) of ``path``, explored once."""
         return self._get(
-            "explored", path, lambda: (self.scenario(path), explore(self.scenario(path)))
+            "explored", path, lambda: (self.scenario(path), self.explore(self.scenario(path)))
         )
 
     def passing(self, path: Path) -> list:
@@ -219,15 +266,38 @@ def explored_paths(path: Path):
 
 
 @pytest.fixture(scope="session")
-def explorations() -> Explorations:
-    """The session's shared :class:`Explorations` (each scenario explored once per run)."""
+def explorations(tmp_path_factory) -> Explorations:
+    """The session's shared :class:`Explorations` (each scenario explored once per run). Under
+    pytest-xdist its results are shared through ``explorations/`` in the run's temporary
+    folder, which every worker of the run (and no other run) has as its parent."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        EXPLORATIONS.shared = tmp_path_factory.getbasetemp().parent / "explorations"
     return EXPLORATIONS
 
 
 @pytest.fixture(params=SCENARIO_FILES, ids=lambda p: p.stem)
-def explored(request):
+def explored(request, explorations):
     """(scenario, exploration) for each shipped scenario, explored once per run."""
-    return EXPLORATIONS.explored(request.param)
+    return explorations.explored(request.param)
+
+
+@pytest.fixture
+def explore_once(monkeypatch, explorations):
+    """Scenario checks (:func:`peercoach.checks.validate_paths`, so ``peercoach validate``)
+    take each exploration from :class:`Explorations` instead of exploring again: the same
+    function of the same scenario, computed once per run. Any other limit explores as usual."""
+    import peercoach.checks
+    from peercoach.engine import explore
+
+    default = inspect.signature(explore).parameters["limit"].default
+
+    def explore_cached(scenario, limit=default):
+        if limit != default or isinstance(scenario, str):
+            return explore(scenario, limit)
+        return explorations.explore(scenario)
+
+    monkeypatch.setattr(peercoach.checks, "explore", explore_cached)
+    return explorations
 
 
 @pytest.fixture

@@ -31,8 +31,9 @@ def _expectation(path: Path) -> str:
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_shipped_scenario_is_valid(path):
-    """Every shipped scenario loads with no problem, and its file name is its id."""
+def test_shipped_scenario_is_valid(path, explore_once):
+    """Every shipped scenario loads with no problem, and its file name is its id (its paths
+    played in the run's one exploration of it)."""
     assert validate_paths([path]) == []
     assert load_scenario(path).id == path.stem
 
@@ -160,8 +161,9 @@ def test_valid_minimal_fixture_loads():
     assert isinstance(scenario, Scenario)
 
 
-def test_validate_command_clean_exit(capsys):
-    """`peercoach validate scenarios/` exits 0 on the shipped scenarios."""
+def test_validate_command_clean_exit(capsys, explore_once):
+    """`peercoach validate scenarios/` exits 0 on the shipped scenarios (their paths played in
+    the run's one exploration of each)."""
     assert main(["validate", str(ROOT / "scenarios")]) == 0
     assert "no problems" in capsys.readouterr().out
 
@@ -184,3 +186,26 @@ def test_a_scenario_name_that_is_not_an_id_never_becomes_a_path(tmp_path, name):
     assert caught.value.problems[0].message == (
         f"expected a scenario id (lower-case words joined by hyphens); found {name!r}"
     )
+
+
+def test_each_exploration_is_computed_once_per_run(tmp_path, explorations, monkeypatch):
+    """Two workers sharing a run's folder explore a scenario once between them and get equal
+    explorations; an edited scenario is explored again."""
+    import peercoach.engine
+
+    calls = []
+    real = peercoach.engine.explore
+    monkeypatch.setattr(
+        peercoach.engine, "explore", lambda s, *args: calls.append(s.id) or real(s, *args)
+    )
+    scenario = load_scenario(ROOT / "tests/fixtures/minimal.yaml")
+    first, second = type(explorations)(), type(explorations)()
+    first.shared = second.shared = tmp_path / "run"
+    mine = first.explore(scenario)
+    theirs = second.explore(scenario)
+    assert first.explore(scenario) is mine
+    assert theirs == mine and theirs is not mine
+    assert calls == [scenario.id]
+    assert (first.explored_here, second.explored_here) == (1, 0)
+    second.explore(scenario.model_copy(update={"title": f"{scenario.title} (edited)"}))
+    assert calls == [scenario.id, scenario.id]
