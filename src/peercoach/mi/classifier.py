@@ -41,7 +41,7 @@ MAX_REASONS = 5
 PREVIOUS_CHARS = 2000
 _LEAD_WORDS = 3
 _NOVEL_WORDS = 4
-_LONG_REFLECTION = 15
+_LONG_REFLECTION = 12
 _ECHO_SHARE = 0.75
 _STRONG_REFLECT = re.compile(
     r"^(?:you\b|you're|you've|you'd|your\b|(?:it |that )?(?:sounds|seems|feels|looks) (?:like|as|"
