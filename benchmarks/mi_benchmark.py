@@ -155,7 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--errors", action="store_true", help="list dev-split disagreements")
     args.add_argument("--scenarios", action="store_true", help="also check scenario options")
     args.add_argument(
-        "--split", action="append", help="only these splits (tune on dev without seeing the rest)"
+        "--split",
+        action="append",
+        choices=SPLITS,
+        help="only these splits (tune on dev without seeing the rest)",
     )
     options = args.parse_args(argv)
     items = load_devset(options.devset)
