@@ -40,6 +40,7 @@ NOT_FAST = {
     "test_cli.py",
     "test_cohort_e2e.py",
     "test_preview.py",
+    "test_suite_split.py",
 }
 
 
@@ -55,6 +56,24 @@ def _shipped_scenario(item) -> str | None:
     return None
 
 
+def _join_group(item, group: str) -> None:
+    """Send ``item`` to the worker of ``group`` under ``--dist loadgroup``.
+
+    pytest-xdist groups tests by an ``@group`` suffix it writes to each test's id from the
+    ``xdist_group`` mark. xdist 3.8 writes it to ``item._nodeid``, which pytest 9.2 no longer
+    reads (the id is a structured ``NodeId``), so its groups were silently ignored and tests of
+    one group ran on every worker; the suffix is written here the way pytest now keeps ids.
+    """
+    item.add_marker(pytest.mark.xdist_group(group))
+    if not getattr(item.config.option, "loadgroup", False) or "@" in item.nodeid:
+        return
+    if hasattr(item, "_id") and not hasattr(type(item), "_nodeid"):
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Put each test in its xdist group, and mark the tests left out of the fast lane slow.
 
@@ -71,7 +90,7 @@ def pytest_collection_modifyitems(config, items):
         if group is None and scenario:
             group = f"scenario-{scenario}"
         if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+            _join_group(item, group)
         if parts[0] in NOT_FAST or "/".join(parts[:2]) in NOT_FAST:
             item.add_marker(pytest.mark.slow)
 
