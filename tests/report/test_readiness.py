@@ -211,3 +211,21 @@ def test_forged_practice_call_rating_is_refused(course_dir, ratings, expected):
     missing = course.readiness["lea"].missing
     assert len(missing) == 1 and missing[0].startswith("Trainer-rated practice call: "), missing
     assert expected in missing[0], missing
+
+
+def test_a_kept_draw_is_the_call_the_report_judges(course_dir):
+    """A draw the trainers kept in capstone-draws.yaml is the call the report and certificate
+    judge, as grading does: the coach's call of the kept variant counts, the hash's does not."""
+    hashed = drawn("lee", "capstone-porch")
+    kept = next(v for v in ("capstone-porch-a", "capstone-porch-b") if v != hashed)
+    calls = good_calls("lee")
+    calls[kept] = calls.pop(hashed)
+    course = _course(course_dir, {"lee": full_marks()}, {"lee": calls}, ["lee"])
+    assert not course.readiness["lee"].ready
+    assert course.readiness["lee"].missing == [
+        f"Steering a socializer: capstone call {hashed}: the record of {kept} does not count: "
+        f"the variant drawn for lee is {hashed}."
+    ]
+    (course_dir / "capstone-draws.yaml").write_text(f"lee:\n  porch: {kept}\n", encoding="utf-8")
+    course = gather(course_dir, course.db_url, replayer=coded_replay)
+    assert course.readiness["lee"].ready, course.readiness["lee"].missing

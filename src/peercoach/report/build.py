@@ -14,6 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from peercoach.assessment import RECORDED_FILE, load_recorded
 from peercoach.report import calls as calls_module
 from peercoach.report import charts, tables
 from peercoach.report.calls import Call, Replayer, collect_calls
@@ -56,15 +57,17 @@ def gather(course_dir: Path, db_url: str, replayer: Replayer | None = None) -> C
     """Read config, sign-offs, gradebook and calls of the course in ``course_dir``.
 
     ``replayer`` defaults to the core engine (:func:`peercoach.report.calls.engine_replay`).
+    A draw the trainers kept in ``capstone-draws.yaml`` wins over the hash, as at grading.
     """
     config = load_certification(course_dir / CONFIG_FILE)
     signoffs = load_signoffs(course_dir / config.signoffs_file)
     cohort = load_cohort(db_url, list(config.assignments))
     calls = collect_calls(course_dir / "submitted", replayer or calls_module.engine_replay)
+    recorded = load_recorded(course_dir / RECORDED_FILE)
     course = Course(course_dir, db_url, config, signoffs, cohort, calls)
     for student in cohort.students:
         course.readiness[student] = assess(
-            student, cohort, calls.get(student, []), signoffs, config
+            student, cohort, calls.get(student, []), signoffs, config, recorded=recorded
         )
     return course
 
