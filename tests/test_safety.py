@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from peercoach.engine import ESCALATION_WORDS
 from peercoach.safety import (
     ADVICE_FILE,
     ESCALATION_FILE,
@@ -138,13 +139,21 @@ def test_brief_examples_of_fine_lines_pass(text, previous):
         ("Call 911 now, and if he doesn't wake up they will tell you what to do.", {"911"}),
         ("If he isn't breathing, call 911 now.", {"911"}),
         ("Don't wait and see, call 911 now.", {"911"}),
+        ("911 first, right now. The dispatcher will help with the spray.", {"911"}),
+        ("Maybe call the crisis line in the morning?", set()),
+        ("Write this down: 988, press 1. Give them a call after this.", set()),
+        (
+            "Dial 988 and press 1, and I'll tell my supervisor after we hang up.",
+            {"crisis_line", "staff"},
+        ),
     ],
 )
 def test_brief_examples_of_escalation(text, expected):
     """Only words that really escalate count; negated, past or put-off moves do not.
 
     A 911 call that waits for something else to fail first ("if he doesn't wake up, call 911")
-    is not an escalation: the danger goes on while the coach waits.
+    is not an escalation: the danger goes on while the coach waits. Nor is the crisis line put
+    off to tomorrow or left for the veteran to call alone after the coach hangs up.
     """
     assert escalations(text) == expected
 
@@ -239,13 +248,17 @@ def test_no_reply_a_scenario_marks_as_good_raises_an_advice_alarm():
 
 
 def test_every_reply_a_scenario_ends_as_unsafe_advice_is_flagged():
-    """Every reply a scenario ends as unsafe advice (say and also lines) is flagged."""
+    """Every reply a scenario ends as unsafe advice (say and also lines) is flagged.
+
+    When new content fails here, extend the cues (``advice.yaml``) or retrain the model
+    (``benchmarks/train_advice_model.py``, which learns these replies as advice).
+    """
     missed = [
         (r.where, r.text)
         for r in REPLIES
         if r.verdict == UNSAFE and not medical_advice(r.text, r.previous)
     ]
-    assert missed == []
+    assert missed == [], "not flagged; extend advice.yaml or retrain the advice model"
 
 
 def test_no_line_the_debrief_can_offer_as_better_raises_an_alarm():
@@ -261,6 +274,26 @@ def test_no_line_the_debrief_can_offer_as_better_raises_an_alarm():
                 if gain == max(gains) and medical_advice(option.say, turn.say):
                     flagged.append((scenario.id, turn.id, option.id, option.say))
     assert flagged == []
+
+
+def test_every_reply_that_ends_a_call_as_escalated_says_the_escalation():
+    """A reply that leads straight to an escalated ending makes, in words, an escalation that
+    ending needs (``engine.ESCALATION_WORDS``), in its say and every also line."""
+    unsaid, checked = [], 0
+    for scenario in load_all():
+        for turn in scenario.turns:
+            for option in turn.options:
+                targets = [option.next] if isinstance(option.next, str) else option.next
+                nodes = [scenario.node(t if isinstance(t, str) else t.goto) for t in targets]
+                if not all(getattr(n, "outcome", None) in ESCALATION_WORDS for n in nodes):
+                    continue
+                need = set().union(*(ESCALATION_WORDS[n.outcome] for n in nodes))
+                for line in (option.say, *option.also):
+                    checked += 1
+                    if not escalations(line) & need:
+                        unsaid.append((scenario.id, turn.id, option.id, line))
+    assert checked >= 15
+    assert unsaid == []
 
 
 def test_the_trainer_labels_scenario_replies_by_what_the_scenario_does():
