@@ -168,6 +168,7 @@ DIRECTIVE_INFO = re.compile(r"^\{(?P<name>[\w:.-]+)\}\s*(?P<arg>.*)$")
 QUIZ_CHOICE = re.compile(r"^\s*[-*]\s+\[(?P<mark>[ xX])\]\s+(?P<text>\S.*)$")
 QUIZ_FEEDBACK = re.compile(r"^\s+>\s?(?P<text>.*)$")
 OBJECTIVE_LINE = re.compile(r"^\s*[-*]\s+(?P<id>[a-z0-9][a-z0-9-]*[a-z0-9]):\s+(?P<text>\S.*)$")
+ROLEPLAY_WAIVER = re.compile(r"\(\s*no role-play\s*:(?P<reason>[^()]*)\)\s*$", re.IGNORECASE)
 CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[\w]+)?\}`(?P<keys>[^`]+)`")  # cut from prose
 CITE_ROLE_NAME = re.compile(r"(?:foot)?cite(?::\w+)?")  # roles whose keys must be in the .bib
 SPEAKER_BOLD = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)[^*_]{1,30}(?::\*\*|\*\*:|:__|__:)\s*[\"“]")
@@ -720,6 +721,14 @@ class Objective:
         """``path:line`` of the objective's definition."""
         return f"{self.path}:{self.lineno}" if self.lineno else self.path
 
+    @property
+    def roleplay_waiver(self) -> str | None:
+        """The reason in a ``(no role-play: reason)`` that ends the objective's line, which says
+        in the page itself why no call can practice it; ``""`` when the reason is left empty,
+        ``None`` when the line has no waiver."""
+        match = ROLEPLAY_WAIVER.search(self.text)
+        return match["reason"].strip() if match else None
+
 
 def objectives_in(page: Page, root: Path) -> list[Objective]:
     """The objectives a page defines, in order."""
@@ -1205,6 +1214,32 @@ def objective_problems(root: Path) -> list[str]:
     return problems
 
 
+def practice_problems(rows: list[ObjectiveUse]) -> list[str]:
+    """Every objective is practiced in a role-play on a page, or its line says why no call can
+    practice it with ``(no role-play: reason)``; a waiver that is empty, or that a role-play has
+    made untrue, is a problem too. The unrehearsed ``capstone-*`` calls are not practice."""
+    problems = []
+    for row in rows:
+        objective, waiver = row.objective, row.objective.roleplay_waiver
+        if row.roleplays and waiver is not None:
+            problems.append(
+                f"{objective.where}: objective '{objective.id}' says '(no role-play: ...)', but "
+                f"{', '.join(row.roleplays)} practice it: remove the waiver"
+            )
+        elif not row.roleplays and waiver is None:
+            problems.append(
+                f"{objective.where}: objective '{objective.id}' is practiced in no role-play: "
+                f"list it under 'objectives:' in a scenario that a page plays, or, if no call "
+                f"can practice it, end its line with '(no role-play: why not)'"
+            )
+        elif not row.roleplays and not waiver:
+            problems.append(
+                f"{objective.where}: objective '{objective.id}' has '(no role-play: )' with no "
+                f"reason: say why no call can practice it"
+            )
+    return problems
+
+
 def citation_key_problems(page: str, key: str, lineno: int, keys: frozenset[str]) -> list[str]:
     """A citation key used on ``page`` exists in ``book/references.bib``."""
     if key in keys:
@@ -1500,6 +1535,7 @@ def content_problems(root: Path) -> list[str]:
     return [
         *problems,
         *objective_problems(root),
+        *practice_problems(objectives_map(root)),
         *citation_problems(root),
         *scenario_use_problems(root),
         *safety_problems(root),
