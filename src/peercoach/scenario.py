@@ -818,7 +818,8 @@ def check_paths(paths) -> list[tuple[Path, Scenario | None, list[Problem]]]:
         checked.append((path, scenario, problems))
         if scenario is None:
             continue
-        id_line, id_col = locate(path, ("id",))
+        if scenario.id in owners or path.stem != scenario.id:
+            id_line, id_col = locate(path, ("id",))
         if scenario.id in owners:
             msg = f"the id `{scenario.id}` is already used by {owners[scenario.id]}"
             problems.append(Problem(str(path), id_line, id_col, msg))
