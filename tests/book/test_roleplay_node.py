@@ -77,10 +77,10 @@ def typed_lines(turn) -> list[str]:
 
 
 def random_move(call: Conversation, rng: random.Random, typing: bool) -> dict:
-    """A random reply; at own-words turns (and, when ``typing``, at a share of the others) a
-    typed line the engine understands (it may end the call as advice)."""
+    """A random reply; at own-words turns (and, when ``typing``, at the first turn and a share
+    of the others) a typed line the engine understands (it may end the call as advice)."""
     turn = call.turn
-    if turn.own_words or (typing and rng.random() < TYPED_SHARE):
+    if turn.own_words or (typing and (not call.steps or rng.random() < TYPED_SHARE)):
         lines = typed_lines(turn)
         rng.shuffle(lines)
         for line in lines:
