@@ -81,3 +81,13 @@ def test_the_waiver_is_read_only_at_the_end_of_the_line(tmp_path):
     assert rows["m01-waived"].roleplay_waiver == "a rule to know, not a call skill"
     assert rows["m01-empty"].roleplay_waiver == ""
     assert rows["m01-none"].roleplay_waiver is None
+
+
+def test_the_trainer_map_gives_a_waived_objective_its_reason():
+    """The objectives map for trainers says why a waived objective has no role-play."""
+    from peercoach.sphinxext.objectives import _roleplays
+
+    waived = next(row for row in ROWS if row.objective.roleplay_waiver)
+    assert _roleplays(waived) == f"none by design: {waived.objective.roleplay_waiver}"
+    played = next(row for row in ROWS if row.roleplays)
+    assert _roleplays(played) == ", ".join(played.roleplays)

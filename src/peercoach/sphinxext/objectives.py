@@ -102,7 +102,7 @@ class ObjectivesDirective(SphinxDirective):
                 ],
                 [page],
                 [nodes.Text(_quizzes(use.quizzes))],
-                [nodes.Text(", ".join(use.roleplays) or "none")],
+                [nodes.Text(_roleplays(use))],
                 [nodes.Text(", ".join(use.assignments) or "none")],
             ]
             body += _row(cells)
@@ -133,6 +133,14 @@ def _row(cells: list[list[nodes.Node]]) -> nodes.row:
         entry += nodes.paragraph("", "", *content)
         row += entry
     return row
+
+
+def _roleplays(use) -> str:
+    """The role-plays that practice an objective; for one no call can practice, its reason."""
+    if use.roleplays:
+        return ", ".join(use.roleplays)
+    waiver = use.objective.roleplay_waiver
+    return f"none by design: {waiver}" if waiver else "none"
 
 
 def _quizzes(places: tuple[str, ...]) -> str:
