@@ -91,6 +91,19 @@ def test_search_from_a_page_opens_the_results(page, base_url):
     assert results.locator("li a").first.get_attribute("href").startswith("book/")
 
 
+def test_code_blocks_get_their_copy_buttons_after_the_page(page, base_url, site):
+    """The copy-button scripts load after the page's text, not before it, and still give every
+    code block of a page that shows code its copy button."""
+    html = (site / "book/staff/scenario-format.html").read_text(encoding="utf-8")
+    head = html[: html.index("<body")]
+    assert "copybutton.js" not in head and "clipboard.min.js" not in head
+    page.goto(base_url + "book/staff/scenario-format.html")
+    blocks = page.locator("div.highlight pre")
+    assert blocks.count() > 0
+    page.locator("button.copybtn").first.wait_for(state="attached")
+    assert page.locator("button.copybtn").count() == blocks.count()
+
+
 def test_text_version_can_be_shown_beside_the_player(page, fixture_url):
     """With JavaScript on, a button shows the numbered text version and says it is open."""
     page.goto(fixture_url + "good.html")

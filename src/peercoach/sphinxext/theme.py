@@ -61,7 +61,9 @@ OPTIONAL_ASSETS = (
     (re.compile(r"pygments\.css"), lambda used: "literal_block" in used),
 )
 CARD_PAGES = "book/cards/"
-DEFERRED = re.compile(r"(doctools|sphinx_highlight|sphinx-book-theme)\.js")
+DEFERRED = re.compile(
+    r"(doctools|sphinx_highlight|sphinx-book-theme|clipboard\.min|copybutton)\.js"
+)
 AT_END = re.compile(r"(quiz|roleplay)\.js")
 SEARCH_HELPERS = re.compile(r"(doctools|sphinx_highlight)\.js")
 SEARCH_SCRIPTS = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
