@@ -209,3 +209,28 @@ def test_each_exploration_is_computed_once_per_run(tmp_path, explorations, monke
     assert (first.explored_here, second.explored_here) == (1, 0)
     second.explore(scenario.model_copy(update={"title": f"{scenario.title} (edited)"}))
     assert calls == [scenario.id, scenario.id]
+
+
+def test_a_file_checked_before_is_not_parsed_again_and_an_edit_is_seen(tmp_path, monkeypatch):
+    """The same bytes give the same scenario without parsing again, as a copy the caller may
+    change; an edit of the same length, made at once, is read anew."""
+    import peercoach.scenario as scenario_module
+
+    path = tmp_path / "minimal.yaml"
+    text = (ROOT / "tests/fixtures/minimal.yaml").read_text()
+    path.write_text(text)
+    first = load_scenario(path)
+
+    def refuse(_path):
+        raise AssertionError("the file was parsed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(scenario_module, "_read_yaml", refuse)
+        again = load_scenario(path)
+    assert again == first and again is not first
+    again.title = "Changed by one caller"
+    assert load_scenario(path).title == first.title
+    edited = text.replace("title: A minimal call", "title: A minimal cell")
+    assert edited != text and len(edited) == len(text)
+    path.write_text(edited)
+    assert load_scenario(path).title == "A minimal cell"

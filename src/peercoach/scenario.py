@@ -10,6 +10,7 @@ reference page are generated from them. Everything that reads a scenario goes th
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -388,8 +389,43 @@ def scenario_files(paths) -> list[Path]:
     return files
 
 
+_CHECKED: dict[tuple[str, bytes], tuple[Scenario | None, tuple[Problem, ...]]] = {}
+_CHECKED_LIMIT = 512
+
+
 def check_file(path: Path) -> tuple[Scenario | None, list[Problem]]:
-    """Read one file and return the scenario (if valid) and every problem found in it."""
+    """Read one file and return the scenario (if valid) and every problem found in it.
+
+    Reading a file's YAML with its line numbers is most of the cost (about a tenth of a second
+    a file), so a file whose bytes were checked before in this process is not read again: the
+    answer is the one found then, keyed by the file's name and the SHA-256 of its bytes, and the
+    scenario returned is a copy (a caller that changes it changes no other caller's).
+    """
+    key = _content_key(path)
+    if key is not None and key in _CHECKED:
+        scenario, problems = _CHECKED[key]
+        return (scenario.model_copy(deep=True) if scenario else None), list(problems)
+    scenario, problems = _check_file(path)
+    if key is not None:
+        if len(_CHECKED) >= _CHECKED_LIMIT:
+            _CHECKED.clear()
+        kept = scenario.model_copy(deep=True) if scenario else None
+        _CHECKED[key] = (kept, tuple(problems))
+    return scenario, problems
+
+
+def _content_key(path: Path) -> tuple[str, bytes] | None:
+    """The cache key of a scenario file, or ``None`` for a file too big or unreadable (those
+    are never cached: the check reports them)."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        return str(path), hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
+
+
+def _check_file(path: Path) -> tuple[Scenario | None, list[Problem]]:
     name = str(path)
     data, problems = _read_yaml(path)
     if problems:
