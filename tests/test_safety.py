@@ -146,6 +146,15 @@ def test_brief_examples_of_fine_lines_pass(text, previous):
             "Dial 988 and press 1, and I'll tell my supervisor after we hang up.",
             {"crisis_line", "staff"},
         ),
+        ("911 first? No, try the spray.", set()),
+        ("Should we call 911? No, let's wait and see.", set()),
+        ("Want the crisis line? No, you're fine.", set()),
+        ("Do you want me to call 911? No? Then I'm calling 911 now.", {"911"}),
+        ("Should I call 911? Yes. I'm calling 911 now.", {"911"}),
+        (
+            "Can you dial 988 and press 1? No? I'll call the crisis line on my other phone.",
+            {"crisis_line"},
+        ),
     ],
 )
 def test_brief_examples_of_escalation(text, expected):
@@ -153,7 +162,8 @@ def test_brief_examples_of_escalation(text, expected):
 
     A 911 call that waits for something else to fail first ("if he doesn't wake up, call 911")
     is not an escalation: the danger goes on while the coach waits. Nor is the crisis line put
-    off to tomorrow or left for the veteran to call alone after the coach hangs up.
+    off to tomorrow or left for the veteran to call alone after the coach hangs up, nor a move
+    the coach asks about and answers with no ("Should we call 911? No, let's wait").
     """
     assert escalations(text) == expected
 
