@@ -21,18 +21,18 @@ from peercoach.engine import (
     play_by_position,
     replay,
 )
-from peercoach.scenario import ESCALATION_OUTCOME, PASSING, Code, Outcome, load_scenario, reachable
+from peercoach.scenario import (
+    ESCALATION_OUTCOME,
+    MI_CONSISTENT,
+    PASSING,
+    Code,
+    Outcome,
+    load_scenario,
+    reachable,
+)
 from peercoach.shuffle import display_order
 
 ROOT = Path(__file__).resolve().parents[1]
-MI_CONSISTENT = {
-    Code.simple_reflection,
-    Code.complex_reflection,
-    Code.summary,
-    Code.affirmation,
-    Code.asking_permission,
-    Code.emphasising_autonomy,
-}
 MI_INCONSISTENT = {Code.advice_without_permission, Code.confronting}
 
 

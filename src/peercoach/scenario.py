@@ -54,6 +54,19 @@ class Code(StrEnum):
     small_talk = "small_talk"
 
 
+MI_CONSISTENT = frozenset(
+    {
+        Code.simple_reflection,
+        Code.complex_reflection,
+        Code.summary,
+        Code.affirmation,
+        Code.asking_permission,
+        Code.emphasising_autonomy,
+    }
+)
+"""The codes the course counts as MI-consistent moves: a good move has one of them."""
+
+
 class Style(StrEnum):
     """How the participant tends to talk on the phone."""
 

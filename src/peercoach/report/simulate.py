@@ -17,7 +17,7 @@ agreed under the needed confidence).
 from __future__ import annotations
 
 from peercoach.engine import Conversation, Transcript, explore, option_safety
-from peercoach.scenario import PASSING, Option, Scenario
+from peercoach.scenario import MI_CONSISTENT, PASSING, Option, Scenario
 from peercoach.shuffle import display_order
 
 PROFILES = (
@@ -207,20 +207,12 @@ def good_options(scenario: Scenario) -> list[tuple[str, str]]:
 
     A good move raises rapport plus readiness, has an MI-consistent code and is safe.
     """
-    consistent = {
-        "simple_reflection",
-        "complex_reflection",
-        "summary",
-        "affirmation",
-        "asking_permission",
-        "emphasising_autonomy",
-    }
     found = []
     for turn in scenario.turns:
         for option in turn.options:
             gain = option.effect.rapport + option.effect.readiness
             safe = not option_safety(turn, option).unsafe
-            if gain > 0 and option.code.value in consistent and safe:
+            if gain > 0 and option.code in MI_CONSISTENT and safe:
                 found.append((turn.id, option.id))
     return found
 

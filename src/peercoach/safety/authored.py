@@ -18,18 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from peercoach.scenario import Ending, Option, Outcome, Scenario, Turn, load_all
+from peercoach.scenario import MI_CONSISTENT, Ending, Option, Outcome, Scenario, Turn, load_all
 
-CONSISTENT = frozenset(
-    {
-        "simple_reflection",
-        "complex_reflection",
-        "summary",
-        "affirmation",
-        "asking_permission",
-        "emphasising_autonomy",
-    }
-)
 UNSAFE, GOOD, OTHER = "unsafe", "good", "other"
 
 
@@ -63,7 +53,7 @@ def verdict(scenario: Scenario, turn: Turn, option: Option) -> str:
             return UNSAFE
         return OTHER
     gain = option.effect.rapport + option.effect.readiness
-    if gain > 0 and option.code.value in CONSISTENT:
+    if gain > 0 and option.code in MI_CONSISTENT:
         return GOOD
     return OTHER
 
