@@ -71,16 +71,23 @@ def test_unclear_words_get_the_turns_line_and_the_call_does_not_move(page, fixtu
     assert stored["inputs"] == []
 
 
-def test_typed_advice_ends_the_call_with_the_engines_notes(page, fixture_url):
-    scenario = load_scenario(SCENARIO)
-    expected = replay(scenario, [{"text": ADVICE}])
-    assert expected.outcome == "unsafe_advice"
+def type_advice(page, fixture_url):
+    """Open the fixture page, type the advice line at the first turn and wait for the debrief;
+    the player's container."""
     page.goto(fixture_url + "good.html")
     box = container(page)
     words = box.locator(".pc-rp-words-input")
     words.fill(ADVICE)
     words.press("Enter")
     page.wait_for_selector('[data-scenario="markup-test"] .pc-rp-debrief:not([hidden])')
+    return box
+
+
+def test_typed_advice_ends_the_call_with_the_engines_notes(page, fixture_url):
+    scenario = load_scenario(SCENARIO)
+    expected = replay(scenario, [{"text": ADVICE}])
+    assert expected.outcome == "unsafe_advice"
+    box = type_advice(page, fixture_url)
     debrief = box.locator(".pc-rp-debrief")
     assert debrief.get_attribute("data-outcome") == "unsafe_advice"
     assert debrief.get_attribute("data-ending") == expected.ending
@@ -94,12 +101,7 @@ def test_typed_advice_is_listed_as_a_turn_to_rethink(page, fixture_url):
     scenario = load_scenario(SCENARIO)
     entry = replay(scenario, [{"text": ADVICE}]).rethink[-1]
     assert entry.said == ADVICE and entry.why and entry.better
-    page.goto(fixture_url + "good.html")
-    box = container(page)
-    words = box.locator(".pc-rp-words-input")
-    words.fill(ADVICE)
-    words.press("Enter")
-    page.wait_for_selector('[data-scenario="markup-test"] .pc-rp-debrief:not([hidden])')
+    box = type_advice(page, fixture_url)
     item = box.locator(".pc-rp-rethink > li").last
     lines = item.locator("p").all_inner_texts()
     assert lines == [
