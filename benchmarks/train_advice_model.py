@@ -159,16 +159,18 @@ def best_score(bias: list[int], weights: dict, case) -> int:
     return max(totals)
 
 
-def cross_validate(cases, flagged: list[bool], folds: list[int]) -> list[tuple[int, bool, bool]]:
+def cross_validate(
+    cases, flagged: list[bool], folds: list[int], count: int
+) -> list[tuple[int, bool, bool]]:
     """Out-of-fold (score, is advice, cues flag) of every line; ``folds`` gives each its fold."""
     out: list[tuple[int, bool, bool]] = [None] * len(cases)  # type: ignore[list-item]
-    for fold in range(FOLDS):
+    for fold in range(count):
         held = [i for i, f in enumerate(folds) if f == fold]
         train = [c for c, f in zip(cases, folds, strict=True) if f != fold]
         bias, weights = integer_weights(*fit(train))
         for i in held:
             out[i] = (best_score(bias, weights, cases[i]), cases[i].advice, flagged[i])
-        print(f"  fold {fold + 1}/{FOLDS} done", file=sys.stderr)
+        print(f"  fold {fold + 1}/{count} done", file=sys.stderr)
     return out
 
 
@@ -197,30 +199,74 @@ def _report(name: str, pairs) -> None:
     print(f"  {name:28} precision {precision:.3f}  recall {recall:.3f}  TP {tp} FP {fp} FN {fn}")
 
 
+def folds_of(dev: list[AdviceCase], authored: list[list[AdviceCase]]) -> tuple[list[int], dict]:
+    """Each line's fold, and the fold of each former held-out split.
+
+    A ``dev`` line first written as a held-out split (``written_as``) is in that split's own
+    fold, so its out-of-fold score is a leave-one-split-out score: the model learned from every
+    other voice and none of that split. The other ``dev`` lines fall in ``FOLDS`` contiguous
+    blocks (they were added voice by voice); the authored replies, by whole scenarios.
+    """
+    former = sorted({c.written_as for c in dev} - {"-"}, key=lambda n: (len(n), n))
+    named = {name: FOLDS + i for i, name in enumerate(former)}
+    plain = [i for i, c in enumerate(dev) if c.written_as == "-"]
+    size = -(-len(plain) // FOLDS)
+    folds = [named.get(c.written_as, 0) for c in dev]
+    for rank, i in enumerate(plain):
+        folds[i] = rank // size
+    for number, lines in enumerate(authored):
+        folds += [number % FOLDS] * len(lines)
+    return folds, named
+
+
+def curve(out: list[tuple[int, bool, bool]], veto: int) -> None:
+    """Cues-or-model precision and recall out of fold at a range of thresholds."""
+    for threshold in range(-100, 301, 20):
+        _report(
+            f"threshold {threshold}",
+            [((f and s >= veto) or s >= threshold, a) for s, a, f in out],
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="cross-validate, write nothing")
+    parser.add_argument(
+        "--curve", action="store_true", help="also print precision and recall by threshold"
+    )
     args = parser.parse_args()
     cues = load_cues(ADVICE_FILE)
     dev = [c for c in load_advice_set(HERE / "advice.tsv") if c.split == "dev"]
-    size = -(-len(dev) // FOLDS)
-    folds = [i // size for i in range(len(dev))]
-    cases = list(dev)
-    for number, lines in enumerate(authored_cases(cues)):
-        cases += lines
-        folds += [number % FOLDS] * len(lines)
+    authored = authored_cases(cues)
+    folds, named = folds_of(dev, authored)
+    cases = list(dev) + [c for lines in authored for c in lines]
     flagged = [bool(find(cues, c.text, c.previous)) for c in cases]
-    out = cross_validate(cases, flagged, folds)
+    out = cross_validate(cases, flagged, folds, FOLDS + len(named))
     threshold, veto = cut_offs(out[: len(dev)])
     print(
-        f"Cross-validation ({FOLDS} folds: contiguous blocks of dev, whole scenarios), "
+        f"Cross-validation ({FOLDS} contiguous blocks of dev and whole scenarios, and one fold "
+        f"for each former held-out split: {', '.join(named) or 'none'}), "
         f"threshold {threshold}, veto {veto}"
     )
-    for name, part in (("dev", out[: len(dev)]), ("authored replies", out[len(dev) :])):
+    parts = [("dev", out[: len(dev)]), ("authored replies", out[len(dev) :])]
+    parts += [
+        (
+            f"former split {name} left out",
+            [out[i] for i, f in enumerate(folds[: len(dev)]) if f == k],
+        )
+        for name, k in named.items()
+    ]
+    for name, part in parts:
         print(f" {name} (n={len(part)})")
         _report("model alone", [(s >= threshold, a) for s, a, _ in part])
         _report("cues (tuned on all of dev)", [(f, a) for _, a, f in part])
         _report("combined", [((f and s >= veto) or s >= threshold, a) for s, a, f in part])
+    if args.curve:
+        left_out = [out[i] for i, f in enumerate(folds[: len(dev)]) if f >= FOLDS]
+        print(f" combined by threshold, former held-out splits left out (n={len(left_out)})")
+        curve(left_out, veto)
+        print(f" combined by threshold, all of dev (n={len(dev)})")
+        curve(out[: len(dev)], veto)
     if args.check:
         return
     bias, weights = integer_weights(*fit(cases))

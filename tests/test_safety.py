@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import re
@@ -168,11 +169,32 @@ def test_brief_examples_of_escalation(text, expected):
     assert escalations(text) == expected
 
 
-BLIND_SHORT = pytest.mark.xfail(
-    strict=True,
-    reason="below target on the held-out split (see benchmarks/safety/LABELLING.md); "
-    "strict, so this turns red when the target is met and the mark must go",
-)
+def _held_out(path: Path) -> tuple[str, ...]:
+    """The held-out splits a labelled file has now (every split but ``dev``), in order."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        names = {row["split"] for row in csv.DictReader(handle, delimiter="\t")}
+    return tuple(sorted(names - {"dev"}, key=lambda n: (len(n), n)))
+
+
+HELD_OUT_ADVICE = _held_out(SETS / "advice.tsv")
+HELD_OUT_ESCALATION = _held_out(SETS / "escalation.tsv")
+BELOW_TARGET: dict[tuple[str, str], str] = {}
+"""Held-out (file, split) pairs measured below target, each with where that is recorded.
+
+A pair listed here is a strict expected failure: it turns red once the target is met, and the
+entry must go. A held-out split added to a file is asserted against the target as it is."""
+
+
+def _held_out_params(file: str, splits: tuple[str, ...]) -> list:
+    return [
+        pytest.param(
+            s,
+            marks=pytest.mark.xfail(strict=True, reason=BELOW_TARGET[(file, s)])
+            if (file, s) in BELOW_TARGET
+            else (),
+        )
+        for s in splits
+    ]
 
 
 def _advice(split: str):
@@ -182,11 +204,6 @@ def _advice(split: str):
     return confusion, [c.text for c in confusion.false_positives + confusion.false_negatives]
 
 
-HELD_OUT_ADVICE = ("11", "12", "13")
-WRITTEN_ADVICE = HELD_OUT_ADVICE
-HELD_OUT_ESCALATION = ("9", "12")
-
-
 @pytest.mark.parametrize("split", ["dev", *HELD_OUT_ADVICE])
 def test_advice_precision_meets_the_target(split):
     """Precision on the labelled advice set is at least 0.95 (dev and each held-out split)."""
@@ -194,18 +211,14 @@ def test_advice_precision_meets_the_target(split):
     assert confusion.precision >= TARGET, wrong
 
 
-@pytest.mark.parametrize(
-    "split", ["dev", *(pytest.param(s, marks=BLIND_SHORT) for s in HELD_OUT_ADVICE)]
-)
+@pytest.mark.parametrize("split", ["dev", *_held_out_params("advice", HELD_OUT_ADVICE)])
 def test_advice_recall_meets_the_target(split):
     """Recall on the labelled advice set is at least 0.95 (dev and each held-out split)."""
     confusion, wrong = _advice(split)
     assert confusion.recall >= TARGET, wrong
 
 
-@pytest.mark.parametrize(
-    "split", ["dev", *(pytest.param(s, marks=BLIND_SHORT) for s in HELD_OUT_ESCALATION)]
-)
+@pytest.mark.parametrize("split", ["dev", *_held_out_params("escalation", HELD_OUT_ESCALATION)])
 def test_escalation_exact_set_accuracy_meets_the_target(split):
     """The escalation set found for each labelled line is exactly right at least 95% of the time."""
     cases = [c for c in load_escalation_set(SETS / "escalation.tsv") if c.split == split]
@@ -215,19 +228,24 @@ def test_escalation_exact_set_accuracy_meets_the_target(split):
 
 
 def test_labelled_sets_are_large_enough_and_well_formed():
-    """The sets have the agreed size, columns and labels, with about a third held out."""
+    """The sets have the agreed size, columns and labels; every held-out split, and every
+    former held-out split now in ``dev`` (``written_as``), is large and has both labels."""
     advice = load_advice_set(SETS / "advice.tsv")
-    assert len(advice) >= 360
-    assert {c.split for c in advice} == {"dev", *WRITTEN_ADVICE}
+    assert len(advice) >= 2500
+    assert all(c.split == "dev" or c.split.isdigit() for c in advice)
     assert all(c.kind in ("medication", "treatment", "symptom") for c in advice if c.advice)
-    assert all(sum(c.split == s for c in advice) >= 250 for s in WRITTEN_ADVICE)
-    for split in WRITTEN_ADVICE:
-        labels = {c.advice for c in advice if c.split == split}
-        assert labels == {True, False}, split
+    assert all(c.written_as == "-" or c.split == "dev" for c in advice)
+    groups = {("split", c.split) for c in advice if c.split != "dev"}
+    groups |= {("written_as", c.written_as) for c in advice if c.written_as != "-"}
+    assert len(groups) >= 3
+    for column, name in groups:
+        part = [c for c in advice if getattr(c, column) == name]
+        assert len(part) >= 250 and {c.advice for c in part} == {True, False}, name
     escalation = load_escalation_set(SETS / "escalation.tsv")
     assert len(escalation) >= 120
-    assert {c.split for c in escalation} == {"dev", *HELD_OUT_ESCALATION}
+    assert all(c.split == "dev" or c.split.isdigit() for c in escalation)
     assert all(c.expected <= set(ESCALATIONS) for c in escalation)
+    assert {c.written_as for c in escalation} >= {"9", "12"}
 
 
 def test_book_better_responses_raise_no_flag():

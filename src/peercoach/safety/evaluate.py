@@ -1,8 +1,10 @@
 """Measuring the detectors against the hand-labelled sets in ``benchmarks/safety/``.
 
-``advice.tsv`` has columns text, previous, label (advice or ok), kind and split (``dev``, or the
-number of a held-out split);
-``escalation.tsv`` has text, label (the escalations, comma-separated, empty for none) and split.
+``advice.tsv`` has columns text, previous, label (advice or ok), kind, split (``dev``, or the
+number of a held-out split) and written_as (the number of the held-out split a ``dev`` line was
+first written and measured in, ``-`` for lines written for ``dev``);
+``escalation.tsv`` has text, label (the escalations, comma-separated, empty for none), split and
+written_as. A file without the written_as column reads as ``-`` everywhere.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class AdviceCase:
     advice: bool
     kind: str
     split: str
+    written_as: str = "-"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class EscalationCase:
     text: str
     expected: frozenset[str]
     split: str
+    written_as: str = "-"
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,14 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def load_advice_set(path: Path) -> list[AdviceCase]:
     """The labelled advice lines of ``path``."""
     return [
-        AdviceCase(r["text"], r["previous"], r["label"] == "advice", r["kind"], r["split"])
+        AdviceCase(
+            r["text"],
+            r["previous"],
+            r["label"] == "advice",
+            r["kind"],
+            r["split"],
+            r.get("written_as") or "-",
+        )
         for r in _rows(path)
     ]
 
@@ -82,6 +93,7 @@ def load_escalation_set(path: Path) -> list[EscalationCase]:
             r["text"],
             frozenset(x for x in r["label"].split(",") if x not in ("", "none")),
             r["split"],
+            r.get("written_as") or "-",
         )
         for r in _rows(path)
     ]
