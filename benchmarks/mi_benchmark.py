@@ -21,6 +21,7 @@ whole download or a subset with the same header. AnnoMI text is licensed apart f
 and is never copied into it; see "Real expert-coded sessions (AnnoMI)" in LABELLING.md.
 
     .venv/bin/python benchmarks/mi_benchmark.py --annomi AnnoMI-full.csv
+    .venv/bin/python benchmarks/mi_benchmark.py --annomi FILE --annomi-transcripts 1,3,5
 """
 
 from __future__ import annotations
@@ -340,9 +341,22 @@ def _subtype_matrix(agreement: Agreement) -> str:
     return f"    {agreement.name}: {cells}"
 
 
-def annomi_report(path: str | Path) -> None:
-    """Code every therapist utterance of an AnnoMI file and print the agreement figures."""
+def annomi_report(path: str | Path, transcripts: str = "") -> None:
+    """Code every therapist utterance of an AnnoMI file and print the agreement figures.
+
+    ``transcripts`` (comma-separated ids, empty for all) measures only those transcripts, so a
+    split kept blind can be measured on its own without a second file.
+    """
     utterances = read_annomi(path)
+    if transcripts:
+        wanted = {t.strip() for t in transcripts.split(",") if t.strip()}
+        unknown = sorted(wanted - {u.transcript for u in utterances}, key=str)
+        if unknown:
+            raise AnnoMIError(
+                f"{path}: --annomi-transcripts expected transcript ids in the file, "
+                f"found unknown {', '.join(unknown)}"
+            )
+        utterances = [u for u in utterances if u.transcript in wanted]
     if not utterances:
         raise AnnoMIError(f"{path}: expected therapist utterances, found none")
     items = annomi_items(utterances)
@@ -400,10 +414,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PATH",
         help="measure on a file in AnnoMI-full.csv format (real sessions, expert codes) instead",
     )
+    args.add_argument(
+        "--annomi-transcripts",
+        metavar="IDS",
+        default="",
+        help="with --annomi: only these transcript ids, comma-separated (a held-out split)",
+    )
     options = args.parse_args(argv)
     if options.annomi:
         try:
-            annomi_report(options.annomi)
+            annomi_report(options.annomi, options.annomi_transcripts)
         except AnnoMIError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2

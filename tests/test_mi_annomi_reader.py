@@ -135,6 +135,14 @@ def test_report_counts_the_therapist_utterances_and_prints_the_kappas(bench, sam
     assert "time per utterance: median" in out
 
 
+def test_only_the_chosen_transcripts_are_measured(bench, sample, capsys):
+    assert bench.main(["--annomi", str(sample), "--annomi-transcripts", "9"]) == 0
+    assert "1 therapist utterances in 1 transcripts" in capsys.readouterr().out
+    assert bench.main(["--annomi", str(sample), "--annomi-transcripts", "9,12"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "found unknown 12" in err
+
+
 def test_a_wrong_header_is_one_line_naming_the_missing_columns(bench, tmp_path, capsys):
     simple = [c for c in HEADER if not c.endswith("_subtype")]
     path = _write(tmp_path / "simple.csv", [], header=simple)
