@@ -573,3 +573,49 @@ def test_complex_reflections_by_structure(previous, simple, complex_):
     plain, deeper = code_utterance(simple, previous), code_utterance(complex_, previous)
     assert (plain.behaviour, plain.subtype) == ("reflection", "simple"), plain.reasons
     assert (deeper.behaviour, deeper.subtype) == ("reflection", "complex"), deeper.reasons
+
+
+@pytest.mark.parametrize(
+    ("previous", "answer"),
+    [
+        ("Which foods have the most salt?", "Well, soups and deli meats carry a lot of it."),
+        ("Is the flu shot safe with my heart pills?", "Most heart medicines are fine with it."),
+        ("What happens at the intake visit?", "The nurse checks blood pressure and weight."),
+    ],
+)
+def test_a_statement_about_the_world_answers_their_question(previous, answer):
+    """After the participant asks the coach something, a statement about the world is the
+    answer (information), while the same kind of line after a statement of theirs is not."""
+    assert code_utterance(answer, previous).behaviour == "input"
+    echo = "So you're wondering about that."
+    assert code_utterance(echo, previous).behaviour == "reflection"
+
+
+def test_a_reflection_about_them_after_their_question_stays_a_reflection():
+    """A line about them ("you...") after their question still reflects: only statements
+    about the world count as answers."""
+    coding = code_utterance("You worry the shot will clash with your pills.", "Is it safe?")
+    assert coding.behaviour == "reflection"
+    assert code_utterance("I'm not sure.", "What happens next?").behaviour == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("And so I guess, you know, what would you like to try first?", "open"),
+        ("Okay, I mean, is that something you'd want?", "closed"),
+    ],
+)
+def test_a_hedge_before_a_question_keeps_it_a_question(text, subtype):
+    """ "I guess" or "I mean" before a wh- or yes/no question does not turn it into a
+    statement said with a rising tone."""
+    coding = code_utterance(text, "My friends drive me home most nights.")
+    assert (coding.behaviour, coding.subtype) == ("question", subtype)
+
+
+def test_so_thats_is_not_a_purpose_clause():
+    """ "So that's helped you" rephrases; "so that you can..." (a purpose) adds meaning."""
+    previous = "Talking to my brother about the crash."
+    assert code_utterance("So that's helped you.", previous).subtype == "simple"
+    purpose = code_utterance("You talk to him so that you don't carry it alone.", previous)
+    assert purpose.subtype == "complex"

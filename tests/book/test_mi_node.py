@@ -33,6 +33,17 @@ from peercoach.sphinxext.roleplay import shared_data
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "src" / "peercoach" / "sphinxext" / "static"
 DEVSET = ROOT / "benchmarks" / "mi" / "devset.tsv"
+# A statement after the participant's own question, in several shapes of question and answer.
+ANSWERS = [
+    ("Well, soups and deli meats carry a lot of it.", "Which foods have the most salt?"),
+    ("Most heart medicines are fine with it.", 'Okay. Is it safe with my pills?"  '),
+    ("The nurse checks your weight.", "What happens there?"),
+    ("Most people do.", "Right?"),
+    ("It starts at nine.", "?"),
+    ("Classes run on Tuesdays at the center.", "Hmm. So... when is it? -"),
+    ("And so I guess, you know, what would you like to try first?", "My friends drive me."),
+    ("So that's helped you.", "Talking to my brother."),
+]
 HOSTILE = [
     "",
     "   ",
@@ -76,6 +87,7 @@ def lines() -> list[tuple[str, str]]:
                 found.append((option.say, turn.say))
                 found += [(also, turn.say) for also in option.also]
         found += [(ending.say, "") for ending in scenario.endings if ending.say]
+    found += ANSWERS
     found += [(text, "Should I stop my pills? \U0001f600") for text in HOSTILE]
     found += [(text, "") for text in HOSTILE]
     return found

@@ -43,6 +43,8 @@ _LEAD_WORDS = 3
 _NOVEL_WORDS = 4
 _LONG_REFLECTION = 12
 _ECHO_SHARE = 0.75
+_ANSWER_WORDS = 4
+_AFTER_QUESTION = " \t\n\"')]-"
 _STRONG_REFLECT = re.compile(
     r"^(?:you\b|you're|you've|you'd|your\b|(?:it |that )?(?:sounds|seems|feels|looks) (?:like|as|"
     r"that)|what i'm hearing|i'm hearing|what i hear|i hear (?:that|you)|if i (?:understand|hear)|"
@@ -80,6 +82,11 @@ _ADVICE_ASKS = re.compile(r"^(?:why don't you|how about|what about)", re.ASCII)
 _OPEN_FRAGMENT = re.compile(r"^(?:and |or )?(?:what|how)\b", re.ASCII)
 _OPEN_END = re.compile(r"\b(?:how|why)\?*$", re.ASCII)
 _LEAD_IN_BREAK = re.compile(r"[,:;]\s+", re.ASCII)
+_HEDGED_ASK = re.compile(
+    r"^(?:(?:and|so|but|okay|well)\s+)*(?:i guess|i suppose|i mean|i think|let me ask(?: you)?|"
+    r"my question is)[,\s]+",
+    re.ASCII,
+)
 _SCALE = re.compile(r"scale|to (?:ten|10)\b", re.ASCII)
 _WARNING = re.compile(r"\bif you\b|\bgoing to\b|\bgonna\b", re.ASCII)
 _SOUNDS = re.compile(r"^(?:it |that )?(?:sounds|seems) ", re.ASCII)
@@ -170,6 +177,7 @@ class _Context:
     text: str
     stems: frozenset[str]
     asked_for_advice: bool
+    asked_question: bool = False
 
     @classmethod
     def of(cls, previous: str) -> _Context:
@@ -177,7 +185,26 @@ class _Context:
         asked = bool(p.ASKED_FOR_ADVICE.search(lowered) and "?" in lowered) or bool(
             _ADVICE_ACCEPTED.match(lowered.strip())
         )
-        return cls(text=lowered, stems=frozenset(content_stems(lowered)), asked_for_advice=asked)
+        return cls(
+            text=lowered,
+            stems=frozenset(content_stems(lowered)),
+            asked_for_advice=asked,
+            asked_question=_asks_coach(lowered),
+        )
+
+
+def _asks_coach(lowered: str) -> bool:
+    """True when the participant's line ends on a question of their own ("What about side
+    effects?", "Is it safe?"): a statement after it answers rather than reflects.
+    """
+    asked = lowered.rstrip(_AFTER_QUESTION)
+    if not asked.endswith("?"):
+        return False
+    start = max(asked.rfind(mark, 0, len(asked) - 1) for mark in ".!?") + 1
+    body, _ = strip_fillers(asked[start:-1])
+    return bool(p.WH_START.match(body) or p.AUX_START.match(body)) and not p.TAG_QUESTION.search(
+        body + "?"
+    )
 
 
 def _cleaning_notes(cleaned) -> tuple[str, ...]:
@@ -280,6 +307,11 @@ def _main_clause(body: str) -> str:
     """The asking clause after a lead-in ("If the pain eased, what would you do?")."""
     if _question_form(body) or p.TAG_QUESTION.search(body) or p.CLOSED_WH.search(body):
         return body
+    hedged = _HEDGED_ASK.match(body)
+    if hedged and (
+        p.WH_ASKING.match(body[hedged.end() :]) or p.AUX_START.match(body[hedged.end() :])
+    ):
+        return body[hedged.end() :]
     for match in _LEAD_IN_BREAK.finditer(body):
         rest = body[match.end() :]
         if p.WH_START.match(rest) or p.AUX_START.match(rest):
@@ -369,7 +401,7 @@ def _code_reflection_or_info(
         return _Sentence("input", flags=flags, reasons=[reason("information")])
     if _STRONG_REFLECT.match(body) or p.ABOUT_THEM.search(body) or _FEELS_LIKE.search(body):
         return _reflection(body, raw, flags, context, continues=continues)
-    if _states_fact(body, context):
+    if _states_fact(body, context) or _answers(body, led_by_so, context):
         return _Sentence("input", flags=flags, reasons=[reason("information")])
     if led_by_so and p.YOU_ANYWHERE.search(body):
         return _reflection(body, raw, flags, context, continues=continues)
@@ -382,6 +414,22 @@ def _code_reflection_or_info(
     if p.YOU_ANYWHERE.search(body) or (context.stems and len(words(body)) >= 2):
         return _reflection(body, raw, flags, context, continues=continues)
     return _Sentence("other", flags=flags, reasons=[reason("other")])
+
+
+def _answers(body: str, led_by_so: bool, context: _Context) -> bool:
+    """True for a statement that answers the question the participant just asked.
+
+    After "What kind of health problems?" or "Is it safe?", a statement about the world (not
+    about them, not said as a reflection with "So..." or "It sounds like...") gives the answer:
+    information.
+    """
+    return (
+        context.asked_question
+        and not led_by_so
+        and len(words(body)) >= _ANSWER_WORDS
+        and not _ABOUT_ME.match(body)
+        and not p.YOU_ANYWHERE.search(body)
+    )
 
 
 def _states_fact(body: str, context: _Context) -> bool:

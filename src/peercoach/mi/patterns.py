@@ -456,9 +456,10 @@ METAPHOR = re.compile(
 MEANING = _any(
     r"\b(?:matters?|important|means? (?:a lot|so much|everything)|care about|value|values|"
     r"proud|dignity|identity|purpose|who you are|the kind of|someone who|kind of person)\b",
-    r"\b(?:because|so that|which is why|that's why|the reason|underneath|deep down|really want|"
-    r"what you want|more than anything|the real|what you're (?:really )?(?:afraid|worried|"
-    r"hoping|looking)|bottom line|at heart|above all|hoping|hope|wish|longing|miss(?:ing)?)\b",
+    r"\b(?:because|so that(?!')|which is why|that's why|the reason|underneath|deep down|"
+    r"really want|what you want|more than anything|the real|what you're (?:really )?"
+    r"(?:afraid|worried|hoping|looking)|bottom line|at heart|above all|hoping|hope|wish|longing|"
+    r"miss(?:ing)?)\b",
     r"\byou (?:sound|seem)\b|\byou(?:'re| are) used to\b|\byou(?:'ve| have) always\b|"
     r"\byou(?:'d| would) rather\b|\bno wonder\b|\bcarrying\b",
     r"\bi(?:'m| am) guessing\b|\bi (?:imagine|suspect|bet|sense)\b|\bmore than you(?:'re| are)? "

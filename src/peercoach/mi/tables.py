@@ -116,6 +116,8 @@ def page_tables() -> dict:
             "novel_words": c._NOVEL_WORDS,
             "long_reflection": c._LONG_REFLECTION,
             "echo_share": c._ECHO_SHARE,
+            "answer_words": c._ANSWER_WORDS,
+            "after_question": c._AFTER_QUESTION,
             "max_clause_words": c._MAX_CLAUSE_WORDS,
             "max_breaks": c._MAX_BREAKS,
             "previous_chars": c.PREVIOUS_CHARS,

@@ -156,7 +156,21 @@
     var lowered = plane(head(previous.toLowerCase(), T.limits.previous_chars));
     var asked = !!(search("ASKED_FOR_ADVICE", lowered) && lowered.indexOf("?") >= 0) ||
       !!match("_ADVICE_ACCEPTED", strip(lowered));
-    return { text: lowered, stems: contentStems(lowered), asked: asked };
+    return { text: lowered, stems: contentStems(lowered), asked: asked, question: asksCoach(lowered) };
+  }
+
+  function asksCoach(lowered) {
+    var asked = strip(lowered, T.limits.after_question, false);
+    if (asked.slice(-1) !== "?") return false;
+    var start = Math.max(asked.lastIndexOf(".", asked.length - 2), asked.lastIndexOf("!", asked.length - 2),
+      asked.lastIndexOf("?", asked.length - 2)) + 1;
+    var body = stripFillers(asked.slice(start, -1))[0];
+    return !!(match("WH_START", body) || match("AUX_START", body)) && !search("TAG_QUESTION", body + "?");
+  }
+
+  function answers(body, so, context) {
+    return context.question && !so && words(body).length >= T.limits.answer_words && !match("_ABOUT_ME", body) &&
+      !search("YOU_ANYWHERE", body);
   }
 
   function code(tables, text, previous) {
@@ -276,6 +290,11 @@
 
   function mainClause(body) {
     if (questionForm(body) || search("TAG_QUESTION", body) || search("CLOSED_WH", body)) return body;
+    var hedged = match("_HEDGED_ASK", body);
+    if (hedged) {
+      var asking = body.slice(hedged[0].length);
+      if (match("WH_ASKING", asking) || match("AUX_START", asking)) return asking;
+    }
     var breaks = finditer("_LEAD_IN_BREAK", body);
     for (var i = 0; i < breaks.length; i++) {
       var rest = body.slice(breaks[i].index + breaks[i][0].length);
@@ -332,7 +351,7 @@
     var reflect = function () { return reflection(body, raw, flags, context, { continues: continues }); };
     if (match("_INFO_OPTION", body)) return info();
     if (match("_STRONG_REFLECT", body) || search("ABOUT_THEM", body) || search("_FEELS_LIKE", body)) return reflect();
-    if (statesFact(body, context)) return info();
+    if (statesFact(body, context) || answers(body, so, context)) return info();
     if (so && search("YOU_ANYWHERE", body)) return reflect();
     if (search("INFORMATION", body) || (!so && search("IT_GENERIC", body))) return info();
     if (match("REFLECT_START", body) || so || echoes(body, context)) return reflect();
