@@ -619,3 +619,17 @@ def test_so_thats_is_not_a_purpose_clause():
     assert code_utterance("So that's helped you.", previous).subtype == "simple"
     purpose = code_utterance("You talk to him so that you don't carry it alone.", previous)
     assert purpose.subtype == "complex"
+
+
+def test_restarts_joined_by_a_hyphen_do_not_change_the_code():
+    """Transcribed speech writes restarts with hyphens ("you-you", "that-that's", "i-i-it"):
+    they are dropped as the comma-bound ones are."""
+    previous = "I finally called the clinic back."
+    for spoken, plain in [
+        ("Okay, that-that's excellent.", "Okay, that's excellent."),
+        ("So you-you called them back.", "So you called them back."),
+        ("And i-i-it felt like a relief- like a relief?", "And it felt like a relief?"),
+    ]:
+        a, b = code_utterance(spoken, previous), code_utterance(plain, previous)
+        assert (a.behaviour, a.subtype) == (b.behaviour, b.subtype), spoken
+    assert code_utterance("Okay, that-that's excellent.", previous).behaviour == "other"

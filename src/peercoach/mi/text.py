@@ -109,9 +109,12 @@ _COMMA_FILLER = re.compile(
     r",\s*(?:you know|i mean)\s*(?=[.!?]|$)",
     re.IGNORECASE | re.ASCII,
 )
+# A restart joined by a hyphen ("you-you tried", "that-that's", "i-i-it"): the cut-off word is
+# the start of the next one.
+_HYPHEN_RESTART = re.compile(r"(?<![\w'])([a-z']{1,20})-+\s*(?=\1)", re.IGNORECASE | re.ASCII)
 _LEAD_FILLER = re.compile(r"^(?:i mean|you know|like)\s*,\s*", re.IGNORECASE | re.ASCII)
 _RESTART = re.compile(
-    r"(?<![\w'])((?:[a-z']{1,20} ){0,2}[a-z']{1,20})(?:,|\s-+)?\s+\1(?![\w'])|"
+    r"(?<![\w'])((?:[a-z']{1,20} ){0,2}[a-z']{1,20})(?:,|\s?-+)?\s+\1(?![\w'])|"
     r"(?<![\w'])([a-z]{1,20}),\s+(?=\2[a-z']{1,20}(?![\w']))",
     re.IGNORECASE | re.ASCII,
 )
@@ -126,7 +129,7 @@ def unfill(sentence: str) -> str:
     text = _HESITATION.sub(" ", _HES_AT_CLAUSE.sub(", ", sentence[:MAX_CHARS]))
     for _ in range(3):
         new = _LEAD_FILLER.sub("", _COMMA_FILLER.sub(" ", text.strip()))
-        new = _RESTART.sub(lambda m: m.group(1) or "", new)
+        new = _RESTART.sub(lambda m: m.group(1) or "", _HYPHEN_RESTART.sub("", new))
         if new == text:
             break
         text = new

@@ -98,7 +98,7 @@
     var text = sub("_HESITATION", sub("_HES_AT_CLAUSE", sentence.slice(0, T.limits.max_chars), ", "), " ");
     for (var i = 0; i < 3; i++) {
       var next = sub("_LEAD_FILLER", sub("_COMMA_FILLER", strip(text), " "), "");
-      next = sub("_RESTART", next, function (m, g1) { return g1 || ""; });
+      next = sub("_RESTART", sub("_HYPHEN_RESTART", next, ""), function (m, g1) { return g1 || ""; });
       if (next === text) break;
       text = next;
     }
