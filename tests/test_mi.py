@@ -633,3 +633,29 @@ def test_restarts_joined_by_a_hyphen_do_not_change_the_code():
         a, b = code_utterance(spoken, previous), code_utterance(plain, previous)
         assert (a.behaviour, a.subtype) == (b.behaviour, b.subtype), spoken
     assert code_utterance("Okay, that-that's excellent.", previous).behaviour == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "behaviour"),
+    [
+        ("That sounds great.", "other"),
+        ("That sounds like a really good plan.", "other"),
+        ("That sounds hard.", "reflection"),
+        ("It sounds like a long week for you.", "reflection"),
+    ],
+)
+def test_approval_is_praise_and_an_inferred_state_a_reflection(text, behaviour):
+    """ "That sounds great" approves of their plan (the coach's view: general praise); "That
+    sounds hard" says how it is for them (a reflection)."""
+    previous = "I might walk to the park after work, if my knee lets me."
+    assert code_utterance(text, previous).behaviour == behaviour
+
+
+def test_their_own_idea_said_back_is_a_reflection_not_information():
+    """A line made of their own words ("will help?" after "maybe less wine in the house") says
+    back what they said; information tells them something they did not say."""
+    previous = "Maybe keeping less wine in the house."
+    coding = code_utterance("Keeping less wine in the house will help?", previous)
+    assert (coding.behaviour, coding.subtype) == ("reflection", "simple")
+    told = code_utterance("Alcohol can make sleep worse.", previous)
+    assert told.behaviour == "input"

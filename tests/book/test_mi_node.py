@@ -43,6 +43,9 @@ ANSWERS = [
     ("Classes run on Tuesdays at the center.", "Hmm. So... when is it? -"),
     ("And so I guess, you know, what would you like to try first?", "My friends drive me."),
     ("So that's helped you.", "Talking to my brother."),
+    ("Having less wine in the house will help?", "Maybe having less wine in the house."),
+    ("Walking every day helps.", "Maybe walking every day, I guess."),
+    ("That sounds like a really good plan, and it sounds good to you?", "I'll walk."),
     ("Okay, oh, that-that's excellent, I-I-I mean it.", "I walked--"),
     ("So you-you tried it, a pain- a pain pill, and it's a so-so day.", "He gave me one."),
 ]

@@ -401,6 +401,8 @@ def _code_reflection_or_info(
         return _Sentence("input", flags=flags, reasons=[reason("information")])
     if _STRONG_REFLECT.match(body) or p.ABOUT_THEM.search(body) or _FEELS_LIKE.search(body):
         return _reflection(body, raw, flags, context, continues=continues)
+    if _echo_share(body, context) >= _ECHO_SHARE:
+        return _reflection(body, raw, flags, context, continues=continues)
     if _states_fact(body, context) or _answers(body, led_by_so, context):
         return _Sentence("input", flags=flags, reasons=[reason("information")])
     if led_by_so and p.YOU_ANYWHERE.search(body):

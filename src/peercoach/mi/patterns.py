@@ -265,7 +265,9 @@ PRAISE_GENERIC = re.compile(
     r"perfect|well done|good job|great job|nice job|nice work|good work|great work|way to go|"
     r"good for you|congratulations|congrats|i'm (?:so |really )?proud of you|that's "
     r"(?:great|good|awesome|fantastic|wonderful|amazing|excellent|brilliant|terrific)|"
-    r"that is (?:great|good|wonderful)|love it|love that|i love (?:that|it|hearing))\b",
+    r"that is (?:great|good|wonderful)|love it|love that|i love (?:that|it|hearing)|"
+    r"(?:that |it |this )?sounds (?:like )?(?:a |an )?(?:really |very |so |pretty )?(?:great|good|"
+    r"nice|excellent|awesome|fantastic|wonderful|brilliant|amazing|terrific)\b(?! to you))\b",
     re.ASCII,
 )
 

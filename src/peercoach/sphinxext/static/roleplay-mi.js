@@ -351,6 +351,7 @@
     var reflect = function () { return reflection(body, raw, flags, context, { continues: continues }); };
     if (match("_INFO_OPTION", body)) return info();
     if (match("_STRONG_REFLECT", body) || search("ABOUT_THEM", body) || search("_FEELS_LIKE", body)) return reflect();
+    if (echoShare(body, context) >= T.limits.echo_share) return reflect();
     if (statesFact(body, context) || answers(body, so, context)) return info();
     if (so && search("YOU_ANYWHERE", body)) return reflect();
     if (search("INFORMATION", body) || (!so && search("IT_GENERIC", body))) return info();
@@ -412,6 +413,13 @@
     if (context.stems.size && novel >= L.novel_words) return "complex_new";
     if (words(sub("_HEDGES", body, " ")).length >= L.long_reflection) return "complex_new";
     return null;
+  }
+
+  function echoShare(text, context) {
+    var mine = contentStems(text), theirs = 0;
+    if (!mine.size || !context.stems.size) return 0.0;
+    mine.forEach(function (s) { if (context.stems.has(s) || said(s, context)) theirs++; });
+    return theirs / mine.size;
   }
 
   function twoSides(core) {
