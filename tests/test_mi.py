@@ -659,3 +659,25 @@ def test_their_own_idea_said_back_is_a_reflection_not_information():
     assert (coding.behaviour, coding.subtype) == ("reflection", "simple")
     told = code_utterance("Alcohol can make sleep worse.", previous)
     assert told.behaviour == "input"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's something you found helpful for now?",
+        "But it's not something you want to lean on for good?",
+        "That's a lot to carry right now?",
+    ],
+)
+def test_a_copula_statement_with_a_rising_tone_is_a_reflection(text):
+    """ "It's/That's + a complement" is already a statement (the verb is in the contraction), so
+    said with a question mark it is a reflection, as "You tried it?" is."""
+    coding = code_utterance(text, "I don't want to rely on the pills forever.")
+    assert coding.behaviour == "reflection"
+    assert code_utterance("Is it something you found helpful?").behaviour == "question"
+
+
+def test_how_about_we_is_a_proposal():
+    """ "How about we..." proposes what to do, like "How about trying...": input."""
+    coding = code_utterance("How about we start there and follow up next week?", "I can do that.")
+    assert coding.behaviour == "input"

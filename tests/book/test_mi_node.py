@@ -43,6 +43,8 @@ ANSWERS = [
     ("Classes run on Tuesdays at the center.", "Hmm. So... when is it? -"),
     ("And so I guess, you know, what would you like to try first?", "My friends drive me."),
     ("So that's helped you.", "Talking to my brother."),
+    ("But it's not something you want to lean on, or?", "I don't want pills."),
+    ("How about we start there?", "I can do that."),
     ("Having less wine in the house will help?", "Maybe having less wine in the house."),
     ("Walking every day helps.", "Maybe walking every day, I guess."),
     ("That sounds like a really good plan, and it sounds good to you?", "I'll walk."),

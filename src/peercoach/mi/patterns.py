@@ -178,7 +178,7 @@ ADVICE = _any(
     r"\b(?:it's|it is|it'd be|it would be) (?:important|best|better|wise|smart|a good idea) "
     r"(?:to|that you|for you)\b",
     r"^(?:why don't you|(?:how|what) about (?:you|a|an|some|trying|using|taking|doing|calling|"
-    r"getting|if you|if we))\b",
+    r"getting|if you|if we|we))\b",
     rf"^(?:just )?{IMPERATIVE}\b(?! you\b)",
     r"^let's (?:try|do|aim|set|plan|make|add|cut|schedule|get you|put|pick|write)\b",
     r"(?<!to )\bmake sure (?:you|to)\b",
@@ -565,7 +565,9 @@ DECLARATIVE = re.compile(
     r"(?:the|this|these|those|his|her|their|my) [a-z'-]+|[a-z]+ing)\b(?: [a-z',-]+){0,6}? "
     r"(?:is|are|was|were|'s|'re|has|have|had|does|doesn't|did|didn't|can|can't|will|won't|"
     r"would|feels?|seems?|got|gets|went|goes|comes|came|made|makes|keeps|kept|helps|helped|"
-    r"isn't|aren't|wasn't|hasn't|haven't)\b",
+    r"isn't|aren't|wasn't|hasn't|haven't)\b|"
+    r"^(?:it's|that's|there's|it is|that is|this is|there is) (?:not |just |still |really )?"
+    r"(?:something|someone|somewhere|a|an|the|some|more|less|what|how|where|when|why)\b",
     re.ASCII,
 )
 # Saying what they want, hope or need when they did not say so themselves infers meaning.
