@@ -71,10 +71,16 @@ def _junk(solution: dict) -> tuple[dict, set[str]]:
     return answers, spoiled
 
 
-def _hostile(course: Course, answers: dict) -> None:
-    def records(student: str) -> dict:
-        return _records(course.assignment, True, student)
+# The grader-level hostile cases (an added endless loop, a deleted or an edited test cell, a
+# notebook that is not JSON) test nbgrader with this course's configuration, not what an
+# assignment holds, so they are submitted in one assignment only; tests/grading puts the same
+# attacks to `peercoach grade`. The cases that test an assignment's own hidden tests (damaged
+# records, junk or damaged answers, another coach's capstone call) run in every assignment.
+GRADER_CASES = ASSIGNMENTS[0]
+in_grader_case = pytest.mark.parametrize("graded", [GRADER_CASES], indirect=True)
 
+
+def _grader_cases(course: Course, answers: dict, records) -> None:
     loop = course.released()
     loop.cells.insert(0, __import__("nbformat").v4.new_code_cell("while True:\n    pass"))
     course.submit("loop", loop, records=records("loop"), answers=answers)
@@ -91,6 +97,14 @@ def _hostile(course: Course, answers: dict) -> None:
     course.submit("edited-test", edited)
 
     course.submit("invalid-json", raw='{"cells": [ this is not a notebook')
+
+
+def _hostile(course: Course, answers: dict) -> None:
+    def records(student: str) -> dict:
+        return _records(course.assignment, True, student)
+
+    if course.assignment == GRADER_CASES:
+        _grader_cases(course, answers, records)
     if roleplay_items(course.assignment):
         broken = {s: '{"inputs": [{"choice": "first"}' for s in records("bad-record")}
         course.submit("bad-record", course.released(), records=broken, answers=answers)
@@ -186,6 +200,7 @@ def test_partial_answer_gets_some_points(graded):
     assert 0 < total < sum(auto_items(graded.assignment).values())
 
 
+@in_grader_case
 def test_added_loop_never_blocks_the_rest(graded):
     """An added cell that never ends is removed (or interrupted); every answer is still graded."""
     assert graded.auto_total("loop") == sum(auto_items(graded.assignment).values())
@@ -195,6 +210,7 @@ def test_added_loop_never_blocks_the_rest(graded):
         assert any(o.get("ename") == "CellTimeoutError" for o in cell.outputs)
 
 
+@in_grader_case
 def test_deleted_test_cell_is_flagged(graded):
     """Deleting a test cell does not help: it scores zero and is flagged for a trainer."""
     scores = graded.scores("deleted-test")
@@ -205,11 +221,13 @@ def test_deleted_test_cell_is_flagged(graded):
     assert scores["_flagged"]["manual"]
 
 
+@in_grader_case
 def test_edited_test_cell_is_restored(graded):
     """Replacing the tests with ``pass`` does not earn points: the real tests are restored."""
     assert graded.auto_total("edited-test") == 0
 
 
+@in_grader_case
 def test_invalid_notebook_fails_alone(graded):
     """A notebook that is not valid JSON is reported, and the rest of the batch is graded."""
     assert "invalid-json" not in [
