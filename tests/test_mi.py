@@ -681,3 +681,14 @@ def test_how_about_we_is_a_proposal():
     """ "How about we..." proposes what to do, like "How about trying...": input."""
     coding = code_utterance("How about we start there and follow up next week?", "I can do that.")
     assert coding.behaviour == "input"
+
+
+def test_praise_that_names_what_they_did_is_an_affirmation():
+    """ "It's great that you called" names what they did: an affirmation (coded other, as the
+    guide says); "That's great" alone stays general praise with no flag."""
+    previous = "I called the pain clinic back like we said."
+    for text in ("It's great that you called them back.", "That's good to hear you called."):
+        coding = code_utterance(text, previous)
+        assert (coding.behaviour, coding.affirmation) == ("other", True), text
+    plain = code_utterance("That's great.", previous)
+    assert (plain.behaviour, plain.affirmation) == ("other", False)

@@ -262,6 +262,8 @@ def _code_opener(body: str, asks: bool, context: _Context) -> _Sentence | None:
             return None
         if key == "praise" and p.AFFIRM_SPECIFIC.search(body):
             return None
+        if key == "praise" and p.PRAISE_NAMES.match(body):
+            return _Sentence("other", flags={"affirmation"}, reasons=[reason("affirmation")])
         text = reason("greeting") if key == "greeting" else reason("praise_generic", _lead(body))
         return _Sentence("other", reasons=[text], substantive=key != "greeting")
     return None

@@ -267,10 +267,19 @@ PRAISE_GENERIC = re.compile(
     r"(?:great|good|awesome|fantastic|wonderful|amazing|excellent|brilliant|terrific)|"
     r"that is (?:great|good|wonderful)|love it|love that|i love (?:that|it|hearing)|"
     r"(?:that |it |this )?sounds (?:like )?(?:a |an )?(?:really |very |so |pretty )?(?:great|good|"
-    r"nice|excellent|awesome|fantastic|wonderful|brilliant|amazing|terrific)\b(?! to you))\b",
+    r"nice|excellent|awesome|fantastic|wonderful|brilliant|amazing|terrific)\b(?! to you)|"
+    r"(?:it's|it is) (?:so |really )?(?:great|good|wonderful|awesome|fantastic|excellent|"
+    r"terrific)(?= (?:that |to hear |to see )?(?:you|you're|you've)\b))\b",
     re.ASCII,
 )
 
+# Praise that names what they did ("That's great that you called", "It's good to hear you
+# walked"): an affirmation, not general praise.
+PRAISE_NAMES = re.compile(
+    r"^[^,]*\b(?:great|good|wonderful|awesome|fantastic|excellent|terrific) (?:that |to hear |"
+    r"to see )?(?:you|you're|you've) [a-z]",
+    re.ASCII,
+)
 CONFRONT = _any(
     r"\byou(?:'re| are) (?:just |only |clearly |obviously |really |simply )?(?:in denial|"
     r"making excuses|being (?:lazy|stubborn|difficult|dramatic|negative|unreasonable|"

@@ -258,6 +258,7 @@
       if (rest && words(rest[1]).length >= 3) return codeSentence(rest[1] + (asks ? "?" : "."), context);
       if (asks && key !== "praise") return null;
       if (key === "praise" && search("AFFIRM_SPECIFIC", body)) return null;
+      if (key === "praise" && match("PRAISE_NAMES", body)) return S("other", null, new Set(["affirmation"]), [reason("affirmation")]);
       var text = key === "greeting" ? reason("greeting") : reason("praise_generic", lead(body));
       return S("other", null, null, [text], { substantive: key !== "greeting" });
     }
