@@ -692,3 +692,12 @@ def test_praise_that_names_what_they_did_is_an_affirmation():
         assert (coding.behaviour, coding.affirmation) == ("other", True), text
     plain = code_utterance("That's great.", previous)
     assert (plain.behaviour, plain.affirmation) == ("other", False)
+
+
+def test_did_you_know_that_gives_information():
+    """ "Did you know that..." followed by a fact tells them the fact (information in question
+    form); "Do you know what helps?" asks."""
+    previous = "I have a big glass of juice every morning."
+    told = code_utterance("Did you know that juice has as much sugar as soda?", previous)
+    assert told.behaviour == "input"
+    assert code_utterance("Do you know what helps you most?", previous).behaviour == "question"

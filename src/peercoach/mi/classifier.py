@@ -81,6 +81,11 @@ _HEDGES = re.compile(r"\b(?:kind of|sort of|you know)\b", re.ASCII)
 _ADVICE_ASKS = re.compile(r"^(?:why don't you|how about|what about)", re.ASCII)
 _OPEN_FRAGMENT = re.compile(r"^(?:and |or )?(?:what|how)\b", re.ASCII)
 _OPEN_END = re.compile(r"\b(?:how|why)\?*$", re.ASCII)
+_TELLS_AS_ASKING = re.compile(
+    r"^(?:did|do) you (?:know|realize|realise)(?: that)? (?!(?:what|how|why|where|when|who|which|"
+    r"if|whether|about|any|anything|anyone|someone|something|much|many)\b)\w|^are you aware that\b",
+    re.ASCII,
+)
 _LEAD_IN_BREAK = re.compile(r"[,:;]\s+", re.ASCII)
 _HEDGED_ASK = re.compile(
     r"^(?:(?:and|so|but|okay|well)\s+)*(?:i guess|i suppose|i mean|i think|let me ask(?: you)?|"
@@ -288,6 +293,8 @@ def _code_question(body: str, asks: bool, led_by_so: bool) -> _Sentence | None:
         return _Sentence("question", "closed", flags, [reason("permission")])
     if p.ADVICE.match(body) and _ADVICE_ASKS.match(body):
         return _input(body, flags, advice_question=True)
+    if _TELLS_AS_ASKING.match(body):
+        return _Sentence("input", flags=flags, reasons=[reason("information")])
     if p.INVITATION.search(body) or p.ELABORATION.match(body):
         return _Sentence("question", "open", flags, [reason("open_invite", lead)])
     if p.WH_ASKING.match(body) or (asks and p.WH_START.match(body)):

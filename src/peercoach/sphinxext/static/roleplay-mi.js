@@ -277,6 +277,7 @@
       return S("question", "closed", flags, [reason("permission")]);
     }
     if (match("ADVICE", body) && match("_ADVICE_ASKS", body)) return input(body, flags, true);
+    if (match("_TELLS_AS_ASKING", body)) return S("input", null, flags, [reason("information")]);
     if (search("INVITATION", body) || match("ELABORATION", body)) return S("question", "open", flags, [reason("open_invite", l)]);
     if (match("WH_ASKING", body) || (asks && match("WH_START", body))) return codeWh(body, flags, l);
     if (match("AUX_START", body)) {
