@@ -701,3 +701,14 @@ def test_did_you_know_that_gives_information():
     told = code_utterance("Did you know that juice has as much sugar as soda?", previous)
     assert told.behaviour == "input"
     assert code_utterance("Do you know what helps you most?", previous).behaviour == "question"
+
+
+def test_what_another_person_did_is_not_a_feeling_of_theirs():
+    """ "With his encouragement, you tried it" says what he did; "You felt encouraged" names
+    their feeling. A negated total they said ("didn't notice any") makes "nothing" an echo."""
+    previous = "My buddy talked me into it, so I tried the gummies."
+    simple = code_utterance("So with his encouragement, you tried the gummies.", previous)
+    assert simple.subtype == "simple"
+    assert code_utterance("You felt encouraged to try.", previous).subtype == "complex"
+    echo = code_utterance("There's nothing yet.", "I didn't really notice any of the chipping.")
+    assert (echo.behaviour, echo.subtype) == ("reflection", "simple")

@@ -43,6 +43,8 @@ ANSWERS = [
     ("Classes run on Tuesdays at the center.", "Hmm. So... when is it? -"),
     ("And so I guess, you know, what would you like to try first?", "My friends drive me."),
     ("So that's helped you.", "Talking to my brother."),
+    ("So with his encouragement, and her worry, you tried it.", "He talked me into it."),
+    ("There's nothing yet.", "I didn't notice any of the chipping."),
     ("Did you know that juice has as much sugar as soda? Do you know what helps?", "Juice."),
     ("Well, it's great that you're able to see it. What else?", "I see a pattern."),
     ("It's so good to hear you've walked, it really is.", "I walked."),

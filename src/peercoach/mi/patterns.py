@@ -436,7 +436,7 @@ AMPLIFIED = re.compile(
 # Totals the participant said themselves ("for the rest of my life", "I don't have anyone"): an
 # overstatement in the reflection then only says back what they said.
 AMPLIFIED_SAID = re.compile(
-    r"\b(?:never|always|nothing|no one|nobody|anyone|anybody|anything|everything|everyone|all|"
+    r"\b(?:never|always|nothing|no one|nobody|any|anyone|anybody|anything|everything|everyone|all|"
     r"completely|totally|forever|whole|anymore|any more|rest of (?:my|our) li(?:fe|ves))\b",
     re.ASCII,
 )

@@ -396,7 +396,8 @@
     if (search("DOUBLE_SIDED", body)) return "complex_double";
     if (match("_STRONG_REFLECT", core) && core.slice(0, 8) === "i wonder") return "complex_guess";
     if (newMatch("AMPLIFIED", body, context) && count("AMPLIFIED", body) > count("AMPLIFIED_SAID", context.text)) return "complex_amplified";
-    if (newMatch("FEELING", body, context) && (!search("FEELING", context.text) || count("FEELING", body) > 1)) return "complex_feeling";
+    var feeling = sub("_OTHERS_FEELING", body, " ");
+    if (newMatch("FEELING", feeling, context) && (!search("FEELING", context.text) || count("FEELING", feeling) > 1)) return "complex_feeling";
     var empathic = match("EMPATHIC", core);
     if (empathic && !NOT_STATES.has(empathic[1]) && !said(empathic[1], context)) return "complex_feeling";
     if (newMatch("METAPHOR", body, context)) return "complex_metaphor";
