@@ -47,7 +47,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
 def preview_rebuild(course: Path) -> float:
     """Seconds of `Preview.rebuild` after one page is edited (the server is started first)."""
     sys.path.insert(0, str(ROOT / "src"))
-    from peercoach.preview import serve
+    from peercoach.book.preview import serve
 
     previous = Path.cwd()
     os.chdir(course)

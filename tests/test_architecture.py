@@ -2,10 +2,11 @@
 
 The import graph is read from the source with :mod:`ast`: every ``import`` and ``from ... import``
 anywhere in a module (inside functions too), relative imports resolved against the package, and
-the command layer's string dispatch (``"peercoach.build:build_command"``) counted as an import.
-Rooms follow the README's layout: the pure-Python core, the front ends (each a room of its own
-parts: the book is the Sphinx extension and the preview that serves it), and the command layer.
-Modules the README does not place yet are listed as support; a module in no room fails. There are
+the command layer's string dispatch (``"peercoach.cli.course:build_command"``) counted as an import.
+Rooms follow the README's layout: the pure-Python core; the front ends, each a room of its own
+parts (the book: page checks, build, preview and the Sphinx extension; nbgrader: the release, the
+helpers the learner's kernel runs and the grader; the notebook player; the report; the terminal
+player); the shared course settings; and the command layer. A module in no room fails. There are
 no exceptions: any cycle, and any import across the rooms' rules, fails.
 """
 
@@ -30,27 +31,21 @@ CORE = {
     "routing",
     "safety",
     "records",
+    "answers",
+    "caps",
     "shuffle",
     "assessment",
 }
 FRONT_ENDS = {  # each front end is a room of its own parts; no front end imports another
     "notebook player": {"widgets"},
-    "book": {"sphinxext", "preview"},
-    "grading": {"grading"},
+    "book": {"book", "sphinxext"},
+    "nbgrader": {"exercise", "grading"},
     "report": {"report"},
+    "terminal player": {"terminal"},
 }
 COMMANDS = {"cli"}
-SUPPORT = {
-    "answers",
-    "caps",
-    "build",
-    "changes",
-    "content",
-    "course_config",
-    "exercise",
-    "terminal",
-}
-ROOMS = {"core": CORE, **FRONT_ENDS, "commands": COMMANDS, "support": SUPPORT}
+SHARED = {"course_config"}  # the course's folder and nbgrader settings, read by several rooms
+ROOMS = {"core": CORE, **FRONT_ENDS, "commands": COMMANDS, "shared": SHARED}
 FORBIDDEN_IN_CORE = {"ipywidgets", "sphinx", "docutils", "nbgrader", "nbformat", "nbconvert"}
 
 DISPATCH = re.compile(r"^(peercoach(?:\.\w+)+):\w+$")
@@ -155,7 +150,7 @@ def forbidden(graph: Graph, rooms: dict[str, set[str]], src: Path) -> list[str]:
     room_of = {part: room for room, parts in rooms.items() for part in parts}
 
     def kind(room: str) -> str:
-        return room if room in ("core", "commands", "support") else "front end"
+        return room if room in ("core", "commands", "shared") else "front end"
 
     problems = []
     for name, targets in graph.edges.items():
@@ -171,7 +166,7 @@ def forbidden(graph: Graph, rooms: dict[str, set[str]], src: Path) -> list[str]:
             bad = (
                 (room == "core" and other != "core")
                 or (kind(room) == "front end" and kind(other) in {"front end", "commands"})
-                or (room == "support" and kind(other) in {"front end", "commands"})
+                or (room == "shared" and kind(other) in {"front end", "commands"})
             )
             if bad:
                 problems.append(f"{where}:{line}: {kind(room)} imports {kind(other)} `{target}`")
@@ -182,6 +177,26 @@ def forbidden(graph: Graph, rooms: dict[str, set[str]], src: Path) -> list[str]:
     return problems
 
 
+README = SRC.parents[1] / "README.md"
+
+
+def readme_rooms(text: str) -> dict[str, set[str]]:
+    """The rooms of the README's table (``| Room | Modules | May import |``): each room's name and
+    the modules it lists (backquoted names outside parentheses)."""
+    rooms: dict[str, set[str]] = {}
+    rows = text.split("| Room | Modules | May import |", 1)[1].split("\n\n", 1)[0]
+    for row in rows.splitlines()[2:]:
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        outside = re.sub(r"\([^()]*\)", "", cells[1])
+        rooms[cells[0]] = set(re.findall(r"`(\w+)`", outside))
+    return rooms
+
+
+def test_the_readme_shows_the_rooms_this_test_checks():
+    """The README's table of rooms names the same rooms, with the same modules, as ``ROOMS``."""
+    assert readme_rooms(README.read_text(encoding="utf-8")) == ROOMS
+
+
 @pytest.fixture(scope="module")
 def graph() -> Graph:
     return import_graph(SRC)
@@ -189,7 +204,7 @@ def graph() -> Graph:
 
 def test_every_module_is_in_a_room_and_keeps_its_rules(graph):
     """The core imports only the core and no widget, Sphinx or nbgrader code; front ends and
-    support code never import a front end or the command layer."""
+    the shared settings never import a front end or the command layer."""
     problems = forbidden(graph, ROOMS, SRC)
     assert not problems, "\n".join(problems)
 
@@ -203,7 +218,7 @@ def test_no_import_cycles(graph):
 def test_the_command_layer_dispatches_to_modules_the_graph_sees(graph):
     """Every command's handler imports a real module, so the graph counts it as an import."""
     handlers = graph.edges["peercoach.cli"]
-    assert {"peercoach.build", "peercoach.checks", "peercoach.report.cli"} <= set(handlers)
+    assert {"peercoach.cli.course", "peercoach.checks", "peercoach.report.cli"} <= set(handlers)
     assert "peercoach.cli.code" in handlers
 
 
@@ -285,8 +300,9 @@ def test_the_check_finds_a_cycle_through_relative_imports(tmp_path):
 
 def test_the_check_finds_forbidden_imports(tmp_path):
     """A core module importing Sphinx or a front end, a front end importing another, a string
-    dispatch into a front end from support code, and a module in no room are all reported; a
-    front end using another part of its own room (the preview and the Sphinx extension) is not."""
+    dispatch into a front end from the shared settings, and a module in no room are all reported;
+    a front end using another part of its own room (the preview and the Sphinx extension, the
+    grader and the learner's helpers) is not."""
     src = _package(
         tmp_path,
         {
@@ -294,10 +310,15 @@ def test_the_check_finds_forbidden_imports(tmp_path):
             "widgets.py": "from peercoach.report import charts\n",
             "report/__init__.py": "",
             "report/charts.py": "from peercoach import engine\n",
-            "build.py": 'HANDLER = "peercoach.widgets:show"\n',
-            "preview.py": "from .sphinxext import roleplay\nfrom .widgets import w\n",
+            "course_config.py": 'HANDLER = "peercoach.widgets:show"\n',
+            "book/__init__.py": "",
+            "book/preview.py": "from ..sphinxext import roleplay\nfrom ..widgets import w\n",
             "sphinxext/__init__.py": "",
             "sphinxext/roleplay.py": "",
+            "grading/__init__.py": "",
+            "grading/runner.py": "from peercoach.exercise import roleplay\n",
+            "exercise/__init__.py": "",
+            "exercise/roleplay.py": "from peercoach.book import preview\n",
             "stray.py": "",
         },
     )
@@ -307,8 +328,10 @@ def test_the_check_finds_forbidden_imports(tmp_path):
             "peercoach/engine.py:2: core imports `sphinx.util`",
             "peercoach/engine.py:3: core imports front end `peercoach.widgets`",
             "peercoach/widgets.py:1: front end imports front end `peercoach.report.charts`",
-            "peercoach/build.py:1: support imports front end `peercoach.widgets`",
-            "peercoach/preview.py:2: front end imports front end `peercoach.widgets`",
+            "peercoach/course_config.py:1: shared imports front end `peercoach.widgets`",
+            "peercoach/book/preview.py:2: front end imports front end `peercoach.widgets`",
+            "peercoach/exercise/roleplay.py:1: front end imports front end "
+            "`peercoach.book.preview`",
             "peercoach/stray.py: `stray` is in no room of test_architecture",
         ]
     )

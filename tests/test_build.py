@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from peercoach.build import build_book
+from peercoach.book.build import build_book
 
 ROOT = Path(__file__).resolve().parents[1]
 TOC = "format: jb-book\nroot: book/intro\nchapters:\n  - file: book/second\n"
@@ -97,7 +97,7 @@ def test_broken_toc_is_named_before_any_build(tmp_path):
 @pytest.mark.slow
 def test_exercises_release_and_a_broken_one_is_named(tmp_path):
     """Every assignment releases; a broken notebook is named and the others still release."""
-    from peercoach.build import assignments, release_exercises
+    from peercoach.grading.release import assignments, release_exercises
 
     course = tmp_path / "course"
     shutil.copytree(ROOT / "exercises", course, ignore=shutil.ignore_patterns("release", "*.db"))
@@ -113,7 +113,7 @@ def test_exercises_release_and_a_broken_one_is_named(tmp_path):
 
 def test_check_reuses_a_section_only_while_its_inputs_are_unchanged(tmp_path):
     """A section's result is reused for identical files and run again after any edit."""
-    from peercoach.build import cached_section
+    from peercoach.cli.course import cached_section
 
     (tmp_path / "book").mkdir()
     page = tmp_path / "book" / "page.md"

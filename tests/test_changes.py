@@ -4,7 +4,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from peercoach.changes import summary
+from peercoach.book.changes import summary
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -1,9 +1,9 @@
 """Content checks for the book's pages, driven by the files themselves.
 
-The checks live in ``peercoach.content`` (see its docstring for the rules), so ``peercoach check``
-and these tests give the same verdicts with the same messages. Here they are parametrised over
-pages, objectives and citations, so a new page, objective or scenario is checked with no new test
-code. Nothing builds the book; the whole file runs in a few seconds.
+The checks live in ``peercoach.book.content`` (see its docstring for the rules), so
+``peercoach check`` and these tests give the same verdicts with the same messages. Here they are
+parametrised over pages, objectives and citations, so a new page, objective or scenario is
+checked with no new test code. Nothing builds the book; the whole file runs in a few seconds.
 
 The reading grade is part of each readability test id (``book/intro.md~grade-7.4``), so
 ``pytest -v`` shows it.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from peercoach.content import (
+from peercoach.book.content import (
     MAX_GRADE,
     TRIAGE_FILE,
     URGENCIES,
@@ -386,7 +386,7 @@ def test_page_agrees_with_triage_and_crisis_numbers(path):
 
 @pytest.mark.parametrize("path", BOOK_PAGES, ids=[rel(p, ROOT) for p in BOOK_PAGES])
 def test_page_uses_us_spelling(path):
-    """No page uses a British spelling from src/peercoach/us_spelling.yaml."""
+    """No page uses a British spelling from src/peercoach/book/us_spelling.yaml."""
     problems = spelling_problems_in(page_items(path, ROOT))
     assert not problems, _report(problems)
 

@@ -7,7 +7,7 @@ messages themselves are pinned in ``tests/fixtures/staff-check/objective-*``.
 
 from pathlib import Path
 
-from peercoach.content import objectives_map, practice_problems
+from peercoach.book.content import objectives_map, practice_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = objectives_map(ROOT)

@@ -6,7 +6,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from peercoach.preview import serve
+from peercoach.book.preview import serve
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

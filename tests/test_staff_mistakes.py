@@ -5,8 +5,10 @@ mistake, laid over the small course in ``_base``, and ``expect.txt``: the messag
 printed by ``peercoach build``. Folders in ``tests/fixtures/staff-check/`` are laid over the
 same ``_base`` and checked with ``peercoach check --no-book``, which must name the mistake as
 its one problem; so are folders in ``tests/fixtures/staff/`` whose name starts with ``check-``.
-A ``safety/`` folder in a case holds cue files that the check reads in place of the shipped
-``advice.yaml`` or ``escalation.yaml``. Add a folder to pin a new mistake; no test code changes.
+A case with scenarios gets the current ``scenario.schema.json`` (as ``peercoach schema``
+writes it) unless it brings its own. A ``safety/`` folder in a case holds cue files that the
+check reads in place of the shipped ``advice.yaml`` or ``escalation.yaml``. Add a folder to pin a
+new mistake; no test code changes.
 """
 
 import shutil
@@ -16,6 +18,7 @@ import pytest
 
 from peercoach.cli import main
 from peercoach.safety import cues
+from peercoach.scenario import SCHEMA_FILE, schema_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = FIXTURES / "staff" / "_base"
@@ -57,6 +60,9 @@ def test_staff_mistake_is_named_in_plain_words(case, tmp_path, monkeypatch, caps
     shows no traceback."""
     course = tmp_path / "course"
     shutil.copytree(BASE, course)
+    if (case / "scenarios").is_dir():
+        (course / "scenarios").mkdir()
+        (course / "scenarios" / SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")
     for path in case.rglob("*"):
         if path.is_file() and path.name != "expect.txt":
             target = course / path.relative_to(case)

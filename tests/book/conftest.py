@@ -35,7 +35,7 @@ BLOCKING = {"serious", "critical"}
 def toc_docnames() -> list[str]:
     """Every page named in ``_toc.yml``, in book order, as sphinx-external-toc (the parser
     Jupyter Book uses) reads it: the same list ``peercoach check`` works from."""
-    from peercoach.content import toc_files
+    from peercoach.book.content import toc_files
 
     return toc_files(ROOT)
 

@@ -114,7 +114,7 @@ def test_search_patches_apply_to_sphinx_searchtools():
 
 def test_every_card_is_a_page_of_the_book():
     """The cards the print test takes (``book/cards/*.md``) are there and each is in the book."""
-    from peercoach.content import toc_files
+    from peercoach.book.content import toc_files
 
     assert CARDS and {f"book/cards/{card}" for card in CARDS} <= set(toc_files(ROOT))
 

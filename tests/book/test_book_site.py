@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from peercoach.content import toc_files
+from peercoach.book.content import toc_files
 from peercoach.sphinxext.search_index import WORD_LISTS, compact_index, read_index
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,7 +19,7 @@ from peercoach.exercise import (
     grade_text,
 )
 from peercoach.exercise.answered import written_bundle
-from peercoach.exercise.steps import WrittenAnswers
+from peercoach.grading.steps import WrittenAnswers
 from peercoach.widgets import answers as widgets
 
 

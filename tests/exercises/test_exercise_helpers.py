@@ -22,11 +22,11 @@ from nbcourse import (
     write_record,
 )
 
+from peercoach.book.rubrics import PAGE, course_order, problems, render
 from peercoach.exercise import Item, load_record, message_problems, plan_problems, roleplay_score
 from peercoach.exercise.records import RecordError
 from peercoach.exercise.roleplay import rules
-from peercoach.exercise.rubrics import PAGE, course_order, problems, render
-from peercoach.exercise.steps import without_hidden
+from peercoach.grading.steps import without_hidden
 
 EXPECTED = [
     "action-plans",
@@ -96,7 +96,7 @@ def test_no_roleplay_record_in_source(assignment):
 
 
 def test_rubric_page_is_current():
-    """book/trainer/rubrics.md matches the notebooks (python -m peercoach.exercise.rubrics)."""
+    """book/trainer/rubrics.md matches the notebooks (python -m peercoach.book.rubrics)."""
     assert problems(SOURCE) == []
     assert PAGE.read_text(encoding="utf-8") == render(SOURCE, course_order(EXERCISES))
 

@@ -103,25 +103,25 @@ def _commands(sub) -> None:
 # Each verb's handler imports the module that does the work only when the verb runs, so help
 # stays light; the imports are real, so the graph and an editor both follow them.
 def _build(args) -> int:
-    from peercoach.build import build_command
+    from peercoach.cli.course import build_command
 
     return build_command(args)
 
 
 def _check(args) -> int:
-    from peercoach.build import check_command
+    from peercoach.cli.course import check_command
 
     return check_command(args)
 
 
 def _preview(args) -> int:
-    from peercoach.preview import preview_command
+    from peercoach.book.preview import preview_command
 
     return preview_command(args)
 
 
 def _changes(args) -> int:
-    from peercoach.changes import changes_command
+    from peercoach.book.changes import changes_command
 
     return changes_command(args)
 

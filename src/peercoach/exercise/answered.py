@@ -157,7 +157,7 @@ def show_written(item: str) -> None:
     """Show the written answer to ``item`` for the trainer (escaped), or say there is none.
 
     The output carries a marker that tells the autograder the answer was given, so the item is
-    left for the trainer to grade (:class:`peercoach.exercise.steps.WrittenAnswers`).
+    left for the trainer to grade (:class:`peercoach.grading.steps.WrittenAnswers`).
     """
     from IPython.display import display
 

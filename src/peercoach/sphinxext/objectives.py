@@ -6,7 +6,7 @@ role-play scenarios that name an unknown objective are reported as warnings with
 
 With the ``:map:`` option and no lines, the block is instead the objectives map for trainers: a
 table, generated at build time from the pages, scenarios and exercise notebooks by
-``peercoach.content.objectives_map`` (what ``peercoach check`` reads too), of every objective,
+``peercoach.book.content.objectives_map`` (what ``peercoach check`` reads too), of every objective,
 the page that teaches it, and the quizzes, role-plays and assignments that check it.
 """
 
@@ -64,7 +64,7 @@ class ObjectivesDirective(SphinxDirective):
 
     def _map(self) -> list[nodes.Node]:
         """The objectives map table; the page is read again when any file it draws on changes."""
-        from peercoach.content import objectives_map, objectives_map_inputs
+        from peercoach.book.content import objectives_map, objectives_map_inputs
 
         if self.content and any(line.strip() for line in self.content):
             warn("objectives: a :map: block lists no objectives itself", self.get_location())

@@ -1,130 +1,22 @@
-"""Build the course (``peercoach build``); check everything before publishing (``peercoach check``).
+"""``peercoach build`` and ``peercoach check``: the whole course, built or checked in one command.
 
-The book is built strictly: warnings, broken references and failing cells are errors. Exercises
-are released with nbgrader's own ``generate_assignment``, so what students get is exactly what
-nbgrader would produce.
+``build`` builds the book (:mod:`peercoach.book.build`) and releases the exercises with nbgrader
+(:mod:`peercoach.grading.release`). ``check`` runs every check staff need before publishing, one
+section each: the scenarios (the core's validator), the pages (:mod:`peercoach.book.content`),
+the exercises (rubrics and a release into a scratch folder), the strict book build, and which
+exercises and submissions a scenario change affects. Each problem is one line in plain words.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-WARNING = re.compile(
-    r"^(?P<where>[^\s].*?):(?P<line>\d+)?:? ?(?P<level>WARNING|ERROR|CRITICAL): (?P<msg>.*)$"
-)
-
-
-def course_root(start: Path | None = None) -> Path:
-    """The course's top folder: the nearest folder at or above ``start`` holding ``_config.yml``."""
-    here = (start or Path.cwd()).resolve()
-    for folder in [here, *here.parents]:
-        if (folder / "_config.yml").is_file() and (folder / "_toc.yml").is_file():
-            return folder
-    raise SystemExit("peercoach: no _config.yml and _toc.yml here or above; run it in the course")
-
-
-def _tool(name: str) -> str:
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else name
-
-
-def _env() -> dict:
-    """The environment for tools, with this Python's ``bin/`` first (nbgrader runs alembic)."""
-    return dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-
-
-def preflight(root: Path) -> list[str]:
-    """Mistakes that would stop the book build with a traceback, found first and in plain words.
-
-    The book's configuration and table of contents must be valid YAML (and a Jupyter Book table
-    of contents), every page UTF-8 text, and the bibliography valid BibTeX: the same check
-    (``content.book_file_problems``) that ``peercoach check`` runs first.
-    """
-    from peercoach.content import book_file_problems
-
-    return book_file_problems(root)
-
-
-def build_book(root: Path, strict_all: bool) -> tuple[int, list[str]]:
-    """Build the Jupyter Book into ``_build/html``; returns the exit status and problem lines."""
-    early = preflight(root)
-    if early:
-        return 1, early
-    command = [_tool("jupyter-book"), "build", str(root), "-W", "-n", "--keep-going"]
-    if strict_all:
-        command.append("--all")
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True, env=_env())
-    output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
-    problems = [_plain_warning(line, root) for line in output.splitlines() if WARNING.match(line)]
-    if result.returncode and not problems:
-        causes = re.findall(r"\(exception: (.+)\)\s*$", output, re.MULTILINE)
-        causes += re.findall(
-            r"^(?:Extension error|Sphinx error|Exception occurred):?\s*(.+)$", output, re.MULTILINE
-        )
-        problems = [f"the book build stopped: {c}" for c in dict.fromkeys(causes) if c.strip()]
-        if not problems:
-            problems = [line for line in output.splitlines()[-15:] if line.strip()]
-    return result.returncode, problems
-
-
-def _plain_warning(line: str, root: Path) -> str:
-    match = WARNING.match(line)
-    where = match["where"].replace(str(root) + os.sep, "")
-    where = re.sub(r"\x1b\[[0-9;]*m", "", where)
-    message = re.sub(r"\x1b\[[0-9;]*m", "", match["msg"])
-    location = f"{where}:{match['line']}" if match["line"] else where
-    missing = re.search(r"toctree contains reference to nonexisting document '([^']+)'", message)
-    if missing:
-        return f"_toc.yml: lists '{missing[1]}', but there is no page {missing[1]}.md or .ipynb"
-    return f"{location}: {message}"
-
-
-def assignments(course: Path) -> list[str]:
-    """The assignment names in an nbgrader course directory's ``source/``."""
-    source = course / "source"
-    if not source.is_dir():
-        return []
-    return sorted(p.name for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
-
-
-def release_exercises(course: Path, into: Path | None = None) -> list[str]:
-    """Generate the student version of every assignment with nbgrader; returns problem lines.
-
-    nbgrader's own ``GenerateAssignment`` runs in this process, so its start-up is paid once.
-    With ``into``, the course is copied there first and the real course folder is untouched
-    (used by ``peercoach check``).
-    """
-    import logging
-
-    from nbgrader.converters import GenerateAssignment
-    from nbgrader.coursedir import CourseDirectory
-
-    from peercoach.course_config import course_config
-
-    if into is not None:
-        skip = shutil.ignore_patterns("gradebook.db", "release", "submitted", "autograded")
-        shutil.copytree(course, into, ignore=skip)
-        course = into
-    os.environ["PATH"] = _env()["PATH"]
-    problems: list[str] = []
-    for name in assignments(course):
-        config = course_config(course_dir=course)
-        coursedir = CourseDirectory(config=config, assignment_id=name)
-        app = GenerateAssignment(coursedir=coursedir, config=config)
-        app.force = True
-        app.log.setLevel(logging.ERROR)
-        try:
-            app.start()
-        except Exception as error:  # noqa: BLE001 - nbgrader signals a bad notebook this way
-            problems.append(f"exercises/source/{name}: nbgrader could not release it: {error}")
-    return problems
+from peercoach.book.build import build_book
+from peercoach.course_config import course_root
+from peercoach.grading.release import assignments, release_exercises
 
 
 def build_command(args) -> int:
@@ -162,7 +54,7 @@ def build_command(args) -> int:
 
 def exercise_problems(root: Path) -> list[str]:
     """Exercises that nbgrader cannot release, and rubrics that are wrong or not in the guide."""
-    from peercoach.exercise.rubrics import course_order, problems, render
+    from peercoach.book.rubrics import course_order, problems, render
 
     exercises = root / "exercises"
     if not (exercises / "source").is_dir():
@@ -173,14 +65,14 @@ def exercise_problems(root: Path) -> list[str]:
     if not found and written != render(exercises / "source", course_order(exercises)):
         found.append(
             "book/trainer/rubrics.md: differs from the notebooks' rubrics; "
-            "run `python -m peercoach.exercise.rubrics` to rewrite it"
+            "run `python -m peercoach.book.rubrics` to rewrite it"
         )
     with tempfile.TemporaryDirectory() as tmp:
         return found + release_exercises(exercises, Path(tmp) / "course")
 
 
 CHECK_CACHE = "_build/.peercoach-check.json"
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
 # What each cached section of `peercoach check` reads, as globs under the course folder.
 SECTION_INPUTS = {
     "Scenarios": ["scenarios/**/*"],
@@ -254,9 +146,12 @@ def scenario_section(root: Path) -> list[str]:
     if not scenarios.is_dir():
         return []
     problems = [str(p).replace(f"{root}{os.sep}", "") for p in validate_paths([scenarios])]
-    schema_file = scenarios_dir() / SCHEMA_FILE
-    if not schema_file.exists() or schema_file.read_text() != schema_text():
-        problems.append(f"{SCHEMA_FILE}: out of date; run `peercoach schema` to rewrite it")
+    schema_file = scenarios / SCHEMA_FILE
+    where = schema_file.relative_to(root)
+    if not schema_file.is_file():
+        problems.append(f"{where}: missing; run `peercoach schema` to write it (editors use it)")
+    elif schema_file.read_text(encoding="utf-8", errors="replace") != schema_text():
+        problems.append(f"{where}: out of date; run `peercoach schema` to rewrite it")
     return problems + [str(p) for p in archive_problems(scenarios)]
 
 
@@ -298,7 +193,7 @@ def check_command(args) -> int:
     A section whose inputs (and the package's code) are unchanged since the last check reuses
     its result from ``_build/.peercoach-check.json``; any change runs it again.
     """
-    from peercoach.content import content_problems
+    from peercoach.book.content import content_problems
     from peercoach.scenario import scenarios_dir
 
     root = course_root()

@@ -43,7 +43,7 @@ class Preview:
 
     def rebuild(self) -> float:
         """Build the book (incrementally); returns the seconds it took."""
-        from peercoach.build import build_book
+        from peercoach.book.build import build_book
 
         started = time.monotonic()
         status, problems = build_book(self.root, strict_all=False)
@@ -158,7 +158,7 @@ def serve(root: Path, port: int, build_first: bool = True) -> http.server.Thread
 
 def preview_command(args) -> int:
     """Serve the book on localhost and rebuild it when a page or scenario changes."""
-    from peercoach.build import course_root
+    from peercoach.course_config import course_root
 
     root = course_root()
     server = serve(root, args.port)

@@ -2,7 +2,7 @@
 
 Each manually graded answer cell is followed by a markdown cell tagged ``rubric`` whose first line
 is ``**Rubric: `<grade id>` (N points)**`` and whose bullets read ``- N points: ...``. The page
-``book/trainer/rubrics.md`` is written from these cells (``python -m peercoach.exercise.rubrics``)
+``book/trainer/rubrics.md`` is written from these cells (``python -m peercoach.book.rubrics``)
 and a test keeps it current, so the notebooks and the trainer guide cannot drift apart.
 """
 
@@ -22,7 +22,7 @@ INTRO = """# Rubrics
 
 Rubrics for every answer that a trainer grades in nbgrader's formgrader. Each rubric also sits
 in the exercise notebook, under the answer, so learners see what a full answer shows. This page
-is generated from the notebooks (`python -m peercoach.exercise.rubrics`); edit the notebooks, not
+is generated from the notebooks (`python -m peercoach.book.rubrics`); edit the notebooks, not
 this page.
 
 Safety needs full marks to pass, including its trainer-graded answer.

@@ -99,7 +99,7 @@ def summary(root: Path, rev: str) -> list[str]:
 
 def changes_command(args) -> int:
     """Print what changed for learners since a git revision."""
-    from peercoach.build import course_root
+    from peercoach.course_config import course_root
 
     root = course_root()
     try:
