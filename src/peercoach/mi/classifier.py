@@ -200,8 +200,8 @@ class _Context:
 
 
 def _asks_coach(lowered: str) -> bool:
-    """True when the participant's line ends on a question of their own ("What about side
-    effects?", "Is it safe?"): a statement after it answers rather than reflects.
+    """True when the participant's line ends on a question of their own ("Does it clash
+    with my pills?", "Is it safe?"): a statement after it answers rather than reflects.
     """
     asked = lowered.rstrip(_AFTER_QUESTION)
     if not asked.endswith("?"):
@@ -431,7 +431,7 @@ def _code_reflection_or_info(
 def _answers(body: str, led_by_so: bool, context: _Context) -> bool:
     """True for a statement that answers the question the participant just asked.
 
-    After "What kind of health problems?" or "Is it safe?", a statement about the world (not
+    After "Which foods are salty?" or "Is it safe?", a statement about the world (not
     about them, not said as a reflection with "So..." or "It sounds like...") gives the answer:
     information.
     """
@@ -539,7 +539,7 @@ def _complexity(
 def _new_feeling(body: str, context: _Context) -> bool:
     """A feeling they did not name. Renaming the one feeling they did name is a rephrase.
 
-    A feeling word that names what another person did ("he encouraged you", "her support")
+    A feeling word that names what another person did ("his pushing", "her worry")
     is not a feeling of theirs.
     """
     body = _OTHERS_FEELING.sub(" ", body)

@@ -109,7 +109,7 @@ _COMMA_FILLER = re.compile(
     r",\s*(?:you know|i mean)\s*(?=[.!?]|$)",
     re.IGNORECASE | re.ASCII,
 )
-# A restart joined by a hyphen ("you-you tried", "that-that's", "i-i-it"): the cut-off word is
+# A restart joined by a hyphen ("we-we could", "it-it's", "the- the clinic"): the cut-off word is
 # the start of the next one.
 _HYPHEN_RESTART = re.compile(r"(?<![\w'])([a-z']{1,20})-+\s*(?=\1)", re.IGNORECASE | re.ASCII)
 _LEAD_FILLER = re.compile(r"^(?:i mean|you know|like)\s*,\s*", re.IGNORECASE | re.ASCII)
