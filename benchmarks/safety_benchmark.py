@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/safety_benchmark.py --quiet   # figures only, no error lists
     .venv/bin/python benchmarks/safety_benchmark.py --split dev     # tune on dev only
     .venv/bin/python benchmarks/safety_benchmark.py --split blind   # every held-out split
-    .venv/bin/python benchmarks/safety_benchmark.py --split 12      # one held-out split
+    .venv/bin/python benchmarks/safety_benchmark.py --split 14      # one held-out split, by number
 
 The detectors were tuned (and the advice model trained) on the ``dev`` split only; each numbered
 split was written first, in a voice of its own, and measured without tuning on it. A former
@@ -22,6 +22,7 @@ from pathlib import Path
 
 from peercoach.safety import medical_advice
 from peercoach.safety.evaluate import (
+    AdviceCase,
     kind_agreement,
     load_advice_set,
     load_escalation_set,
@@ -86,6 +87,20 @@ def report_escalations(quiet: bool, splits: tuple[str, ...] = ESCALATION_SPLITS)
                 print(f"    {case.text}   want {want}, got {','.join(sorted(found)) or 'none'}")
 
 
+def report_everyday(quiet: bool) -> None:
+    """Everyday lines a coach might say (errands, rest, family), never trained on: any flag is
+    a false alarm that would fail a learner's call."""
+    path = HERE / "everyday.tsv"
+    if not path.exists():
+        return
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    flagged = [t for t in lines if medical_advice(t)]
+    print(f"Everyday lines (everyday.tsv, not trained on): {len(flagged)}/{len(lines)} flagged")
+    if not quiet:
+        for text in flagged:
+            print("   FP" + _show(AdviceCase(text, "", False, "-", "-"), True)[3:])
+
+
 def report_timing() -> None:
     advice = load_advice_set(HERE / "advice.tsv")
     lines = [(c.text, c.previous) for c in advice]
@@ -115,6 +130,7 @@ def main() -> None:
     if args.split is None:
         report_advice(args.quiet)
         report_escalations(args.quiet)
+        report_everyday(args.quiet)
         report_timing()
         return
     chosen = (
