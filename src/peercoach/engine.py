@@ -21,6 +21,7 @@ accept or rephrase. The rules that decide a call live here and only here:
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -358,6 +359,18 @@ class Conversation:
             return []
         return [turn.options[i] for i in display_order(self.seed, turn.id, len(turn.options))]
 
+    def fork(self) -> Conversation:
+        """A copy of the call so far that plays on without changing this one.
+
+        Exploring forks the call at each turn instead of replaying every path from the start;
+        the scenario and the steps already taken are shared, the state and lists are copied.
+        """
+        other = copy.copy(self)
+        other.state = dict(self.state)
+        other.steps = list(self.steps)
+        other.red_flags = list(self.red_flags)
+        return other
+
     def _visit(self, node) -> None:
         if isinstance(node, Turn) and node.red_flag is not None:
             self.red_flags.append(node)
@@ -643,12 +656,16 @@ def explore(scenario: Scenario | str, limit: int = 5000) -> Exploration:
     """
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     found: list[Transcript] = []
-    stack: list[tuple[list[dict], frozenset]] = [([], frozenset())]
+    start = Conversation(scenario)
+    stack: list[tuple[Conversation, dict | None, frozenset]] = [(start, None, frozenset())]
     while stack:
         if len(found) >= limit:
             return Exploration(found, complete=False)
-        inputs, seen = stack.pop()
-        conversation = replay_conversation(scenario, inputs)
+        parent, move, seen = stack.pop()
+        conversation = parent
+        if move is not None:
+            conversation = parent.fork()
+            conversation.play(move)
         if conversation.finished:
             found.append(conversation.transcript())
             continue
@@ -658,7 +675,7 @@ def explore(scenario: Scenario | str, limit: int = 5000) -> Exploration:
         turn = conversation.turn
         for option in reversed(turn.options):
             move = {"text": option.say} if turn.own_words else {"option": option.id}
-            stack.append(([*inputs, move], seen | {key}))
+            stack.append((conversation, move, seen | {key}))
     return Exploration(found, complete=True)
 
 
