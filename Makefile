@@ -10,11 +10,11 @@ APT_PACKAGES := chromium postgresql bubblewrap
 
 .PHONY: course test test-fast setup test-setup lint
 
-# `make test` runs the suite in one process, the mode CI has proven. The fast lane runs on every
-# core (pytest-xdist); tests sharing a session fixture stay on one worker (`--dist loadgroup`).
-# `make test PYTEST_PARALLEL="-n auto --dist loadgroup"` runs the whole suite that way too.
-PYTEST_PARALLEL ?=
+# Both lanes run on every core (pytest-xdist); tests sharing a session fixture (a book build, a
+# report cohort, Jupyter kernels, one scenario's exploration) stay on one worker
+# (`--dist loadgroup`). `make test PYTEST_PARALLEL=` runs the whole suite in one process.
 PARALLEL := -n auto --dist loadgroup
+PYTEST_PARALLEL ?= $(PARALLEL)
 # The fast lane: the core and the quick front-end tests, under 90 s. It leaves out the browser,
 # PostgreSQL and nbgrader-pipeline tests and the tests marked slow, and names its ten slowest
 # tests so that one creeping past a few seconds is seen.

@@ -25,6 +25,15 @@ XDIST_GROUPS = {
     "test_cohort_e2e.py": "kernels",
     "test_notebook_player_browser.py": "kernels",
 }
+# Tests under book/ that need no book build, only Node: each file is a group of its own (its
+# module fixtures are built once), and the Node agreement tests, one a scenario, join their
+# scenario's group, so they spread over the workers instead of waiting behind the book build.
+OWN_GROUP = {
+    "book/test_mi_node.py",
+    "book/test_roleplay_words.py",
+    "book/test_search_files.py",
+}
+SCENARIO_GROUPED = {"book/test_roleplay_node.py"}
 # Left out of the fast lane besides the browser, postgres and slow markers: each takes seconds a
 # test (real book builds, kernels, the nbgrader pipeline, cohort simulations).
 NOT_FAST = {
@@ -85,13 +94,18 @@ def pytest_collection_modifyitems(config, items):
             parts = item.path.resolve().relative_to(TESTS).parts
         except ValueError:
             continue
+        where = "/".join(parts[:2])
         group = XDIST_GROUPS.get(parts[0])
+        if where in OWN_GROUP:
+            group = f"file-{parts[-1].removesuffix('.py')}"
+        elif where in SCENARIO_GROUPED:
+            group = None
         scenario = _shipped_scenario(item)
         if group is None and scenario:
             group = f"scenario-{scenario}"
         if group:
             _join_group(item, group)
-        if parts[0] in NOT_FAST or "/".join(parts[:2]) in NOT_FAST:
+        if parts[0] in NOT_FAST or where in NOT_FAST:
             item.add_marker(pytest.mark.slow)
 
 
