@@ -179,3 +179,83 @@ def test_children_share_one_memory_cap(tmp_path):
     statuses = eval(done.stdout)
     assert 9 in statuses and 0 in statuses, (done.stdout, done.stderr)
     assert done.oom_kills >= 1
+
+
+def test_grading_processes_never_share_a_sandbox_user(tmp_path):
+    """Each grading process holds a user slot of its own machine-wide: a second claim takes the
+    next free slot, a full machine is refused with the setting to raise, and a slot comes back
+    when its holder releases it or dies (however it dies)."""
+    from peercoach.grading.sandbox import UserSlot
+
+    folder = str(tmp_path / "slots")
+    first, second = UserSlot.claim(0, 3, folder), UserSlot.claim(0, 3, folder)
+    assert (first.number, second.number) == (0, 1)
+    assert UserSlot.claim(2, 3, folder).number == 2
+    with pytest.raises(RuntimeError, match="all 3 sandbox user slots.*c.Sandbox.user_slots"):
+        UserSlot.claim(0, 3, folder)
+    first.release()
+    assert UserSlot.claim(1, 3, folder).number == 0
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom peercoach.grading.sandbox import UserSlot\n"
+            f"UserSlot.claim(0, 8, {folder + '-2'!r}); print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert UserSlot.claim(0, 8, folder + "-2").number == 1
+        holder.kill()
+        holder.wait(timeout=10)
+        assert UserSlot.claim(0, 8, folder + "-2").number == 0
+    finally:
+        holder.kill()
+
+
+def test_a_slot_folder_others_can_write_to_is_refused(tmp_path):
+    """Lock files in a folder anyone could write to could be taken by anyone: refused, named."""
+    from peercoach.grading.sandbox import UserSlot
+
+    folder = tmp_path / "slots"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    with pytest.raises(RuntimeError, match="slots: the sandbox's user-slot locks must be"):
+        UserSlot.claim(0, 2, str(folder))
+
+
+def test_spares_of_two_processes_run_kernels_as_different_users(tmp_path, monkeypatch):
+    """Two grading processes whose workers both count themselves worker 0 start their kernels
+    as different users (the slot decides the user, not the worker's number)."""
+    from peercoach.grading import sandbox
+
+    monkeypatch.setattr(sandbox.tempfile, "gettempdir", lambda: str(tmp_path))
+    started = []
+    monkeypatch.setattr(sandbox, "SpareKernel", lambda *args: started.append(args[4]))
+    settings = Sandbox()
+    here = sandbox.Spares()
+    here.start(settings, None, "python3", "", 0, [])
+    here.start(settings, None, "python3", "", 0, [])
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import tempfile, sys\n"
+            f"tempfile.tempdir = {str(tmp_path)!r}\n"
+            "from peercoach.grading import sandbox\n"
+            "sandbox.SpareKernel = lambda *a: print(a[4])\n"
+            "sandbox.Spares().start(sandbox.Sandbox(), None, 'python3', '', 0, [])",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == 0, child.stderr
+    base = settings.uid_base
+    assert started == [base, base + 1]
+    assert int(child.stdout) == base + 2
+    here.discard()
+    assert here.slot is None

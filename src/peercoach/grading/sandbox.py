@@ -20,10 +20,13 @@ alternates between two users, so the running kernel and the waiting one share no
 from __future__ import annotations
 
 import atexit
+import errno
+import fcntl
 import glob
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -93,7 +96,12 @@ class Sandbox(Configurable):
     ).tag(config=True)
     output_kb = Integer(1024, help="Output the grader keeps per notebook, in KiB.").tag(config=True)
     uid_base = Integer(
-        61000, help="Worker N runs kernels as users uid_base + 2N and uid_base + 2N + 1."
+        61000,
+        help="A grading process holding user slot N runs kernels as users uid_base + 2N and "
+        "uid_base + 2N + 1.",
+    ).tag(config=True)
+    user_slots = Integer(
+        500, help="User slots on this machine: grading processes that may run kernels at once."
     ).tag(config=True)
     read_only_paths = List(
         Unicode(),
@@ -462,12 +470,65 @@ class SpareKernel:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+SLOTS_FOLDER = "peercoach-user-slots"
+
+
+class UserSlot:
+    """A pair of sandbox users held by one grading process, machine-wide, while it runs.
+
+    Two grading runs on one machine (two trainers, or two assignments graded at once) must never
+    run kernels as the same user: the per-user process limit and signals would let one learner's
+    notebook disturb another's kernel. Each slot is a lock file in the temporary folder; a process
+    holds the slot while it keeps the file locked (``flock``), and the lock goes when the process
+    ends, however it ends, so a killed run leaves no slot taken.
+    """
+
+    def __init__(self, number: int, handle: int):
+        self.number, self._handle, self.pid = number, handle, os.getpid()
+
+    @classmethod
+    def claim(cls, preferred: int, slots: int, folder: str | None = None) -> UserSlot:
+        """The first free slot from ``preferred`` on (wrapping round below ``slots``)."""
+        folder = folder or os.path.join(tempfile.gettempdir(), SLOTS_FOLDER)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        found = os.lstat(folder)
+        if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.geteuid() or found.st_mode & 0o022:
+            raise RuntimeError(
+                f"{folder}: the sandbox's user-slot locks must be a folder of this user's that "
+                "no one else can write to; found one that is not (remove it and grade again)"
+            )
+        for step in range(slots):
+            number = (preferred + step) % slots
+            handle = os.open(os.path.join(folder, f"{number}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                os.close(handle)
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                continue
+            return cls(number, handle)
+        raise RuntimeError(
+            f"all {slots} sandbox user slots are taken by grading runs on this machine "
+            f"(lock files in {folder}); wait for a run to finish, or raise "
+            "c.Sandbox.user_slots in nbgrader_config.py"
+        )
+
+    def release(self) -> None:
+        """Give the slot back (the process's own claim only; a forked copy leaves it alone)."""
+        if self._handle >= 0 and self.pid == os.getpid():
+            os.close(self._handle)
+        self._handle = -1
+
+
 class Spares:
-    """The one kernel a grading worker keeps waiting, and the user it will run as next."""
+    """The one kernel a grading worker keeps waiting, the users it runs kernels as (its
+    :class:`UserSlot`), and which of the two it will run as next."""
 
     def __init__(self):
         self.waiting: SpareKernel | None = None
         self.turn = 0
+        self.slot: UserSlot | None = None
         self._cleanup_registered = False
 
     def take(self, settings, config, kernel_name, mount, path, slot, args) -> SpareKernel:
@@ -486,8 +547,14 @@ class Spares:
         return kernel
 
     def start(self, settings, config, kernel_name, mount, slot, args) -> SpareKernel:
-        """Start a kernel for worker ``slot``, as the user the last kernel did not run as."""
-        uid = settings.uid_base + 2 * slot + self.turn % 2
+        """Start a kernel as the user of this process's slot the last kernel did not run as.
+
+        The slot is claimed machine-wide on the first kernel, trying worker ``slot`` first, so
+        the workers of one run hold slots 0, 1, ... when nothing else is grading.
+        """
+        if self.slot is None or self.slot.pid != os.getpid():
+            self.slot = UserSlot.claim(slot, settings.user_slots)
+        uid = settings.uid_base + 2 * self.slot.number + self.turn % 2
         self.turn += 1
         if not self._cleanup_registered:
             atexit.register(self.discard)
@@ -495,10 +562,16 @@ class Spares:
         return SpareKernel(settings, config, kernel_name, mount, uid, args)
 
     def discard(self) -> None:
-        """Stop the kernel waiting for a next notebook (at the end of a worker's run)."""
+        """Stop the kernel waiting for a next notebook and give the user slot back (at the end
+        of a worker's run)."""
         kernel, self.waiting = self.waiting, None
-        if kernel is not None:
-            kernel.retire()
+        try:
+            if kernel is not None:
+                kernel.retire()
+        finally:
+            if self.slot is not None:
+                self.slot.release()
+                self.slot = None
 
 
 @dataclass
