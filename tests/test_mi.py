@@ -712,3 +712,33 @@ def test_what_another_person_did_is_not_a_feeling_of_theirs():
     assert code_utterance("You felt encouraged to try.", previous).subtype == "complex"
     echo = code_utterance("Nothing so far.", "I haven't seen any change in my sleep.")
     assert (echo.behaviour, echo.subtype) == ("reflection", "simple")
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("I'm wondering how the mornings would go without the extra pills.", "open"),
+        ("So, I guess I'm wondering what your wife makes of the new routine.", "open"),
+        ("I'm just wondering if you've given any thought to the pool again.", "closed"),
+    ],
+)
+def test_wondering_about_what_only_they_know_is_a_question(text, subtype):
+    """ "I'm wondering how/what..." and "wondering if you've given thought to..." ask them for
+    what only they can say, hedge or not; "I wonder if it's also a way to unwind" stays a guess
+    (a reflection)."""
+    coding = code_utterance(text, "The pills take the edge off, mostly.")
+    assert (coding.behaviour, coding.subtype) == ("question", subtype)
+    guess = code_utterance("I wonder if it's also a way to unwind.", "The pills help me relax.")
+    assert guess.behaviour == "reflection"
+
+
+def test_an_asking_clause_after_a_lead_in_is_a_question_without_a_question_mark():
+    """ "In terms of readiness, where would you put yourself from one to ten" asks, though the
+    transcript ends it with a period; "what you do is up to you" (no "do you") states."""
+    previous = "I might try the new stretches."
+    scale = code_utterance(
+        "And so in terms of readiness, where would you put yourself, from one to ten.", previous
+    )
+    assert scale.behaviour == "question"
+    stated = code_utterance("Well, on the weekends, what you do is up to you.", previous)
+    assert stated.behaviour != "question"

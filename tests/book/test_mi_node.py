@@ -55,6 +55,10 @@ ANSWERS = [
     ("That sounds like a really good plan, and it sounds good to you?", "I'll walk."),
     ("Right, oh, it-it's terrific, we-we-we mean it.", "I walked--"),
     ("So the- the clinic, we-we tried it, and it's a so-so place.", "He sent me."),
+    ("So, I guess I'm wondering how the mornings would go without it.", "I need my coffee."),
+    ("I'm just wondering if you've given any thought to the pool.", "My knee hurts."),
+    ("And so on the worst days, where would you put the pain, from one to ten.", "Bad."),
+    ("Well, on the weekends, what you do is up to you.", "I rest."),
 ]
 HOSTILE = [
     "",

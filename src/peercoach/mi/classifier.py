@@ -236,10 +236,13 @@ def _code_sentence(raw: str, context: _Context) -> _Sentence:
     opener = _code_opener(body, asks, context)
     if opener is not None:
         return opener
+    if p.WONDER_WH.match(body):
+        return _Sentence("question", "open", _flags(body), [reason("open_invite", _lead(body))])
     if p.WONDER.match(body):
         return _code_wonder(body, raw, context)
-    if asks or _question_form(body):
-        coded = _code_question(body, asks, led_by_so)
+    clause = None if asks or _question_form(body) else _asking_clause(body)
+    if asks or _question_form(body) or clause:
+        coded = _code_question(clause or body, asks, led_by_so)
         if coded is not None:
             return coded
     continues = bool(_CONTINUES.match(raw.lower().lstrip(" ,.-\"'")))
@@ -272,6 +275,14 @@ def _code_opener(body: str, asks: bool, context: _Context) -> _Sentence | None:
             return _Sentence("other", flags={"affirmation"}, reasons=[reason("affirmation")])
         text = reason("greeting") if key == "greeting" else reason("praise_generic", _lead(body))
         return _Sentence("other", reasons=[text], substantive=key != "greeting")
+    return None
+
+
+def _asking_clause(body: str) -> str | None:
+    """The clause after a comma that asks them something, though no question mark ends it."""
+    for match in _LEAD_IN_BREAK.finditer(body):
+        if p.ASKING_CLAUSE.match(body[match.end() :]):
+            return body[match.end() :]
     return None
 
 

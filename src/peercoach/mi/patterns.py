@@ -555,13 +555,27 @@ AMOUNT = re.compile(
 )
 # "I wonder if it's also a way to unwind": a tentative guess, which is a complex reflection.
 # "I wonder if you could tell me..." or "I wonder if you've tried..." are questions instead.
-WONDER = re.compile(r"^i(?:'m| am| was)? (?:just )?wonder(?:ing)?,? (?:if|whether)\b", re.ASCII)
+# A hedge before it ("I guess I'm wondering if...") changes neither.
+_WONDERING = r"^(?:i guess |i think )?i(?:'m| am| was)? (?:just )?(?:kind of )?wonder(?:ing)?,? "
+WONDER = re.compile(_WONDERING + r"(?:if|whether)\b", re.ASCII)
 WONDER_ASKS = re.compile(
-    r"^i(?:'m| am| was)? (?:just )?wonder(?:ing)?,? (?:if|whether) (?:you|we)(?:'d| would| could|"
+    _WONDERING + r"(?:if|whether) (?:you|we)(?:'d| would| could|"
     r" can| might| will)? (?:ever |be )?(?:willing|open|interested|able|like|want|mind|tell|say|"
     r"share|talk|describe|walk|explain|help|think about|consider|try|have (?:ever )?(?:thought|"
-    r"tried|considered|heard|talked)|'ve (?:ever )?(?:thought|tried|considered|heard|talked)|"
-    r"ever|could)\b",
+    r"tried|considered|heard|talked|given)|ever|could)\b|"
+    + _WONDERING
+    + r"(?:if|whether) (?:you|we)'ve (?:ever )?(?:thought|tried|considered|heard|talked|given)\b",
+    re.ASCII,
+)
+# "I'm wondering how important it would be for you...", "I wonder what it'd be like...": the
+# coach wonders aloud about something only they can answer, which asks as a question does and
+# leaves the answer open.
+WONDER_WH = re.compile(_WONDERING + r"(?:how|what|where|who|when|why|which)\b", re.ASCII)
+# An asking clause after a lead-in, said without a question mark ("And so in terms of
+# readiness, where do you think you fall on the scale..."): the clause asks them something.
+ASKING_CLAUSE = re.compile(
+    r"^(?:how|what|where|when|why|who|which)\b(?: [a-z']+){0,3}? "
+    r"(?:do|does|did|would|will|can|could) you\b",
     re.ASCII,
 )
 WONDER_OPEN = re.compile(

@@ -231,9 +231,11 @@
     }
     var opener = codeOpener(body, asks, context);
     if (opener !== null) return opener;
+    if (match("WONDER_WH", body)) return S("question", "open", flagsOf(body), [reason("open_invite", lead(body))]);
     if (match("WONDER", body)) return codeWonder(body, raw, context);
-    if (asks || questionForm(body)) {
-      var coded = codeQuestion(body, asks, so);
+    var clause = asks || questionForm(body) ? null : askingClause(body);
+    if (asks || questionForm(body) || clause) {
+      var coded = codeQuestion(clause || body, asks, so);
       if (coded !== null) return coded;
     }
     var continues = !!match("_CONTINUES", strip(raw.toLowerCase(), " ,.-\"'", true, false));
@@ -261,6 +263,15 @@
       if (key === "praise" && match("PRAISE_NAMES", body)) return S("other", null, new Set(["affirmation"]), [reason("affirmation")]);
       var text = key === "greeting" ? reason("greeting") : reason("praise_generic", lead(body));
       return S("other", null, null, [text], { substantive: key !== "greeting" });
+    }
+    return null;
+  }
+
+  function askingClause(body) {
+    var breaks = finditer("_LEAD_IN_BREAK", body);
+    for (var i = 0; i < breaks.length; i++) {
+      var rest = body.slice(breaks[i].index + breaks[i][0].length);
+      if (match("ASKING_CLAUSE", rest)) return rest;
     }
     return null;
   }
