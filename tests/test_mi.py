@@ -742,3 +742,15 @@ def test_an_asking_clause_after_a_lead_in_is_a_question_without_a_question_mark(
     assert scale.behaviour == "question"
     stated = code_utterance("Well, on the weekends, what you do is up to you.", previous)
     assert stated.behaviour != "question"
+
+
+def test_hurt_done_to_someone_is_an_act_not_a_feeling():
+    """ "You didn't hurt anybody" says what they did (a rephrase); "that hurt you" names how it
+    felt."""
+    previous = "Nobody got hurt. I just drove home when I shouldn't have."
+    act = code_utterance("So you didn't hurt anybody.", previous)
+    assert (act.behaviour, act.subtype) == ("reflection", "simple")
+    felt = code_utterance(
+        "And being stopped like that really hurt your pride.", "They pulled me over."
+    )
+    assert (felt.behaviour, felt.subtype) == ("reflection", "complex")

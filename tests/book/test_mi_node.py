@@ -59,6 +59,7 @@ ANSWERS = [
     ("I'm just wondering if you've given any thought to the pool.", "My knee hurts."),
     ("And so on the worst days, where would you put the pain, from one to ten.", "Bad."),
     ("Well, on the weekends, what you do is up to you.", "I rest."),
+    ("So you didn't hurt anybody, and it hurt to hear it.", "Nobody got hurt."),
 ]
 HOSTILE = [
     "",

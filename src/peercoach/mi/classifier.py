@@ -86,7 +86,11 @@ _TELLS_AS_ASKING = re.compile(
     r"if|whether|about|any|anything|anyone|someone|something|much|many)\b)\w|^are you aware that\b",
     re.ASCII,
 )
-_OTHERS_FEELING = re.compile(r"\b(?:he|she|they|his|her|their) [a-z]+", re.ASCII)
+_OTHERS_FEELING = re.compile(
+    r"\b(?:he|she|they|his|her|their) [a-z]+|"
+    r"\bhurt (?:(?:any|some|no|every)(?:body|one|thing)|him|her|them|people|others)\b",
+    re.ASCII,
+)
 _LEAD_IN_BREAK = re.compile(r"[,:;]\s+", re.ASCII)
 _HEDGED_ASK = re.compile(
     r"^(?:(?:and|so|but|okay|well)\s+)*(?:i guess|i suppose|i mean|i think|let me ask(?: you)?|"
@@ -551,7 +555,8 @@ def _new_feeling(body: str, context: _Context) -> bool:
     """A feeling they did not name. Renaming the one feeling they did name is a rephrase.
 
     A feeling word that names what another person did ("his pushing", "her worry")
-    is not a feeling of theirs.
+    is not a feeling of theirs, nor is "hurt" done to someone ("you didn't hurt anybody"),
+    which names an act.
     """
     body = _OTHERS_FEELING.sub(" ", body)
     if not _new_match(p.FEELING, body, context):
