@@ -754,3 +754,15 @@ def test_hurt_done_to_someone_is_an_act_not_a_feeling():
         "And being stopped like that really hurt your pride.", "They pulled me over."
     )
     assert (felt.behaviour, felt.subtype) == ("reflection", "complex")
+
+
+def test_a_yes_no_start_that_turns_into_a_wh_question_is_judged_by_the_wh_question():
+    """ "Have you had other interests, like, what do you do on weekends?" leaves them the wh-
+    question to answer: open. "Have you tried the pool?" stays closed."""
+    previous = "Mostly I sit with the guys at the bar."
+    coding = code_utterance(
+        "Have you had other interests, like, what do you do on weekends?", previous
+    )
+    assert (coding.behaviour, coding.subtype) == ("question", "open")
+    plain = code_utterance("Have you tried the pool on weekends?", previous)
+    assert (plain.behaviour, plain.subtype) == ("question", "closed")

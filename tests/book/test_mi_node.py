@@ -60,6 +60,7 @@ ANSWERS = [
     ("And so on the worst days, where would you put the pain, from one to ten.", "Bad."),
     ("Well, on the weekends, what you do is up to you.", "I rest."),
     ("So you didn't hurt anybody, and it hurt to hear it.", "Nobody got hurt."),
+    ("Do you have hobbies, um, like, what do you do on weekends?", "I sit at the bar."),
 ]
 HOSTILE = [
     "",

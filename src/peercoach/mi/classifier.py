@@ -316,6 +316,9 @@ def _code_question(body: str, asks: bool, led_by_so: bool) -> _Sentence | None:
     if p.WH_ASKING.match(body) or (asks and p.WH_START.match(body)):
         return _code_wh(body, flags, lead)
     if p.AUX_START.match(body):
+        inside = p.ASKING_INSIDE.search(body)
+        if inside:
+            return _code_wh(body[inside.start() :], flags, _lead(body[inside.start() :]))
         key = "closed_either" if p.EITHER_OR.search(body) else "closed_aux"
         return _Sentence("question", "closed", flags, [reason(key, lead)])
     if _STRONG_REFLECT.match(body) or led_by_so or p.TAG_QUESTION.search(body):

@@ -571,6 +571,12 @@ WONDER_ASKS = re.compile(
 # coach wonders aloud about something only they can answer, which asks as a question does and
 # leaves the answer open.
 WONDER_WH = re.compile(_WONDERING + r"(?:how|what|where|who|when|why|which)\b", re.ASCII)
+# A yes/no start that turns into a wh- question ("Have you had interests outside, like, what do
+# you do when you're not with them?"): the wh- question is what they are left to answer, so it
+# decides open or closed.
+ASKING_INSIDE = re.compile(
+    r"\b(?:what|how)\b(?: [a-z']+){0,2}? (?:do|does|did|would|will|can|could) you\b", re.ASCII
+)
 # An asking clause after a lead-in, said without a question mark ("And so in terms of
 # readiness, where do you think you fall on the scale..."): the clause asks them something.
 ASKING_CLAUSE = re.compile(

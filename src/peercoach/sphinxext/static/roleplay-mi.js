@@ -292,6 +292,8 @@
     if (search("INVITATION", body) || match("ELABORATION", body)) return S("question", "open", flags, [reason("open_invite", l)]);
     if (match("WH_ASKING", body) || (asks && match("WH_START", body))) return codeWh(body, flags, l);
     if (match("AUX_START", body)) {
+      var inside = search("ASKING_INSIDE", body);
+      if (inside) return codeWh(body.slice(inside.index), flags, lead(body.slice(inside.index)));
       return S("question", "closed", flags, [reason(search("EITHER_OR", body) ? "closed_either" : "closed_aux", l)]);
     }
     if (match("_STRONG_REFLECT", body) || so || search("TAG_QUESTION", body)) return null;
