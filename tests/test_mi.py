@@ -766,3 +766,15 @@ def test_a_yes_no_start_that_turns_into_a_wh_question_is_judged_by_the_wh_questi
     assert (coding.behaviour, coding.subtype) == ("question", "open")
     plain = code_utterance("Have you tried the pool on weekends?", previous)
     assert (plain.behaviour, plain.subtype) == ("question", "closed")
+
+
+@pytest.mark.parametrize(
+    "text", ["So it sounds like--", "It sounds like\u2014", "Okay. All right?"]
+)
+def test_a_line_broken_off_before_it_says_anything_or_a_check_in_is_other(text):
+    """A reflection stem cut off before any content says nothing yet to reflect, and "All
+    right?" on its own checks in, as "Right?" does: both are other. "So the mornings--" already
+    says back something, so it stays a reflection."""
+    previous = "I walk every morning now."
+    assert code_utterance(text, previous).behaviour == "other"
+    assert code_utterance("So the mornings--", previous).behaviour == "reflection"

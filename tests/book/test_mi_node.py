@@ -61,6 +61,8 @@ ANSWERS = [
     ("Well, on the weekends, what you do is up to you.", "I rest."),
     ("So you didn't hurt anybody, and it hurt to hear it.", "Nobody got hurt."),
     ("Do you have hobbies, um, like, what do you do on weekends?", "I sit at the bar."),
+    ("Okay. All right? So it sounds like\u2014", "I walk now."),
+    ("So the mornings-- ", "I walk now."),
 ]
 HOSTILE = [
     "",

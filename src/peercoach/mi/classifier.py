@@ -92,6 +92,9 @@ _OTHERS_FEELING = re.compile(
     re.ASCII,
 )
 _LEAD_IN_BREAK = re.compile(r"[,:;]\s+", re.ASCII)
+# A sentence broken off before it says anything ("So it sounds like--"): there is nothing yet
+# to reflect or ask, so it is coded other.
+_CUT_OFF = re.compile("[-\u2014\u2013]" + r"\s*$", re.ASCII)
 _HEDGED_ASK = re.compile(
     r"^(?:(?:and|so|but|okay|well)\s+)*(?:i guess|i suppose|i mean|i think|let me ask(?: you)?|"
     r"my question is)[,\s]+",
@@ -237,6 +240,8 @@ def _code_sentence(raw: str, context: _Context) -> _Sentence:
     asks = raw.rstrip().endswith("?")
     if not body.strip(" .!?,") or p.BACKCHANNEL.match(body):
         return _Sentence("other", reasons=[reason("backchannel", _lead(raw))], substantive=False)
+    if _CUT_OFF.search(raw) and not content_stems(body):
+        return _Sentence("other", reasons=[reason("other")], substantive=False)
     opener = _code_opener(body, asks, context)
     if opener is not None:
         return opener

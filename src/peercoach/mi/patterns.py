@@ -225,7 +225,8 @@ BACKCHANNEL = re.compile(
     r"(?:[\s,.!]+(?:ok(?:ay)?|alright|right|yeah|yes|sure|mm+-?hmm+|"
     r"uh-huh|i see|got it|that makes sense|makes sense|good|great|sounds good|i hear you|"
     r"understood|then|so|well|see you then|take your time|no rush|no worries))*[\s.!,]*$|"
-    r"^(?:oh )?(?:yeah|really|right|okay|ok|mm+-?hmm+|uh-huh|yes|no|is that right|is that so)"
+    r"^(?:oh )?(?:yeah|really|right|all right|alright|okay|ok|mm+-?hmm+|uh-huh|yes|no|"
+    r"is that right|is that so)"
     r"[\s.!,?]*$",
     re.ASCII,
 )

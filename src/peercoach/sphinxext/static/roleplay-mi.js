@@ -229,6 +229,9 @@
     if (!strip(body, " .!?,") || match("BACKCHANNEL", body)) {
       return S("other", null, null, [reason("backchannel", lead(raw))], { substantive: false });
     }
+    if (search("_CUT_OFF", raw) && !contentStems(body).size) {
+      return S("other", null, null, [reason("other")], { substantive: false });
+    }
     var opener = codeOpener(body, asks, context);
     if (opener !== null) return opener;
     if (match("WONDER_WH", body)) return S("question", "open", flagsOf(body), [reason("open_invite", lead(body))]);
