@@ -778,3 +778,13 @@ def test_a_line_broken_off_before_it_says_anything_or_a_check_in_is_other(text):
     previous = "I walk every morning now."
     assert code_utterance(text, previous).behaviour == "other"
     assert code_utterance("So the mornings--", previous).behaviour == "reflection"
+
+
+def test_a_last_sentence_broken_off_does_not_take_the_turn():
+    """ "Tell me how the walks fit in your week. It'll help with the--" is a request to tell more:
+    the broken-off sentence after it is unfinished, so the request gives the turn its code."""
+    coding = code_utterance(
+        "Okay. Tell me a bit about how the walks fit in your week. It'll help with the--",
+        "I walk when my back lets me.",
+    )
+    assert (coding.behaviour, coding.subtype) == ("question", "open")

@@ -63,6 +63,7 @@ ANSWERS = [
     ("Do you have hobbies, um, like, what do you do on weekends?", "I sit at the bar."),
     ("Okay. All right? So it sounds like\u2014", "I walk now."),
     ("So the mornings-- ", "I walk now."),
+    ("Tell me how the walks fit in your week. It'll help with the\u2014", "I walk."),
 ]
 HOSTILE = [
     "",

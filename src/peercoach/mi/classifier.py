@@ -667,8 +667,14 @@ def _combine(sentences: list[_Sentence], context: _Context, notes, text: str) ->
 
 
 def _main_sentence(sentences: list[_Sentence]) -> _Sentence:
-    """The sentence that gives the turn its main code (see the module docstring)."""
+    """The sentence that gives the turn its main code (see the module docstring).
+
+    A last sentence broken off mid-way ("Tell me how smoking fits in your day. It'll help
+    with the--") is unfinished, so a finished one before it gives the code.
+    """
     substantive = [s for s in sentences if s.substantive] or sentences
+    while len(substantive) > 1 and _CUT_OFF.search(substantive[-1].text):
+        substantive = substantive[:-1]
     while len(substantive) > 1 and _checks_reflection(substantive[-2], substantive[-1]):
         substantive = substantive[:-1]
     if substantive[-1].behaviour == "question":

@@ -515,6 +515,7 @@
   function mainSentence(sentences) {
     var kept = sentences.filter(function (s) { return s.substantive; });
     if (!kept.length) kept = sentences;
+    while (kept.length > 1 && search("_CUT_OFF", kept[kept.length - 1].text)) kept = kept.slice(0, -1);
     while (kept.length > 1 && kept[kept.length - 2].behaviour === "reflection" && isCheck(kept[kept.length - 1].text)) {
       kept = kept.slice(0, -1);
     }
