@@ -15,15 +15,17 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 
 # Tests under these paths share an expensive session or module fixture (one book build, one
-# report cohort, Jupyter kernels and the temporary folders they leave) and run on one worker.
+# report cohort, the grading tests' PostgreSQL server and courses) and run on one worker. The
+# course's nbgrader pipeline and cohort run beside the grading tests: each grading process holds
+# sandbox users of its own machine-wide (peercoach.grading.sandbox.UserSlot).
 XDIST_GROUPS = {
     "book": "book",
     "report": "report",
     "grading": "kernels",
-    "exercises": "kernels",
     "jupyterlab": "kernels",
-    "test_cohort_e2e.py": "kernels",
     "test_notebook_player_browser.py": "kernels",
+    "exercises": "pipeline",
+    "test_cohort_e2e.py": "cohort",
 }
 # Tests under book/ that need no book build, only Node: each file is a group of its own (its
 # module fixtures are built once), and the Node agreement tests, one a scenario, join their
