@@ -158,8 +158,15 @@ def words_read_once(monkeypatch):
     monkeypatch.setattr(engine, "read_text", cached)
 
 
+@pytest.fixture(scope="session")
+def shared() -> dict:
+    """:func:`shared_data`, made once per worker: it is the same for every scenario, and making
+    it (the safety checks rewritten for JavaScript) takes seconds."""
+    return shared_data()
+
+
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
-def test_node_engine_agrees_with_python_on_every_path(run_node, path):
+def test_node_engine_agrees_with_python_on_every_path(run_node, shared, path):
     """Every path and 40 long random walks (typed lines among them), and in own-words
     scenarios every typed line, give the same result in roleplay.js as in Python."""
     scenario = load_scenario(path)
@@ -167,7 +174,7 @@ def test_node_engine_agrees_with_python_on_every_path(run_node, path):
     cases = cases_for(scenario, rng)
     payload = {
         "scenarios": {scenario.id: page_data(scenario)},
-        "shared": shared_data(),
+        "shared": shared,
         "cases": cases,
     }
     report = run_node(COMPARE, payload, PLAYER)
