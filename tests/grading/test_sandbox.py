@@ -259,3 +259,33 @@ def test_spares_of_two_processes_run_kernels_as_different_users(tmp_path, monkey
     assert int(child.stdout) == base + 2
     here.discard()
     assert here.slot is None
+
+
+def test_a_notebook_graded_alone_gives_its_user_slot_back(tmp_path, monkeypatch):
+    """With no kernel waiting for a next notebook (formgrader grades one at a time), the slot
+    goes back when the notebook is done, so a long-running server never runs out of slots; a
+    worker with a kernel waiting keeps its slot."""
+    from peercoach.grading import sandbox
+
+    monkeypatch.setattr(sandbox.tempfile, "gettempdir", lambda: str(tmp_path))
+
+    class Kernel:
+        def __init__(self, *args):
+            self.uid, self.retired = args[4], False
+
+        def retire(self):
+            self.retired = True
+
+    monkeypatch.setattr(sandbox, "SpareKernel", Kernel)
+    settings = Sandbox(user_slots=2)
+    for _ in range(5):
+        alone = sandbox.Spares()
+        kernel = alone.start(settings, None, "python3", "", 0, [])
+        alone.finish(kernel)
+        assert kernel.retired and alone.slot is None
+    worker = sandbox.Spares()
+    kernel = worker.start(settings, None, "python3", "", 0, [])
+    worker.waiting = worker.start(settings, None, "python3", "", 0, [])
+    worker.finish(kernel)
+    assert worker.slot is not None and worker.slot.number == 0
+    assert sandbox.UserSlot.claim(0, 2, str(tmp_path / sandbox.SLOTS_FOLDER)).number == 1

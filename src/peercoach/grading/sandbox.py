@@ -561,6 +561,16 @@ class Spares:
             self._cleanup_registered = True
         return SpareKernel(settings, config, kernel_name, mount, uid, args)
 
+    def finish(self, kernel: SpareKernel) -> None:
+        """Retire a kernel whose notebook is done; with no kernel waiting for a next notebook
+        (one notebook graded alone, as formgrader does), give the user slot back too, so a
+        long-running server holds no slot between notebooks."""
+        try:
+            kernel.retire()
+        finally:
+            if self.waiting is None:
+                self.discard()
+
     def discard(self) -> None:
         """Stop the kernel waiting for a next notebook and give the user slot back (at the end
         of a worker's run)."""
@@ -705,7 +715,7 @@ class SandboxedExecute(Execute):
                 self.kc.stop_channels()
                 self.kc = None
             self._kernel = None
-            kernel.retire()
+            self.run.spares.finish(kernel)
 
     def start_spare(self) -> None:
         """Start a kernel in ``mount`` ahead of the first notebook (when a worker starts)."""
