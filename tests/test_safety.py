@@ -178,10 +178,7 @@ def _held_out(path: Path) -> tuple[str, ...]:
 
 HELD_OUT_ADVICE = _held_out(SETS / "advice.tsv")
 HELD_OUT_ESCALATION = _held_out(SETS / "escalation.tsv")
-BELOW_TARGET: dict[tuple[str, str], str] = {
-    ("advice", "15"): "recall 0.885 on split 15, measured once (benchmarks/safety/LABELLING.md)",
-    ("escalation", "15"): "exact set 0.896 on split 15, measured once (LABELLING.md)",
-}
+BELOW_TARGET: dict[tuple[str, str], str] = {}
 """Held-out (file, split) pairs measured below target, each with where that is recorded.
 
 A pair listed here is a strict expected failure: it turns red once the target is met, and the
