@@ -788,3 +788,101 @@ def test_a_last_sentence_broken_off_does_not_take_the_turn():
         "I walk when my back lets me.",
     )
     assert (coding.behaviour, coding.subtype) == ("question", "open")
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        ("-or the long walk by the lake?", "Mm-hmm."),
+        ("-and into the keep-everyone-happy role?", "Mm-hmm."),
+        ("\u2014to the kind of coach your sergeant was?", "Yeah."),
+    ],
+)
+def test_a_resumed_line_with_a_rising_tone_ends_a_reflection(text, previous):
+    """A line that starts with a dash resumes the sentence the coach began before the
+    participant cut in with "Mm-hmm". With no question form of its own, its question mark is the
+    rising tone of that statement: a reflection, as "You tried it?" is."""
+    assert code_utterance(text, previous).behaviour == "reflection"
+    assert code_utterance("Or the long walk by the lake?", "Mm-hmm.").behaviour == "question"
+
+
+@pytest.mark.parametrize("text", ["-do you still want that?", "-what would the first step be?"])
+def test_a_resumed_line_that_asks_is_still_a_question(text):
+    """The dash changes nothing when the resumed words ask: an auxiliary or a wh-word first."""
+    assert code_utterance(text, "Yeah.").behaviour == "question"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It doesn't sound like the pacing was part of the plan.",
+        "It doesn't seem like the brace helps much anymore.",
+        "I'm trying to understand you, the mornings are bad and the nights are worse.",
+    ],
+)
+def test_a_negated_or_checking_reflective_opener_starts_a_reflection(text):
+    """ "It doesn't sound like..." says back what the coach hears as "It sounds like..." does,
+    and "I'm trying to understand..." leads into a reflection as "If I understand..." does."""
+    coding = code_utterance(text, "My back is worse at night, and mornings are stiff.")
+    assert coding.behaviour == "reflection"
+
+
+def test_its_your_names_a_choice_only_with_the_word_for_it():
+    """ "It's your call" and "It's up to you" stress their choice; "it's your stuff" names what
+    belongs to them and says back what they said: a reflection, not an autonomy statement."""
+    previous = "It's my stuff. I don't go through hers."
+    assert code_utterance("It's your call.", previous).autonomy
+    assert code_utterance("It's yours to decide.", previous).autonomy
+    assert code_utterance("That's your plan, not mine.", previous).autonomy
+    coding = code_utterance("Right. It's like your own space, and it's your stuff.", previous)
+    assert (coding.behaviour, coding.autonomy) == ("reflection", False)
+
+
+def test_an_autonomy_cue_inside_a_reflection_keeps_it_a_reflection():
+    """ "It sounds like you know yourself pretty well" opens as a reflection: it says back what
+    the coach hears, so the autonomy cue inside it does not make the sentence other."""
+    previous = "I know I can't keep late nights. I've learned that about me."
+    coding = code_utterance("It sounds like you know yourself pretty well.", previous)
+    assert (coding.behaviour, coding.autonomy) == ("reflection", True)
+    assert code_utterance("You know yourself best.", previous).behaviour == "other"
+
+
+def test_a_time_clause_is_a_lead_in_to_the_question_after_it():
+    """ "When you're stressed, do you reach for a drink?" asks whether they do, not when: the
+    question after the comma decides, as after "If the pain eased, ...". A question that asks
+    when ("When have you felt motivated before?") still asks for a story."""
+    previous = "I drink when work gets to me."
+    closed = code_utterance("When you're stressed, do you reach for a drink?", previous)
+    assert (closed.behaviour, closed.subtype) == ("question", "closed")
+    opened = code_utterance("When you have a bad day, what helps?", previous)
+    assert (opened.behaviour, opened.subtype) == ("question", "open")
+    story = code_utterance("When have you felt motivated before?", previous)
+    assert (story.behaviour, story.subtype) == ("question", "open")
+
+
+def test_a_question_inside_quotation_marks_is_voiced_not_asked():
+    """The coach voicing the participant ('you're asking yourself, "Can I do this?"') quotes a
+    question: the quotation is one piece of the coach's sentence, and the sentence ends where
+    the quotation ends. So the turn says back two sides of them, and asks nothing."""
+    coding = code_utterance(
+        'Part of you is asking, "Can I really do this?" And another part says, "Why not? '
+        'I walked a mile last week."',
+        "I don't know if I can keep it up. I did walk a mile last week.",
+    )
+    assert (coding.behaviour, coding.subtype) == ("reflection", "complex")
+    asked = code_utterance('Did your doctor say "rest"?', "My doctor told me something.")
+    assert asked.behaviour == "question"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So maybe a good place to start is, tell me what brought you to the program.",
+        "You value your buddies from the unit, and, I'm just wondering how much they matter now.",
+    ],
+)
+def test_a_request_or_a_wondering_after_a_lead_in_is_an_open_question(text):
+    """After a lead-in and a comma, "tell me what..." asks as "Tell me more" does, and "I'm just
+    wondering how..." asks about what only they can answer: open questions, no question mark."""
+    coding = code_utterance(text, "My wife signed me up.")
+    assert (coding.behaviour, coding.subtype) == ("question", "open")

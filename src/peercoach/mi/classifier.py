@@ -45,9 +45,13 @@ _LONG_REFLECTION = 12
 _ECHO_SHARE = 0.75
 _ANSWER_WORDS = 4
 _AFTER_QUESTION = " \t\n\"')]-"
+# Openers that say back what the coach hears. "It doesn't sound like..." says it back as "It
+# sounds like..." does, and "I'm trying to understand..." leads in as "If I understand..." does.
 _STRONG_REFLECT = re.compile(
     r"^(?:you\b|you're|you've|you'd|your\b|(?:it |that )?(?:sounds|seems|feels|looks) (?:like|as|"
-    r"that)|what i'm hearing|i'm hearing|what i hear|i hear (?:that|you)|if i (?:understand|hear)|"
+    r"that)|(?:it |that )?(?:doesn't|does not) (?:sound|seem) (?:like|as|that)|what i'm hearing|"
+    r"i'm hearing|what i hear|i hear (?:that|you)|if i (?:understand|hear)|"
+    r"i'm trying to understand|"
     r"in other words|i get the|i'm getting|i sense|my sense|i imagine|i'm guessing|i wonder "
     r"(?:if|whether) you|part of you|on (?:the )?one hand|for you\b)",
     re.ASCII,
@@ -95,6 +99,10 @@ _LEAD_IN_BREAK = re.compile(r"[,:;]\s+", re.ASCII)
 # A sentence broken off before it says anything ("So it sounds like--"): there is nothing yet
 # to reflect or ask, so it is coded other.
 _CUT_OFF = re.compile("[-\u2014\u2013]" + r"\s*$", re.ASCII)
+# A time clause before a question ("When you're stressed, do you..."): a lead-in.
+_TIME_LEAD = re.compile(
+    r"^(?:(?:and|so|but|oh|okay)\b,?\s+)*(?:when|whenever) you\b[^,?]*,\s+", re.ASCII
+)
 _HEDGED_ASK = re.compile(
     r"^(?:(?:and|so|but|okay|well)\s+)*(?:i guess|i suppose|i mean|i think|let me ask(?: you)?|"
     r"my question is)[,\s]+",
@@ -251,11 +259,19 @@ def _code_sentence(raw: str, context: _Context) -> _Sentence:
         return _code_wonder(body, raw, context)
     clause = None if asks or _question_form(body) else _asking_clause(body)
     if asks or _question_form(body) or clause:
-        coded = _code_question(clause or body, asks, led_by_so)
+        coded = _code_question(clause or body, asks, led_by_so, _resumes(raw))
         if coded is not None:
             return coded
     continues = bool(_CONTINUES.match(raw.lower().lstrip(" ,.-\"'")))
     return _code_statement(body, raw, led_by_so, context, continues)
+
+
+def _resumes(raw: str) -> bool:
+    """True for a line that starts with a dash: the coach resumes a sentence the participant cut.
+
+    Transcripts mark a turn taken up again after "Mm-hmm" this way ("-or the perfect gym?").
+    """
+    return raw.lstrip(" \"'").startswith(("-", "\u2014", "\u2013"))
 
 
 def _code_wonder(body: str, raw: str, context: _Context) -> _Sentence:
@@ -288,10 +304,15 @@ def _code_opener(body: str, asks: bool, context: _Context) -> _Sentence | None:
 
 
 def _asking_clause(body: str) -> str | None:
-    """The clause after a comma that asks them something, though no question mark ends it."""
+    """The clause after a comma that asks them something, though no question mark ends it.
+
+    A request to tell ("..., tell me why you're here") or a wondering about what only they can
+    answer ("..., I'm just wondering how important it is") asks as "Tell me more" does.
+    """
     for match in _LEAD_IN_BREAK.finditer(body):
-        if p.ASKING_CLAUSE.match(body[match.end() :]):
-            return body[match.end() :]
+        rest = body[match.end() :]
+        if p.ASKING_CLAUSE.match(rest) or p.INVITATION.match(rest) or p.WONDER_WH.match(rest):
+            return rest
     return None
 
 
@@ -304,8 +325,15 @@ def _question_form(body: str) -> bool:
     )
 
 
-def _code_question(body: str, asks: bool, led_by_so: bool) -> _Sentence | None:
-    """Code a question; None when it is really a statement (a reflection said with rising tone)."""
+def _code_question(
+    body: str, asks: bool, led_by_so: bool, resumed: bool = False
+) -> _Sentence | None:
+    """Code a question; None when it is really a statement (a reflection said with rising tone).
+
+    A resumed line ("-or the perfect gym?", see :func:`_resumes`) that has no question form of
+    its own ends the statement the coach began before the participant cut in, so its rising
+    tone is that statement's: a reflection said with a question mark, as "You tried it?" is.
+    """
     body = _main_clause(body)
     lead = _lead(body)
     flags = _flags(body)
@@ -330,6 +358,8 @@ def _code_question(body: str, asks: bool, led_by_so: bool) -> _Sentence | None:
         return None
     if (p.REFLECT_START.match(body) or p.DECLARATIVE.match(body)) and len(words(body)) >= 4:
         return None
+    if resumed:
+        return None
     key = "closed_scale" if p.CLOSED_WH.search(body) else "closed_fragment"
     if _OPEN_FRAGMENT.match(body) or _OPEN_END.search(body):
         return _Sentence("question", "open", flags, [reason("open_wh", lead)])
@@ -337,7 +367,14 @@ def _code_question(body: str, asks: bool, led_by_so: bool) -> _Sentence | None:
 
 
 def _main_clause(body: str) -> str:
-    """The asking clause after a lead-in ("If the pain eased, what would you do?")."""
+    """The asking clause after a lead-in ("If the pain eased, what would you do?").
+
+    A time clause is a lead-in too: "When you're stressed, do you reach for a drink?" asks
+    whether they do, not when, so the question after the comma decides open or closed.
+    """
+    timed = _TIME_LEAD.match(body)
+    if timed and (p.WH_ASKING.match(body[timed.end() :]) or p.AUX_START.match(body[timed.end() :])):
+        return body[timed.end() :]
     if _question_form(body) or p.TAG_QUESTION.search(body) or p.CLOSED_WH.search(body):
         return body
     hedged = _HEDGED_ASK.match(body)
@@ -410,12 +447,16 @@ def _advises(body: str) -> bool:
 
 
 def _code_other_statement(body: str, flags: set[str]) -> _Sentence | None:
-    """Affirmations, autonomy statements and self-disclosure, which are coded as other."""
+    """Affirmations, autonomy statements and self-disclosure, which are coded as other.
+
+    A sentence that opens as a reflection ("It sounds like you know yourself pretty well") says
+    back what the coach hears: an affirmation or an autonomy cue inside it does not make it other.
+    """
     starts_reflective = _SOUNDS.match(body)
     if p.AFFIRM_SPECIFIC.search(body) and not starts_reflective:
         flags.add("affirmation")
         return _Sentence("other", flags=flags, reasons=[reason("affirmation")])
-    if "autonomy" in flags and not p.FEELING.search(body):
+    if "autonomy" in flags and not p.FEELING.search(body) and not starts_reflective:
         return _Sentence("other", flags=flags, reasons=[reason("autonomy")])
     if "self_disclosure" in flags:
         return _Sentence("other", flags=flags, reasons=[reason("self_disclosure")])
@@ -447,6 +488,8 @@ def _code_reflection_or_info(
     if _ABOUT_ME.match(body):
         return _Sentence("other", flags=flags, reasons=[reason("other")])
     if p.YOU_ANYWHERE.search(body) or (context.stems and len(words(body)) >= 2):
+        return _reflection(body, raw, flags, context, continues=continues)
+    if _resumes(raw) and raw.rstrip().endswith("?"):
         return _reflection(body, raw, flags, context, continues=continues)
     return _Sentence("other", flags=flags, reasons=[reason("other")])
 

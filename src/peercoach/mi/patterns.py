@@ -117,9 +117,13 @@ ASKED_FOR_ADVICE = _any(
     r"^(?:yes|yeah|sure|okay|ok|go ahead|please)\b",
 )
 
+# Plain statements that the choice is theirs. "It's your" names a choice only with the word for
+# it or for what they chose ("it's your call", "your life", "your plan", "it's yours"): "it's your
+# stuff" names what is theirs.
 AUTONOMY = _any(
     r"\b(?:it's|it is|that's|that is) (?:really |totally |entirely |completely )?"
-    r"(?:your|up to you|your own)\b(?: (?:call|choice|decision))?",
+    r"(?:(?:your|your own) (?:call|choice|decision|life|business|idea|plan|goal)\b|"
+    r"up to you\b|yours\b|your own\b)",
     r"\bup to you\b",
     r"\byour (?:call|choice|decision)\b",
     r"\byou(?:'re| are) the (?:one|expert|best judge|judge|boss|person) (?:who|on|here|of|to)?",

@@ -20,7 +20,12 @@ _ENTITY = re.compile(
 _ASTRAL = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
 _TAG = re.compile(r"<[^>]{0,200}>", re.ASCII)
 _SPACE = re.compile(r"\s+", re.ASCII)
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)", re.ASCII)
+# A sentence runs to its end mark. Words in quotation marks are one piece of the sentence that
+# quotes them ('you're wondering, "Do I deserve it?"'): a mark inside them ends the sentence only
+# where the quotation ends, and a quotation mark with no partner is an ordinary character.
+_SENTENCE = re.compile(
+    r'(?:"[^"]*(?<![.!?])"|[^.!?"]|"(?![^"]*"))*(?:[.!?]+|"[^"]*[.!?]"|$)', re.ASCII
+)
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?", re.ASCII)
 _LATIN = re.compile(r"[A-Za-z]", re.ASCII)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "."})

@@ -238,11 +238,17 @@
     if (match("WONDER", body)) return codeWonder(body, raw, context);
     var clause = asks || questionForm(body) ? null : askingClause(body);
     if (asks || questionForm(body) || clause) {
-      var coded = codeQuestion(clause || body, asks, so);
+      var coded = codeQuestion(clause || body, asks, so, resumes(raw));
       if (coded !== null) return coded;
     }
     var continues = !!match("_CONTINUES", strip(raw.toLowerCase(), " ,.-\"'", true, false));
     return codeStatement(body, raw, so, context, continues);
+  }
+
+  // A line that starts with a dash resumes a sentence the participant cut into (Python _resumes).
+  function resumes(raw) {
+    var c = strip(raw, " \"'", true, false).charAt(0);
+    return c === "-" || c === "\u2014" || c === "\u2013";
   }
 
   function codeWonder(body, raw, context) {
@@ -274,7 +280,7 @@
     var breaks = finditer("_LEAD_IN_BREAK", body);
     for (var i = 0; i < breaks.length; i++) {
       var rest = body.slice(breaks[i].index + breaks[i][0].length);
-      if (match("ASKING_CLAUSE", rest)) return rest;
+      if (match("ASKING_CLAUSE", rest) || match("INVITATION", rest) || match("WONDER_WH", rest)) return rest;
     }
     return null;
   }
@@ -283,7 +289,7 @@
     return !!(match("WH_ASKING", body) || match("AUX_START", body) || search("INVITATION", body) || match("ELABORATION", body));
   }
 
-  function codeQuestion(body, asks, so) {
+  function codeQuestion(body, asks, so, resumed) {
     body = mainClause(body);
     var l = lead(body), flags = flagsOf(body);
     if (search("PERMISSION", body)) {
@@ -301,12 +307,18 @@
     }
     if (match("_STRONG_REFLECT", body) || so || search("TAG_QUESTION", body)) return null;
     if ((match("REFLECT_START", body) || match("DECLARATIVE", body)) && words(body).length >= 4) return null;
+    if (resumed) return null;
     var key = search("CLOSED_WH", body) ? "closed_scale" : "closed_fragment";
     if (match("_OPEN_FRAGMENT", body) || search("_OPEN_END", body)) return S("question", "open", flags, [reason("open_wh", l)]);
     return S("question", "closed", flags, [reason(key, l)]);
   }
 
   function mainClause(body) {
+    var timed = match("_TIME_LEAD", body);
+    if (timed) {
+      var after = body.slice(timed[0].length);
+      if (match("WH_ASKING", after) || match("AUX_START", after)) return after;
+    }
     if (questionForm(body) || search("TAG_QUESTION", body) || search("CLOSED_WH", body)) return body;
     var hedged = match("_HEDGED_ASK", body);
     if (hedged) {
@@ -359,7 +371,7 @@
       flags.add("affirmation");
       return S("other", null, flags, [reason("affirmation")]);
     }
-    if (flags.has("autonomy") && !search("FEELING", body)) return S("other", null, flags, [reason("autonomy")]);
+    if (flags.has("autonomy") && !search("FEELING", body) && !match("_SOUNDS", body)) return S("other", null, flags, [reason("autonomy")]);
     if (flags.has("self_disclosure")) return S("other", null, flags, [reason("self_disclosure")]);
     return null;
   }
@@ -376,6 +388,7 @@
     if (match("REFLECT_START", body) || so || echoes(body, context)) return reflect();
     if (match("_ABOUT_ME", body)) return S("other", null, flags, [reason("other")]);
     if (search("YOU_ANYWHERE", body) || (context.stems.size && words(body).length >= 2)) return reflect();
+    if (resumes(raw) && rstripQ(raw)) return reflect();
     return S("other", null, flags, [reason("other")]);
   }
 
