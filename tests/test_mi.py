@@ -815,9 +815,9 @@ def test_a_resumed_line_that_asks_is_still_a_question(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "It doesn't sound like the pacing was part of the plan.",
+        "It doesn't sound like the brace does much for you anymore.",
         "It doesn't seem like the brace helps much anymore.",
-        "I'm trying to understand you, the mornings are bad and the nights are worse.",
+        "I'm trying to understand, the mornings are bad and the nights are worse.",
     ],
 )
 def test_a_negated_or_checking_reflective_opener_starts_a_reflection(text):
@@ -828,21 +828,21 @@ def test_a_negated_or_checking_reflective_opener_starts_a_reflection(text):
 
 
 def test_its_your_names_a_choice_only_with_the_word_for_it():
-    """ "It's your call" and "It's up to you" stress their choice; "it's your stuff" names what
+    """ "It's your call" and "It's up to you" stress their choice; "it's your toolbox" names what
     belongs to them and says back what they said: a reflection, not an autonomy statement."""
-    previous = "It's my stuff. I don't go through hers."
+    previous = "She went through my toolbox. I never touch her things."
     assert code_utterance("It's your call.", previous).autonomy
     assert code_utterance("It's yours to decide.", previous).autonomy
     assert code_utterance("That's your plan, not mine.", previous).autonomy
-    coding = code_utterance("Right. It's like your own space, and it's your stuff.", previous)
+    coding = code_utterance("So it's your toolbox, and your things are in it.", previous)
     assert (coding.behaviour, coding.autonomy) == ("reflection", False)
 
 
 def test_an_autonomy_cue_inside_a_reflection_keeps_it_a_reflection():
-    """ "It sounds like you know yourself pretty well" opens as a reflection: it says back what
+    """ "It sounds like you know your body by now" opens as a reflection: it says back what
     the coach hears, so the autonomy cue inside it does not make the sentence other."""
     previous = "I know I can't keep late nights. I've learned that about me."
-    coding = code_utterance("It sounds like you know yourself pretty well.", previous)
+    coding = code_utterance("It sounds like you know your body by now.", previous)
     assert (coding.behaviour, coding.autonomy) == ("reflection", True)
     assert code_utterance("You know yourself best.", previous).behaviour == "other"
 
@@ -865,8 +865,8 @@ def test_a_question_inside_quotation_marks_is_voiced_not_asked():
     question: the quotation is one piece of the coach's sentence, and the sentence ends where
     the quotation ends. So the turn says back two sides of them, and asks nothing."""
     coding = code_utterance(
-        'Part of you is asking, "Can I really do this?" And another part says, "Why not? '
-        'I walked a mile last week."',
+        'Part of you is asking, "Can I really do this?" And another part says, "Give it a '
+        'shot. I walked a mile last week."',
         "I don't know if I can keep it up. I did walk a mile last week.",
     )
     assert (coding.behaviour, coding.subtype) == ("reflection", "complex")
@@ -877,8 +877,8 @@ def test_a_question_inside_quotation_marks_is_voiced_not_asked():
 @pytest.mark.parametrize(
     "text",
     [
-        "So maybe a good place to start is, tell me what brought you to the program.",
-        "You value your buddies from the unit, and, I'm just wondering how much they matter now.",
+        "To get us going, tell me what brought you to the program.",
+        "You kept your buddies from the unit close, and, I'm curious how they fit in now.",
     ],
 )
 def test_a_request_or_a_wondering_after_a_lead_in_is_an_open_question(text):

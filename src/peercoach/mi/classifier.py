@@ -269,7 +269,7 @@ def _code_sentence(raw: str, context: _Context) -> _Sentence:
 def _resumes(raw: str) -> bool:
     """True for a line that starts with a dash: the coach resumes a sentence the participant cut.
 
-    Transcripts mark a turn taken up again after "Mm-hmm" this way ("-or the perfect gym?").
+    Transcripts mark a turn taken up again after "Mm-hmm" this way ("-or the long walk?").
     """
     return raw.lstrip(" \"'").startswith(("-", "\u2014", "\u2013"))
 
@@ -306,8 +306,8 @@ def _code_opener(body: str, asks: bool, context: _Context) -> _Sentence | None:
 def _asking_clause(body: str) -> str | None:
     """The clause after a comma that asks them something, though no question mark ends it.
 
-    A request to tell ("..., tell me why you're here") or a wondering about what only they can
-    answer ("..., I'm just wondering how important it is") asks as "Tell me more" does.
+    A request to tell ("To get us going, tell me what brought you here") or a wondering about what
+    only they can answer ("..., and, I'm curious how they fit in now") asks as "Tell me more" does.
     """
     for match in _LEAD_IN_BREAK.finditer(body):
         rest = body[match.end() :]
@@ -330,7 +330,7 @@ def _code_question(
 ) -> _Sentence | None:
     """Code a question; None when it is really a statement (a reflection said with rising tone).
 
-    A resumed line ("-or the perfect gym?", see :func:`_resumes`) that has no question form of
+    A resumed line ("-or the long walk?", see :func:`_resumes`) that has no question form of
     its own ends the statement the coach began before the participant cut in, so its rising
     tone is that statement's: a reflection said with a question mark, as "You tried it?" is.
     """
@@ -449,7 +449,7 @@ def _advises(body: str) -> bool:
 def _code_other_statement(body: str, flags: set[str]) -> _Sentence | None:
     """Affirmations, autonomy statements and self-disclosure, which are coded as other.
 
-    A sentence that opens as a reflection ("It sounds like you know yourself pretty well") says
+    A sentence that opens as a reflection ("It sounds like you know your body by now") says
     back what the coach hears: an affirmation or an autonomy cue inside it does not make it other.
     """
     starts_reflective = _SOUNDS.match(body)

@@ -119,7 +119,7 @@ ASKED_FOR_ADVICE = _any(
 
 # Plain statements that the choice is theirs. "It's your" names a choice only with the word for
 # it or for what they chose ("it's your call", "your life", "your plan", "it's yours"): "it's your
-# stuff" names what is theirs.
+# toolbox" names what is theirs.
 AUTONOMY = _any(
     r"\b(?:it's|it is|that's|that is) (?:really |totally |entirely |completely )?"
     r"(?:(?:your|your own) (?:call|choice|decision|life|business|idea|plan|goal)\b|"

@@ -21,7 +21,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
 _TAG = re.compile(r"<[^>]{0,200}>", re.ASCII)
 _SPACE = re.compile(r"\s+", re.ASCII)
 # A sentence runs to its end mark. Words in quotation marks are one piece of the sentence that
-# quotes them ('you're wondering, "Do I deserve it?"'): a mark inside them ends the sentence only
+# quotes them ('you ask yourself, "Can I do this?"'): a mark inside them ends the sentence only
 # where the quotation ends, and a quotation mark with no partner is an ordinary character.
 _SENTENCE = re.compile(
     r'(?:"[^"]*(?<![.!?])"|[^.!?"]|"(?![^"]*"))*(?:[.!?]+|"[^"]*[.!?]"|$)', re.ASCII
