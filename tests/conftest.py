@@ -28,14 +28,14 @@ XDIST_GROUPS = {
     "test_cohort_e2e.py": "cohort",
 }
 # Tests under book/ that need no book build, only Node: each file is a group of its own (its
-# module fixtures are built once), and the Node agreement tests, one a scenario, join their
-# scenario's group, so they spread over the workers instead of waiting behind the book build.
+# module fixtures, such as one Node run for every scenario, are built once), so they spread over
+# the workers instead of waiting behind the book build.
 OWN_GROUP = {
     "book/test_mi_node.py",
+    "book/test_roleplay_node.py",
     "book/test_roleplay_words.py",
     "book/test_search_files.py",
 }
-SCENARIO_GROUPED = {"book/test_roleplay_node.py"}
 # Left out of the fast lane besides the browser, postgres and slow markers: each takes seconds a
 # test (real book builds, kernels, the nbgrader pipeline, cohort simulations).
 NOT_FAST = {
@@ -100,8 +100,6 @@ def pytest_collection_modifyitems(config, items):
         group = XDIST_GROUPS.get(parts[0])
         if where in OWN_GROUP:
             group = f"file-{parts[-1].removesuffix('.py')}"
-        elif where in SCENARIO_GROUPED:
-            group = None
         scenario = _shipped_scenario(item)
         if group is None and scenario:
             group = f"scenario-{scenario}"

@@ -13,6 +13,10 @@ chosen, everything the learner is shown must be equal: ending, outcome, pass, no
 shuffled order of replies, each line's MI code, the MI summary's lines and the turns to rethink
 (typed lines are coded in the page by ``roleplay-mi.js``, the engine's coder on the same
 tables). Nothing is compared more narrowly: no difference is by design.
+
+Every scenario's paths are replayed in one Node process (:func:`agreement`), as starting Node and
+loading the page's shared data cost about a second each time; each scenario is still a test of
+its own, and its exploration is the run's shared one (``explorations`` in ``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from peercoach.engine import Conversation, InputError, explore, replay_conversation
+from peercoach.engine import Conversation, InputError, replay_conversation
 from peercoach.scenario import load_scenario
 from peercoach.shuffle import display_order
 from peercoach.sphinxext.roleplay import page_data, shared_data
@@ -31,7 +35,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PLAYER = ROOT / "src" / "peercoach" / "sphinxext" / "static" / "roleplay.js"
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "scenarios" / "markup-test.yaml"
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.yaml")) + [FIXTURE]
-MAX_PATHS = 5000
 WALKS = 40
 TYPED_WALKS = 10
 TYPED_SHARE = 0.25
@@ -39,8 +42,12 @@ TYPED_SHARE = 0.25
 COMPARE = """
 const player = require(process.argv[2]);
 const {scenarios, shared, cases} = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
-const wrong = [];
+const report = {};
+for (const id of Object.keys(scenarios)) report[id] = {checked: 0, wrong: []};
 for (const c of cases) {
+  const found = report[c.scenario];
+  found.checked += 1;
+  if (found.wrong.length >= 5) continue;
   const data = Object.assign({}, scenarios[c.scenario], {shared});
   const t = player.replay(data, c.inputs, c.seed);
   const call = player.startCall(data, c.seed);
@@ -48,10 +55,9 @@ for (const c of cases) {
                state: t.state, shown: player.shown(call).map(o => o.id),
                codes: t.steps.map(s => s.code), summary: player.describe(t.summary),
                rethink: t.rethink};
-  if (JSON.stringify(got) !== JSON.stringify(c.expected)) wrong.push({case: c, got});
-  if (wrong.length >= 5) break;
+  if (JSON.stringify(got) !== JSON.stringify(c.expected)) found.wrong.push({case: c, got});
 }
-console.log(JSON.stringify({checked: cases.length, wrong}));
+console.log(JSON.stringify(report));
 """
 
 
@@ -119,12 +125,11 @@ def typed_everywhere(scenario, transcripts, rng: random.Random) -> list:
     return found
 
 
-def cases_for(scenario, rng: random.Random) -> list[dict]:
-    """Every explored path (seed 0), the random walks (random seeds; the first
+def cases_for(scenario, rng: random.Random, transcripts) -> list[dict]:
+    """Every explored path (``transcripts``, seed 0), the random walks (random seeds; the first
     ``TYPED_WALKS`` type some lines) and, in scenarios with own-words turns, every typed line
     (:func:`typed_everywhere`) of one scenario. The seed changes only the order replies are
     shown in, so each transcript is the engine's for any seed."""
-    transcripts = explore(scenario, limit=MAX_PATHS).transcripts
     found = [(t.inputs, 0, t) for t in transcripts]
     walks = [walk_on(Conversation(scenario), rng, n < TYPED_WALKS) for n in range(WALKS)]
     if any(turn.own_words for turn in scenario.turns):
@@ -141,10 +146,12 @@ def cases_for(scenario, rng: random.Random) -> list[dict]:
     ]
 
 
-@pytest.fixture(autouse=True)
-def words_read_once(monkeypatch):
-    """Typed lines recur on many paths: :func:`peercoach.engine.read_text` (deterministic, and
-    the slow part) answers each line at each turn once, from a cache kept for one test."""
+@pytest.fixture(scope="module")
+def agreement(run_node, explorations) -> dict:
+    """Each scenario's cases (:func:`cases_for`) and what Node made of them, by scenario id.
+
+    Python's side reads typed lines through a cache: :func:`peercoach.engine.read_text` is
+    deterministic, typed lines recur on many paths, and reading them is the slow part."""
     from peercoach import engine
 
     read, cache = engine.read_text, {}
@@ -155,29 +162,30 @@ def words_read_once(monkeypatch):
             cache[key] = (turn, read(turn, text))
         return cache[key][1]
 
-    monkeypatch.setattr(engine, "read_text", cached)
-
-
-@pytest.fixture(scope="session")
-def shared() -> dict:
-    """:func:`shared_data`, made once per worker: it is the same for every scenario, and making
-    it (the safety checks rewritten for JavaScript) takes seconds."""
-    return shared_data()
+    scenarios, cases = {}, {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "read_text", cached)
+        for path in SCENARIO_FILES:
+            scenario = load_scenario(path)
+            transcripts = explorations.explore(scenario).transcripts
+            rng = random.Random(f"walks-{scenario.id}")
+            scenarios[scenario.id] = scenario
+            cases[scenario.id] = cases_for(scenario, rng, transcripts)
+    payload = {
+        "scenarios": {key: page_data(scenario) for key, scenario in scenarios.items()},
+        "shared": shared_data(),
+        "cases": [c for found in cases.values() for c in found],
+    }
+    report = run_node(COMPARE, payload, PLAYER, timeout=1200)
+    return {key: (scenarios[key], cases[key], report[key]) for key in scenarios}
 
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
-def test_node_engine_agrees_with_python_on_every_path(run_node, shared, path):
+def test_node_engine_agrees_with_python_on_every_path(agreement, path):
     """Every path and 40 long random walks (typed lines among them), and in own-words
     scenarios every typed line, give the same result in roleplay.js as in Python."""
     scenario = load_scenario(path)
-    rng = random.Random(f"walks-{scenario.id}")
-    cases = cases_for(scenario, rng)
-    payload = {
-        "scenarios": {scenario.id: page_data(scenario)},
-        "shared": shared,
-        "cases": cases,
-    }
-    report = run_node(COMPARE, payload, PLAYER)
+    _, cases, report = agreement[scenario.id]
     assert report["checked"] == len(cases)
     assert report["wrong"] == []
     assert any(c["expected"]["ending"] == "call-ran-out" for c in cases) or not any(
