@@ -11,8 +11,10 @@ objectives the scenario names must be defined by an ``{objectives}`` block somew
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 from docutils import nodes
@@ -207,7 +209,16 @@ def shared_data() -> dict:
     checks (:func:`safety_tables`); ``mi``: the MI coder's patterns and words, for
     ``roleplay-mi.js`` (:func:`peercoach.mi.tables.page_tables`). The page loads it only when a
     learner first types.
+
+    Made once per process (a copy each call), as the files it is made from are read once per
+    process (:func:`peercoach.safety.load_cues`, :func:`peercoach.safety.model.shipped`,
+    :func:`peercoach.routing.lexicon`): rewriting the safety checks takes seconds.
     """
+    return copy.deepcopy(_shared_data())
+
+
+@cache
+def _shared_data() -> dict:
     from peercoach import routing
     from peercoach.mi.tables import page_tables
 
