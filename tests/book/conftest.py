@@ -1,7 +1,8 @@
 """Shared fixtures for the book's tests: one built site, one local server, one browser.
 
 The book is built once per session (``jupyter-book build --all --keep-going`` into a temporary
-folder; set ``PEERCOACH_BOOK_HTML`` to test an already built ``_build/html`` instead) and served
+folder), unless the course's ``_build/html`` is newer than every course file (as after ``make
+course``; :func:`current_build`) or ``PEERCOACH_BOOK_HTML`` names a built site; it is served
 on 127.0.0.1 by a threaded ``http.server``. One Chromium (Debian's ``/usr/bin/chromium``) is
 launched per session; each test gets a fresh browser context, so no cache is shared.
 Each page is visited once for the offline, weight and axe checks (``page_reports``); the weights
@@ -24,6 +25,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -182,10 +185,13 @@ def build_book(output: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The built book's ``html`` folder (built once per session)."""
+    """The built book's ``html`` folder: ``PEERCOACH_BOOK_HTML`` if set, the course's own
+    ``_build/html`` if it is current (:func:`current_build`), else built once per session."""
     if os.environ.get("PEERCOACH_BOOK_HTML"):
         return Path(os.environ["PEERCOACH_BOOK_HTML"]).resolve()
-    return build_book(tmp_path_factory.mktemp("book"))
+    from built_site import current_build
+
+    return current_build(ROOT) or build_book(tmp_path_factory.mktemp("book"))
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
