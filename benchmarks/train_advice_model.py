@@ -15,10 +15,13 @@ model that a directive alone is not medical advice.
 
 The model is a multinomial logistic regression (classes ok, medication, treatment,
 symptom; ok is the reference, so its weights are zero) over the features of
-:func:`peercoach.safety.model.features` seen at least twice, fitted by full-batch gradient descent
-with an L2 penalty. Weights are scaled by ``SCALE`` and rounded to integers, and features whose
-weights all round to small values are dropped, so the file stays small and the score is exact in
-Python and JavaScript.
+:func:`peercoach.safety.model.features` of the coach's words, with the word classes of
+``CLASSES`` (copied from the vocabulary of ``advice.yaml`` into the model file), seen at least
+twice. The detector scores the coach's words only, so the participant's last line is neither
+trained on nor scored. It is fitted by full-batch gradient descent (Adam) with an L2 penalty.
+Weights are scaled by ``SCALE`` and rounded to integers, and features whose weights all round to
+small values are dropped, so the file stays small and the score is exact in Python and
+JavaScript.
 
 Two cut-offs are chosen by cross-validation (folds of contiguous blocks of dev, since the lines
 were added voice by voice, and of whole scenarios), from the out-of-fold scores of the dev lines
@@ -44,9 +47,10 @@ import numpy as np
 
 from peercoach.safety import ADVICE_FILE, load_cues
 from peercoach.safety.authored import GOOD, UNSAFE, verdict
+from peercoach.safety.cues import load_vocabulary
 from peercoach.safety.evaluate import AdviceCase, load_advice_set
 from peercoach.safety.match import find
-from peercoach.safety.model import MODEL_FILE, features, shipped, strongest
+from peercoach.safety.model import MODEL_FILE, features, shipped, strongest, tagger
 from peercoach.scenario import load_scenario
 
 HERE = Path(__file__).parent / "safety"
@@ -68,6 +72,28 @@ FOLDS = 5
 PRECISION = 0.97
 VETO_LOSS = 0.0
 KEEP = 3
+CLASSES = (
+    ("@doc", ("clinician",)),
+    ("@med", ("rx", "otc")),
+    ("@care", ("care",)),
+    ("@dev", ("device",)),
+    ("@ex", ("exercise",)),
+    ("@body", ("bodypart",)),
+    ("@cond", ("condition",)),
+    ("@sym", ("symptom",)),
+    ("@rem", ("remedy",)),
+)
+"""The word classes of the model's features, from the vocabulary of ``advice.yaml``: a word is
+of the first class whose entries match it whole (so "doctor" is ``@doc``, "tylenol" ``@med``)."""
+
+
+def word_classes() -> tuple[tuple[str, str], ...]:
+    """The classes as (name, regular expression), copied from the cue file into the model."""
+    vocabulary = load_vocabulary(ADVICE_FILE)
+    return tuple((name, "|".join(vocabulary[n] for n in names)) for name, names in CLASSES)
+
+
+TAG = tagger(word_classes())
 
 
 def authored_cases(cues) -> list[list[AdviceCase]]:
@@ -100,7 +126,7 @@ def _matrix(cases, vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """The feature matrix as (row, column) pairs of its ones; the last column is the bias."""
     rows, columns = [], []
     for row, case in enumerate(cases):
-        found = {vocabulary[f] for f in features(case.text, case.previous) if f in vocabulary}
+        found = {vocabulary[f] for f in features(case.text, tag=TAG) if f in vocabulary}
         for column in sorted(found) + [len(vocabulary)]:
             rows.append(row)
             columns.append(column)
@@ -112,7 +138,7 @@ def _labels(cases) -> np.ndarray:
 
 
 def _vocabulary(cases) -> dict[str, int]:
-    counts = Counter(f for c in cases for f in features(c.text, c.previous))
+    counts = Counter(f for c in cases for f in features(c.text, tag=TAG))
     kept = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
     return {f: i for i, f in enumerate(kept)}
 
@@ -127,16 +153,18 @@ def fit(cases) -> tuple[dict[str, int], np.ndarray]:
     rate, beta1, beta2 = 0.05, 0.9, 0.999
     penalty = np.full((len(w), 1), L2 / len(cases))
     penalty[-1] = 0.0
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     for step in range(1, STEPS + 1):
-        scores = np.zeros((len(cases), len(KINDS)))
-        np.add.at(scores, rows, w[columns])
+        scores = np.add.reduceat(w[columns], starts, axis=0)
         logits = np.concatenate([np.zeros((len(cases), 1)), scores], axis=1)
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
         error = (p - onehot)[:, 1:] / len(cases)
         grad = penalty * w
-        np.add.at(grad, columns, error[rows])
+        spread = error[rows]
+        for k in range(len(KINDS)):
+            grad[:, k] += np.bincount(columns, spread[:, k], minlength=len(w))
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad * grad
         w -= rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + 1e-8)
@@ -156,7 +184,7 @@ def integer_weights(vocabulary: dict[str, int], w: np.ndarray) -> tuple[list[int
 
 def best_score(bias: list[int], weights: dict, case) -> int:
     totals = list(bias)
-    for feature in features(case.text, case.previous):
+    for feature in features(case.text, tag=TAG):
         for k, n in enumerate(weights.get(feature, ())):
             totals[k] += n
     return max(totals)
@@ -290,6 +318,7 @@ def main() -> None:
         "reasons": REASONS,
         "threshold": threshold,
         "veto": veto,
+        "classes": [list(c) for c in word_classes()],
         "bias": bias,
         "weights": weights,
     }

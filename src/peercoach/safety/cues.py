@@ -84,6 +84,12 @@ def load_cues(path: str | Path) -> CueSet:
     return _load(str(Path(path).resolve()))
 
 
+def load_vocabulary(path: str | Path) -> dict[str, str]:
+    """The vocabulary of a cue file: each name's regular expression, ``{name}`` put in."""
+    data, _ = _read(Path(path))
+    return _vocabulary(data, [])[0] if isinstance(data, dict) else {}
+
+
 def check_cues(path: str | Path | None = None) -> list[str]:
     """Every problem in a cue file (both shipped files if ``path`` is None), as FILE:LINE lines."""
     paths = DEFAULT_FILES if path is None else (Path(path),)

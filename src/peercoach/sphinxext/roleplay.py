@@ -273,6 +273,7 @@ def safety_tables() -> dict:
             "bias": list(model.bias),
             "threshold": model.threshold,
             "veto": model.veto,
+            "classes": [[name, js_regex(pattern)] for name, pattern in model.classes],
             "weights": {f: list(w) for f, w in model.weights.items()},
             "limits": {
                 "max_chars": advice_model.MAX_CHARS,

@@ -417,12 +417,41 @@
     return out;
   }
 
+  /* peercoach.safety.model.tagger: a word's class (the first whose pattern matches it whole), or "". */
+  var tagged = { model: null, classes: [], seen: {} };
+
+  function modelTag(model, word) {
+    if (tagged.model !== model) {
+      tagged = {
+        model: model,
+        classes: (model.classes || []).map(function (c) { return [c[0], new RegExp("^(?:" + c[1] + ")$")]; }),
+        seen: {}
+      };
+    }
+    if (has(tagged.seen, word)) return tagged.seen[word];
+    var found = "";
+    if (word.length >= 3 && /^[a-z]+$/.test(word)) {
+      for (var k = 0; k < tagged.classes.length; k++) {
+        if (tagged.classes[k][1].test(word)) { found = tagged.classes[k][0]; break; }
+      }
+    }
+    tagged.seen[word] = found;
+    return found;
+  }
+
   function modelFeatures(model, text, previous) {
     var words = ["."].concat(modelTokens(model, text, model.limits.max_chars, false)), found = [], i;
     for (i = 1; i < words.length; i++) found.push("w " + words[i]);
     for (i = 1; i < words.length; i++) found.push("b " + words[i - 1] + " " + words[i]);
     for (i = 0; i < words.length; i++) {
       if (words[i].length >= 6 && /^[a-z]+$/.test(words[i])) found.push("s " + words[i].slice(-4));
+    }
+    if (model.classes && model.classes.length) {
+      var tags = words.map(function (w) { return modelTag(model, w); });
+      for (i = 0; i < tags.length; i++) if (tags[i]) found.push("t " + tags[i]);
+      for (i = 1; i < words.length; i++) {
+        if (tags[i - 1] || tags[i]) found.push("c " + (tags[i - 1] || words[i - 1]) + " " + (tags[i] || words[i]));
+      }
     }
     var count = 0;
     for (i = 1; i < words.length; i++) if (/^[a-z0-9]+$/.test(words[i])) count++;
