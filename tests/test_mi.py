@@ -369,24 +369,27 @@ def test_single_code_utterance_has_no_parts():
 
 
 def test_summary_line_is_a_reflection_not_self_disclosure():
-    """An accurate summary is a complex reflection, not persuasion or the coach's own story."""
+    """A summary is a reflection, not persuasion or the coach's own story."""
     coding = code_utterance(
         "So let me see if I've got it: you want to walk again, the knee scares you, and your "
         "wife worries when you go out alone.",
         "I want to walk again but the knee scares me and my wife worries.",
     )
-    assert (coding.behaviour, coding.subtype) == ("reflection", "complex")
+    assert coding.behaviour == "reflection"
     assert not (coding.persuade or coding.self_disclosure)
 
 
 def test_summary_of_their_plan_then_a_question_is_two_parts_without_advice():
-    """Restating their plan is a summary, not advice; the check stays with it."""
+    """Restating their plan is a summary, not advice, and simple: it adds no point of its own.
+
+    The check stays with it.
+    """
     coding = code_utterance(
         "Let me check I've got this: switch the leash to your good hand, and do the short loop "
         "round the block. Did I get that right? Which days, and how sure are you, from 0 to 10?"
     )
     assert [(p.behaviour, p.subtype) for p in coding.parts] == [
-        ("reflection", "complex"),
+        ("reflection", "simple"),
         ("question", "closed"),
     ]
     assert not (coding.persuade or coding.self_disclosure)
@@ -886,3 +889,50 @@ def test_a_request_or_a_wondering_after_a_lead_in_is_an_open_question(text):
     wondering how..." asks about what only they can answer: open questions, no question mark."""
     coding = code_utterance(text, "My wife signed me up.")
     assert (coding.behaviour, coding.subtype) == ("question", "open")
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "subtype"),
+    [
+        # A summary that gathers what they said and adds no point of its own.
+        (
+            "Let me make sure I've got this: you walked Monday, skipped Tuesday, and did the "
+            "stretches on Wednesday.",
+            "I walked Monday, skipped Tuesday, and did the stretches on Wednesday.",
+            "simple",
+        ),
+        # A summary that adds a point: it holds both sides.
+        (
+            "Let me make sure I've got this: part of you wants the walks back, and part of you "
+            "worries about the knee.",
+            "I miss walking. My knee though.",
+            "complex",
+        ),
+        # Several simple reflections in a row are a summary, simple as a whole.
+        (
+            "You walked twice. It rained on Thursday. You missed Friday.",
+            "I walked twice, then it rained Thursday and I missed Friday.",
+            "simple",
+        ),
+        # A long rephrasing with no cue of added meaning.
+        (
+            "So it's after the stairs, every time, that the knee starts to ache on you again.",
+            "My knee aches after the stairs.",
+            "simple",
+        ),
+        # Short and adding a feeling they did not name stays complex.
+        (
+            "You're worried the stairs will set it off.",
+            "My knee aches after the stairs.",
+            "complex",
+        ),
+    ],
+)
+def test_length_and_summaries_are_not_complexity(text, previous, subtype):
+    """As the MITI 4.2.1 codes reflections, a long rephrasing or a summary is simple.
+
+    It is complex only when it adds meaning or emphasis: a point, both sides, a feeling they
+    did not name. A coder in doubt codes simple.
+    """
+    coding = code_utterance(text, previous)
+    assert (coding.behaviour, coding.subtype) == ("reflection", subtype)

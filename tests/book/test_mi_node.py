@@ -77,6 +77,10 @@ ANSWERS = [
     ('He said "no " and left. "Why not?" you said. One " stray. Two?', "He left."),
     ("To get us going, tell me what brought you here.", "My wife signed me up."),
     ("You kept them close, and, I'm curious how they fit in now.", "They matter."),
+    ("Let me make sure I've got this: you walked Monday, skipped Tuesday.", "I walked Monday."),
+    ("Let me make sure I've got this: part of you wants it, part of you doesn't.", "I can't."),
+    ("You walked twice. It rained on Thursday. You missed Friday.", "I walked twice."),
+    ("So it's after the stairs, every time, that the knee starts to ache again.", "My knee."),
 ]
 HOSTILE = [
     "",

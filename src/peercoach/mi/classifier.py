@@ -12,17 +12,19 @@ main code, used to route free text in a role-play:
 - otherwise advice or information wins over a reflection (what the participant takes away is
   the input), and a reflection over anything else.
 
-Reflections are complex when they add meaning the participant did not state: a feeling, both
-sides, an overstatement, a metaphor, what matters to them, or a summary. Some of this is read
+Reflections are complex when they add meaning or emphasis the participant did not state: a
+feeling, both sides, an overstatement, a metaphor, what matters to them. Some of this is read
 from the shape of the sentence rather than its words: two clauses, one about what they know or
 want and one that negates it, are two sides; a total ("never", "forever") is an overstatement
 only when it goes beyond the totals they said; renaming the one feeling they named is a
 rephrase; saying what they want after they said what they do not want is a reframe. Without
 such a cue, a reflection is still complex when it brings several words of its own (four content
-words the participant did not use, counting word families as used) or runs long, unless three
-quarters of its content words are theirs: simple reflections tend to be echoes. The
-participant's previous line, when given, tells which words were theirs and whether they asked
-for advice.
+words the participant did not use, counting word families as used), unless three quarters of
+its content words are theirs: simple reflections tend to be echoes. Length is not meaning, as
+the MITI 4.2.1 codes it: a long rephrasing, or a summary of several things they said, is simple
+unless it adds a point, a direction or another of these cues, and a coder in doubt codes
+simple. The participant's previous line, when given, tells which words were theirs and whether
+they asked for advice.
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ MAX_REASONS = 5
 PREVIOUS_CHARS = 2000
 _LEAD_WORDS = 3
 _NOVEL_WORDS = 4
-_LONG_REFLECTION = 12
 _ECHO_SHARE = 0.75
 _ANSWER_WORDS = 4
 _AFTER_QUESTION = " \t\n\"')]-"
@@ -81,7 +82,6 @@ _SUBORDINATE = re.compile(
 _FEELS_LIKE = re.compile(
     r"^(?:it's |it |that |this )*(?:feels|sounds|seems) like\b.*\byou", re.ASCII
 )
-_HEDGES = re.compile(r"\b(?:kind of|sort of|you know)\b", re.ASCII)
 _ADVICE_ASKS = re.compile(r"^(?:why don't you|how about|what about)", re.ASCII)
 _OPEN_FRAGMENT = re.compile(r"^(?:and |or )?(?:what|how)\b", re.ASCII)
 _OPEN_END = re.compile(r"\b(?:how|why)\?*$", re.ASCII)
@@ -546,12 +546,10 @@ def _reflection(
     if p.AFFIRM_SPECIFIC.search(body):
         flags.add("affirmation")
     reasons = [reason("reflection_question")] if raw.rstrip().endswith("?") else []
-    if summary:
-        key = "complex_summary"
-    elif guess:
+    if guess:
         key = "complex_guess"
     else:
-        key = _complexity(raw.lower(), context, body, continues)
+        key = _complexity(raw.lower(), context, body, continues, summary)
     subtype = "simple" if key is None else "complex"
     reasons.append(reason(key or "simple"))
     if "affirmation" in flags:
@@ -560,11 +558,18 @@ def _reflection(
 
 
 def _complexity(
-    body: str, context: _Context, core: str = "", continues: bool = False
+    body: str, context: _Context, core: str = "", continues: bool = False, summary: bool = False
 ) -> str | None:
     """The reason key that makes a reflection complex, or None for a simple one.
 
     ``body`` is the whole lower-cased sentence, ``core`` the same without leading fillers.
+    Length is not meaning: as the MITI 4.2.1 codes reflections, a long rephrasing adds nothing
+    by being long ("So you walked Monday, skipped Tuesday, and did the stretches on Wednesday"
+    is simple), so only a cue of added meaning, or several words of its own, make it complex. A
+    ``summary`` ("Let me make sure I've got this: ...") gathers what they said over the call,
+    words the previous line does not hold, so its new words are not new meaning: it is complex
+    only when it adds a point or a direction by one of the cues (both sides, a feeling they did
+    not name, what it means to them), and simple otherwise, as a coder in doubt codes it.
     """
     core = core or body
     if p.DOUBLE_SIDED.search(body):
@@ -589,6 +594,8 @@ def _complexity(
         return "complex_meaning"
     if _two_sides(core):
         return "complex_double"
+    if summary:
+        return None
     novel = {s for s in content_stems(body) - context.stems if not _said(s, context)}
     if continues and (novel or not context.stems):
         return "complex_continue"
@@ -596,8 +603,6 @@ def _complexity(
     if echo >= _ECHO_SHARE:
         return None
     if context.stems and len(novel) >= _NOVEL_WORDS:
-        return "complex_new"
-    if len(words(_HEDGES.sub(" ", body))) >= _LONG_REFLECTION:
         return "complex_new"
     return None
 
@@ -679,12 +684,12 @@ def _combine(sentences: list[_Sentence], context: _Context, notes, text: str) ->
     subtype = main.subtype
     reflections = [s for s in sentences if s.behaviour == "reflection"]
     deeper = [s for s in reflections if s.subtype == "complex"]
+    # A reflection in several sentences is complex if one of them is. Several simple
+    # reflections in a row are a summary of what they said, simple as the MITI 4.2.1 codes it
+    # unless one of them adds a point ("You walked twice. It rained. You missed Friday.").
     if main.behaviour == "reflection" and subtype == "simple" and deeper:
         subtype = "complex"
         reasons = [r for r in reasons if r != reason("simple")] + deeper[0].reasons
-    if main.behaviour == "reflection" and len(reflections) >= 3 and subtype == "simple":
-        subtype = "complex"
-        reasons = [r for r in reasons if r != reason("simple")] + [reason("complex_summary")]
     parts = segments.code_parts(sentences, context)
     flags |= _persuasion(sentences, flags, context, reasons)
     if any(part.persuade for part in parts):

@@ -78,9 +78,6 @@ REASONS: dict[str, str] = {
         "beyond their words."
     ),
     "complex_metaphor": "A complex reflection: a picture or metaphor for what they described.",
-    "complex_summary": (
-        "A summary that pulls several things together: it counts as a complex reflection."
-    ),
     "complex_guess": (
         "A complex reflection: 'I wonder if...' offers a tentative guess at what lies underneath, "
         "which they can take up or correct."

@@ -114,7 +114,6 @@ def page_tables() -> dict:
             "max_reasons": c.MAX_REASONS,
             "lead_words": c._LEAD_WORDS,
             "novel_words": c._NOVEL_WORDS,
-            "long_reflection": c._LONG_REFLECTION,
             "echo_share": c._ECHO_SHARE,
             "answer_words": c._ANSWER_WORDS,
             "after_question": c._AFTER_QUESTION,

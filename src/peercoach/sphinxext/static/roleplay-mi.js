@@ -413,13 +413,15 @@
   function reflection(body, raw, flags, context, how) {
     if (search("AFFIRM_SPECIFIC", body)) flags.add("affirmation");
     var reasons = rstripQ(raw) ? [reason("reflection_question")] : [];
-    var key = how.summary ? "complex_summary" : how.guess ? "complex_guess" : complexity(raw.toLowerCase(), context, body, how.continues);
+    var key = how.guess ? "complex_guess" : complexity(raw.toLowerCase(), context, body, how.continues, how.summary);
     reasons.push(reason(key || "simple"));
     if (flags.has("affirmation")) reasons.push(reason("affirmation"));
     return S("reflection", key === null ? "simple" : "complex", flags, reasons);
   }
 
-  function complexity(body, context, core, continues) {
+  // Length is not meaning (MITI 4.2.1): a long rephrasing is simple without a cue, and a summary
+  // gathers words of the whole call, so only a cue of added meaning makes it complex.
+  function complexity(body, context, core, continues, summary) {
     core = core || body;
     var L = T.limits;
     if (search("DOUBLE_SIDED", body)) return "complex_double";
@@ -434,6 +436,7 @@
     if (context.text && search("DESIRE", core) && !search("DESIRE_SAID", context.text)) return "complex_meaning";
     if (context.text && search("NEGATED_DESIRE", context.text) && search("DESIRE", core) && !search("NEGATED_DESIRE", core)) return "complex_meaning";
     if (twoSides(core)) return "complex_double";
+    if (summary) return null;
     var mine = contentStems(body), novel = 0, theirs = 0;
     mine.forEach(function (s) {
       if (context.stems.has(s) || said(s, context)) theirs++;
@@ -443,7 +446,6 @@
     var echo = mine.size && context.stems.size ? theirs / mine.size : 0.0;
     if (echo >= L.echo_share) return null;
     if (context.stems.size && novel >= L.novel_words) return "complex_new";
-    if (words(sub("_HEDGES", body, " ")).length >= L.long_reflection) return "complex_new";
     return null;
   }
 
@@ -501,10 +503,6 @@
     if (main.behaviour === "reflection" && subtype === "simple" && deeper.length) {
       subtype = "complex";
       reasons = reasons.filter(notSimple).concat(deeper[0].reasons);
-    }
-    if (main.behaviour === "reflection" && reflections.length >= 3 && subtype === "simple") {
-      subtype = "complex";
-      reasons = reasons.filter(notSimple).concat([reason("complex_summary")]);
     }
     var parts = codeParts(sentences, context);
     if (any(sentences, function (s) { return s.advice; })) {
