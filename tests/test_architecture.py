@@ -31,6 +31,7 @@ CORE = {
     "routing",
     "safety",
     "records",
+    "verdicts",
     "answers",
     "caps",
     "shuffle",

@@ -270,6 +270,30 @@ def test_capstone_calls_match_the_engine(cohort):
         assert row["Meets call rule"] == ("yes" if student == SKILLED else row["Meets call rule"])
 
 
+def test_grading_kept_the_verdict_the_report_shows_for_every_call(cohort):
+    """``peercoach grade`` kept each finished call's verdict when it earned its points
+    (``.peercoach/judged``, by today's rules), and the report shows that verdict."""
+    from peercoach.verdicts import STORE, load_verdict, record_key, rules_version
+
+    table = {(r["Coach"], r["Assignment"], r["Scenario"]): r for r in rows(cohort, "roleplay.csv")}
+    ledgers = (cohort.root / ".peercoach" / "grading").glob("*/*.json")
+    graded_by = max(p.stat().st_mtime_ns for p in ledgers)
+    kept = 0
+    for path in sorted((cohort.root / "submitted").glob("*/*/roleplay-*.json")):
+        student, assignment = path.parent.parent.name, path.parent.name
+        scenario = path.stem.removeprefix("roleplay-")
+        verdict = load_verdict(cohort.root / STORE, record_key(scenario, path.parent), scenario)
+        row = table[(student, assignment, scenario)]
+        if row["Outcome"] == "not finished":
+            continue
+        assert verdict is not None, (student, assignment, scenario)
+        assert verdict.rules == rules_version() and verdict.outcome == row["Outcome"]
+        kept_file = cohort.root / STORE / f"{record_key(scenario, path.parent)}.json"
+        assert kept_file.stat().st_mtime_ns <= graded_by, "kept by the grader, not the report"
+        kept += 1
+    assert kept >= len(cohort.profiles) * 5
+
+
 def test_item_analysis_lists_every_released_item(cohort):
     """items.csv: every graded cell of the released notebooks, with the gradebook's facility
     and the corrected item-total correlation worked out here from the gradebook."""

@@ -21,6 +21,7 @@ import multiprocessing.util
 import os
 import time
 import warnings
+from pathlib import Path
 
 import nbformat
 from nbgrader import api
@@ -128,6 +129,8 @@ class Worker:
             failed, problems = self._grade_submission(coursedir, assignment, student)
         except Exception as error:  # noqa: BLE001 - the submission fails with its reason
             failed, problems = True, [f"grading error: {type(error).__name__}: {str(error)[:200]}"]
+        if not failed:
+            problems += self._judge_calls(coursedir, assignment, student)
         outcome.problems = problems
         outcome.status = "failed" if failed else "done"
         try:
@@ -138,6 +141,30 @@ class Worker:
             outcome.seconds = round(time.monotonic() - began, 2)
             ledger.write(outcome)
         return outcome
+
+    def _judge_calls(self, coursedir, assignment: str, student: str) -> list[str]:
+        """Keep the verdict on every role-play record of the submission, judged now, when its
+        points are earned (:mod:`peercoach.verdicts`): the report then shows these verdicts even
+        if the safety cues, word tables or engine change later. Returns problems, if any."""
+        from peercoach.verdicts import STORE, judged_call
+
+        submitted = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
+        scenarios = sandbox.Sandbox(config=self.config).scenarios or None
+        store = Path(coursedir.root) / STORE
+        found = []
+        for path in sorted(submitted.glob("**/roleplay-*.json")):
+            scenario = path.stem.removeprefix("roleplay-")
+            try:
+                judged_call(
+                    scenario,
+                    path.parent,
+                    store,
+                    again=True,
+                    scenarios=Path(scenarios) if scenarios else None,
+                )
+            except Exception as error:  # noqa: BLE001 - a call not judged here is judged by the report
+                found.append(f"{path.name}: not judged ({type(error).__name__})")
+        return found
 
     def _grade_submission(self, coursedir, assignment: str, student: str) -> tuple[bool, list]:
         """(failed, problems) of autograding one submission, refused early when it is unsafe."""

@@ -52,6 +52,28 @@ class Course:
         """Role-play files that could not be replayed, for the trainer to look at."""
         return [c.error for cs in self.calls.values() for c in cs if c.error]
 
+    @property
+    def notes(self) -> list[str]:
+        """What the trainer should know about how the calls were judged: how many keep a
+        verdict judged with rules that have changed since (:mod:`peercoach.verdicts`)."""
+        from peercoach.verdicts import rules_version
+
+        today = rules_version()
+        older = sum(
+            1
+            for cs in self.calls.values()
+            for c in cs
+            if c.result is not None and c.result.rules and c.result.rules != today
+        )
+        if not older:
+            return []
+        return [
+            f"{older} role-play call(s) keep the verdict they got when first judged, with "
+            "safety cues, word tables or an engine that have changed since: a grade, once "
+            "earned, does not change. To judge them by today's rules, grade their assignment "
+            "again: peercoach grade ASSIGNMENT --force."
+        ]
+
 
 def gather(course_dir: Path, db_url: str, replayer: Replayer | None = None) -> Course:
     """Read config, sign-offs, gradebook and calls of the course in ``course_dir``.
@@ -138,6 +160,7 @@ def render_html(course: Course, by_id: dict[str, tables.Table], now: dt.datetime
         thresholds=course.config.item_analysis,
         counts=counts,
         problems=course.problems,
+        notes=course.notes,
         tables=by_id,
         charts=chart_set,
     )

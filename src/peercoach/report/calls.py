@@ -25,13 +25,16 @@ PATTERN = "roleplay-*.json"
 @dataclass(frozen=True)
 class Replayed:
     """What the engine says about one replayed call; ``debrief`` is the ending's debrief, the
-    engine's own words on what the call achieved, for a coach who is told why it did not count."""
+    engine's own words on what the call achieved, for a coach who is told why it did not count;
+    ``rules`` names the rules the call was judged with (:mod:`peercoach.verdicts`; ``""`` for a
+    stand-in replayer)."""
 
     outcome: str
     passed: bool
     summary: Summary
     confidence: float | None = None
     debrief: str = ""
+    rules: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,41 +124,47 @@ def _unfinished_lines(path: Path, scenario: str) -> int | None:
     return len(transcript.steps) if transcript.outcome is None else None
 
 
-def graded_replay(path: Path) -> Replayed:
+def graded_replay(path: Path, store: Path | None = None) -> Replayed:
     """The graded call of a record, replayed on the scenario version it was played on.
 
     The record format, the version archive and the rule for which call is graded live in
-    :mod:`peercoach.records`; the report uses them as the grader does.
+    :mod:`peercoach.records`; the report uses them as the grader does. With ``store`` (the
+    course's ``.peercoach/judged``), a call judged before keeps its verdict
+    (:func:`peercoach.verdicts.judged_call`), and a call judged now is kept there.
     """
-    from peercoach.records import graded_call
+    from peercoach.verdicts import judged_call
 
     too_big = json_file_problem(str(path), RECORD_MAX_BYTES, RECORD_MAX_DEPTH)
     if too_big:
         raise ValueError(f"expected a role-play record, found a file not read: {too_big}")
     scenario = path.stem.removeprefix("roleplay-")
-    graded = graded_call(scenario, path.parent)
-    transcript = graded.transcript
-    if transcript is None:
+    verdict, graded = judged_call(scenario, path.parent, store)
+    if verdict is None:
         lines = _unfinished_lines(path, scenario)
         if lines is not None:
             raise UnfinishedCall(lines)
         raise ValueError(" ".join(graded.problems))
-    confidence = (transcript.state or {}).get("confidence")
     return Replayed(
-        str(transcript.outcome),
-        bool(transcript.passed),
-        transcript.summary,
-        confidence,
-        transcript.debrief,
+        verdict.outcome,
+        verdict.passed,
+        verdict.summary,
+        verdict.confidence,
+        verdict.debrief,
+        verdict.rules,
     )
 
 
-def replay_file(path: Path, student: str, assignment: str, replayer: Replayer) -> Call:
-    """Replay one saved call; problems become a readable ``error`` instead of an exception."""
+def replay_file(
+    path: Path, student: str, assignment: str, replayer: Replayer, store: Path | None = None
+) -> Call:
+    """Replay one saved call; problems become a readable ``error`` instead of an exception.
+
+    With the core engine as ``replayer``, verdicts are kept in and read from ``store`` (see
+    :func:`graded_replay`)."""
     scenario = path.stem.removeprefix("roleplay-")
     try:
         if replayer is _ENGINE_REPLAY:
-            return Call(student, assignment, scenario, path, result=graded_replay(path))
+            return Call(student, assignment, scenario, path, result=graded_replay(path, store))
         scenario, inputs = _read_inputs(path)
         return Call(student, assignment, scenario, path, result=replayer(scenario, inputs))
     except UnfinishedCall as unfinished:
@@ -165,13 +174,23 @@ def replay_file(path: Path, student: str, assignment: str, replayer: Replayer) -
 
 
 def collect_calls(submitted_dir: Path, replayer: Replayer = engine_replay) -> dict[str, list[Call]]:
-    """All calls under ``submitted/<student>/<assignment>/``, per student, in a stable order."""
+    """All calls under ``submitted/<student>/<assignment>/``, per student, in a stable order.
+
+    Each call's verdict is the one kept in the course (``.peercoach/judged`` beside
+    ``submitted``) when it was judged before, by the grader or an earlier report, so a later
+    change to the safety cues, word tables or engine never changes it
+    (:mod:`peercoach.verdicts`)."""
+    from peercoach.verdicts import STORE
+
     calls: dict[str, list[Call]] = {}
     if not submitted_dir.is_dir():
         return calls
+    store = submitted_dir.parent / STORE
     for path in sorted(submitted_dir.glob(f"*/*/**/{PATTERN}")):
         student, assignment = path.relative_to(submitted_dir).parts[:2]
-        calls.setdefault(student, []).append(replay_file(path, student, assignment, replayer))
+        calls.setdefault(student, []).append(
+            replay_file(path, student, assignment, replayer, store)
+        )
     return calls
 
 

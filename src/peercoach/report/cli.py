@@ -37,6 +37,8 @@ def report_command(args) -> int:
         f"Wrote {page} and its CSV files: {len(course.cohort.students)} coaches, {ready} ready "
         f"({time.perf_counter() - started:.1f} s)."
     )
+    for note in course.notes:
+        print(note)
     for problem in course.problems:
         print(f"Could not replay: {problem}", file=sys.stderr)
     return 0
