@@ -32,6 +32,7 @@ CORE = {
     "safety",
     "records",
     "verdicts",
+    "prechecked",
     "answers",
     "caps",
     "shuffle",

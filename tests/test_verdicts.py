@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from peercoach import engine, safety
+from peercoach import engine, prechecked, safety
 from peercoach.engine import explore
 from peercoach.records import Attempt, Record, graded_call, record_path, version_of, write_record
 from peercoach.report.build import Course
@@ -46,6 +46,7 @@ def stricter_rules(monkeypatch) -> None:
     flag = safety.Flag("medication", "staff-added", "A new cue flags this line.", (0, 1))
     monkeypatch.setattr(safety, "medical_advice", lambda *args, **kwargs: [flag])
     monkeypatch.setattr(engine, "_OPTION_SAFETY", {})
+    monkeypatch.setattr(prechecked, "lookup", lambda *args: None)
 
 
 def submission(course):

@@ -195,11 +195,25 @@ _OPTION_SAFETY: dict[tuple[str, str], Safety] = {}
 
 
 def option_safety(turn: Turn, option: Option) -> Safety:
-    """The safety checks of an authored reply (cached: authored lines do not change)."""
+    """The safety checks of an authored reply (cached: authored lines do not change), from the
+    course's table of checks made when it was built (:mod:`peercoach.prechecked`) when it has
+    them by today's rules, else worked out now."""
+    from peercoach import prechecked
+
     key = (turn.say, option.say)
     if key not in _OPTION_SAFETY:
-        _OPTION_SAFETY[key] = check_line(option.say, turn.say)
+        kept = prechecked.lookup(turn.say, option.say)
+        if kept is None:
+            _OPTION_SAFETY[key] = check_line(option.say, turn.say)
+        else:
+            advice, escalations, secrecy = kept
+            _OPTION_SAFETY[key] = Safety(advice, frozenset(escalations), secrecy)
     return _OPTION_SAFETY[key]
+
+
+def safety_row(safety: Safety) -> list:
+    """A reply's safety checks as a row of :mod:`peercoach.prechecked`'s table."""
+    return [list(safety.advice), sorted(safety.escalations), safety.secrecy]
 
 
 @dataclass(frozen=True)

@@ -405,6 +405,36 @@ def graded_call(
     return GradedCall(scenario_id, None, None, True, problems)
 
 
+def precheck_replies(folder: Path | None = None) -> tuple[Path, int] | None:
+    """Write the safety checks of every reply of every scenario version in the course (the
+    current files and the archive) to its table (:mod:`peercoach.prechecked`), so replaying a
+    call need not compile the safety cues. A table made by today's rules is kept, so only
+    scenario files it does not cover yet are read. Returns (table, replies), or ``None`` when
+    the table cannot be written (the course works as before, only slower). Invalid files are
+    skipped: ``peercoach check`` names them."""
+    from peercoach.engine import check_line, safety_row
+    from peercoach.prechecked import kept_rows, key, table_path, write_table
+
+    folder = folder or scenarios_dir()
+    table = table_path(folder)
+    checks, covered = kept_rows(table)
+    for path in sorted(folder.glob("*.yaml")) + sorted(archive_dir(folder).glob("*/*.yaml")):
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest in covered:
+                continue
+            scenario = _load(path)
+        except (ScenarioError, OSError):
+            continue
+        for turn in scenario.turns:
+            for option in turn.options:
+                row = key(turn.say, option.say)
+                if row not in checks:
+                    checks[row] = safety_row(check_line(option.say, turn.say))
+        covered.add(digest)
+    return (table, len(checks)) if write_table(checks, table, covered) else None
+
+
 # -- what staff are told about versions --------------------------------------------------------
 
 

@@ -10,9 +10,9 @@ judged again. A changed file (a new submission) is a new record and is judged af
 judges kept calls again on purpose by grading again (``peercoach grade ASSIGNMENT --force``),
 which passes ``again=True``.
 
-Each verdict names the rules it was judged with (:func:`rules_version`: the package version and
-a hash of the data files that judge a call), so the report can say how many calls were judged
-with rules that have changed since.
+Each verdict names the rules it was judged with (:func:`peercoach.prechecked.rules_version`: the
+package version and a hash of the code and data files that judge a call), so the report can say
+how many calls were judged with rules that have changed since.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 
 from peercoach.caps import RECORD_MAX_BYTES
 from peercoach.mi import Summary
+from peercoach.prechecked import rules_version
 from peercoach.records import GradedCall, graded_call, record_path
 
 STORE = Path(".peercoach") / "judged"
@@ -59,20 +59,6 @@ class Verdict:
         data = asdict(self)
         data["format"] = FORMAT
         return data
-
-
-@cache
-def rules_version() -> str:
-    """A short name for what judges a call today: the package version and the bytes of the
-    shipped safety cues, advice model and routing word tables (hashed)."""
-    from peercoach import __version__, routing
-    from peercoach.safety import ADVICE_FILE, ESCALATION_FILE
-    from peercoach.safety.model import MODEL_FILE
-
-    digest = hashlib.sha256(__version__.encode())
-    for path in (ADVICE_FILE, ESCALATION_FILE, MODEL_FILE, routing.DATA_FILE):
-        digest.update(b"\0" + Path(path).read_bytes())
-    return digest.hexdigest()[:12]
 
 
 def record_key(scenario_id: str, where: str | os.PathLike = ".") -> str | None:

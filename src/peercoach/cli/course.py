@@ -25,7 +25,7 @@ def build_command(args) -> int:
     Releasing keeps the current version of every scenario in ``scenarios/archive/``, so calls
     played on it are always graded on it.
     """
-    from peercoach.records import keep_versions
+    from peercoach.records import keep_versions, precheck_replies
     from peercoach.scenario import scenarios_dir
 
     root = course_root()
@@ -43,6 +43,7 @@ def build_command(args) -> int:
     course = root / "exercises"
     for kept in keep_versions(scenarios_dir(root)):
         print(f"Kept the released scenario version {kept.relative_to(root)}; commit it.")
+    precheck_replies(scenarios_dir(root))
     problems = release_exercises(course)
     for problem in problems:
         print(problem)
