@@ -179,10 +179,19 @@ class Safety:
         return bool(self.advice) or self.secrecy
 
 
-def check_line(text: str, previous: str = "") -> Safety:
-    """Run the safety checks on one coach line (medical advice, escalation, secrecy)."""
+def check_line(text: str, previous: str = "", *, use_table: bool = True) -> Safety:
+    """Run the safety checks on one coach line (medical advice, escalation, secrecy) after the
+    participant's line ``previous``: taken from the course's table of checks made when it was
+    built (:mod:`peercoach.prechecked`: every authored reply and paraphrase after its turn's
+    line) when it has them by today's rules, else (or with ``use_table=False``) worked out
+    now."""
+    from peercoach import prechecked
     from peercoach.safety import escalations, medical_advice
 
+    kept = prechecked.lookup(previous, text) if use_table else None
+    if kept is not None:
+        advice, found, secrecy = kept
+        return Safety(advice, frozenset(found), secrecy)
     flags = medical_advice(text, previous)
     return Safety(
         advice=tuple(dict.fromkeys(f.reason for f in flags)),
@@ -195,19 +204,10 @@ _OPTION_SAFETY: dict[tuple[str, str], Safety] = {}
 
 
 def option_safety(turn: Turn, option: Option) -> Safety:
-    """The safety checks of an authored reply (cached: authored lines do not change), from the
-    course's table of checks made when it was built (:mod:`peercoach.prechecked`) when it has
-    them by today's rules, else worked out now."""
-    from peercoach import prechecked
-
+    """The safety checks of an authored reply (cached: authored lines do not change)."""
     key = (turn.say, option.say)
     if key not in _OPTION_SAFETY:
-        kept = prechecked.lookup(turn.say, option.say)
-        if kept is None:
-            _OPTION_SAFETY[key] = check_line(option.say, turn.say)
-        else:
-            advice, escalations, secrecy = kept
-            _OPTION_SAFETY[key] = Safety(advice, frozenset(escalations), secrecy)
+        _OPTION_SAFETY[key] = check_line(option.say, turn.say)
     return _OPTION_SAFETY[key]
 
 

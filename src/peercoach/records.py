@@ -406,8 +406,9 @@ def graded_call(
 
 
 def precheck_replies(folder: Path | None = None) -> tuple[Path, int] | None:
-    """Write the safety checks of every reply of every scenario version in the course (the
-    current files and the archive) to its table (:mod:`peercoach.prechecked`), so replaying a
+    """Write the safety checks of every reply and paraphrase (``also:``) of every scenario
+    version in the course (the current files and the archive), after its turn's line, to its
+    table (:mod:`peercoach.prechecked`), so replaying a
     call need not compile the safety cues. A table made by today's rules is kept, so only
     scenario files it does not cover yet are read. Returns (table, replies), or ``None`` when
     the table cannot be written (the course works as before, only slower). Invalid files are
@@ -427,10 +428,10 @@ def precheck_replies(folder: Path | None = None) -> tuple[Path, int] | None:
         except (ScenarioError, OSError):
             continue
         for turn in scenario.turns:
-            for option in turn.options:
-                row = key(turn.say, option.say)
+            for line in (text for option in turn.options for text in (option.say, *option.also)):
+                row = key(turn.say, line)
                 if row not in checks:
-                    checks[row] = safety_row(check_line(option.say, turn.say))
+                    checks[row] = safety_row(check_line(line, turn.say, use_table=False))
         covered.add(digest)
     return (table, len(checks)) if write_table(checks, table, covered) else None
 
