@@ -113,7 +113,13 @@ CASES = [
     ("Could you tell me a bit more about your mornings?", None, "question", "open", None),
     ("How many pills do you take a day?", None, "question", "closed", None),
     ("Tell me about the last time you felt good.", None, "question", "open", None),
-    ("You're not sure it's worth it?", "I don't know if it's worth it.", "reflection", None, None),
+    (
+        "You're not sure it's worth it?",
+        "I don't know if it's worth it.",
+        "question",
+        "closed",
+        None,
+    ),
     ("So you skipped the class this week.", "I skipped the class.", "reflection", "simple", None),
     (
         "It sounds like you're really frustrated with the clinic.",
@@ -175,7 +181,13 @@ CASES = [
         None,
     ),
     ("I wonder if you'd tell me a bit about your evenings.", None, "question", "open", None),
-    ("Cutting out the beer is off the table?", "I'm not giving up beer.", "reflection", None, None),
+    (
+        "Cutting out the beer is off the table?",
+        "I'm not giving up beer.",
+        "question",
+        "closed",
+        None,
+    ),
     (
         "Yeah, so, um, the usual guideline is about two drinks a day, tops, for men.",
         "How much is too much?",
@@ -655,11 +667,14 @@ def test_approval_is_praise_and_an_inferred_state_a_reflection(text, behaviour):
 
 
 def test_their_own_idea_said_back_is_a_reflection_not_information():
-    """A line made of their own words ("will help?" after "maybe fewer snacks in the truck") says
-    back what they said; information tells them something they did not say."""
+    """A line made of their own words ("will help" after "maybe fewer snacks in the truck") says
+    back what they said; information tells them something they did not say. Said with a question
+    mark, the same line asks them to confirm it: a closed question, still not information."""
     previous = "Maybe keeping fewer snacks in the truck."
-    coding = code_utterance("Keeping fewer snacks in the truck will help?", previous)
+    coding = code_utterance("Keeping fewer snacks in the truck will help.", previous)
     assert (coding.behaviour, coding.subtype) == ("reflection", "simple")
+    asked = code_utterance("Keeping fewer snacks in the truck will help?", previous)
+    assert (asked.behaviour, asked.subtype) == ("question", "closed")
     told = code_utterance("Alcohol can make sleep worse.", previous)
     assert told.behaviour == "input"
 
@@ -672,12 +687,73 @@ def test_their_own_idea_said_back_is_a_reflection_not_information():
         "That's a lot on your plate this month?",
     ],
 )
-def test_a_copula_statement_with_a_rising_tone_is_a_reflection(text):
+def test_a_copula_statement_with_a_rising_tone_is_a_closed_question(text):
     """ "It's/That's + a complement" is already a statement (the verb is in the contraction), so
-    said with a question mark it is a reflection, as "You tried it?" is."""
-    coding = code_utterance(text, "The sleeping pills help, but I hate needing them.")
-    assert coding.behaviour == "reflection"
+    said with a question mark it asks them to confirm it, as "You tried it?" does: a closed
+    question (section 18 of LABELLING.md). Said as a statement it is a reflection."""
+    previous = "The sleeping pills help, but I hate needing them."
+    coding = code_utterance(text, previous)
+    assert (coding.behaviour, coding.subtype) == ("question", "closed")
+    assert "question mark" in coding.reasons[0]
+    assert code_utterance(text[:-1] + ".", previous).behaviour == "reflection"
     assert code_utterance("Is it something that helps you sleep?").behaviour == "question"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You tried the stretches, right?",
+        "So the mornings are the worst. Is that right?",
+        "The knee's been worse since the move, is that right?",
+    ],
+)
+def test_a_check_on_a_reflection_keeps_it_a_reflection(text):
+    """A check added to a statement ("..., right?", "Is that right?") keeps it a reflection: the
+    rising-tone rule is for statements said as questions, not for reflections that are checked."""
+    coding = code_utterance(text, "The mornings are the worst, since the move.")
+    assert coding.behaviour == "reflection"
+
+
+def test_a_resumed_line_with_a_rising_tone_stays_a_reflection():
+    """A line the coach resumes after their "Mm-hmm" ("-or the long walk?") ends the statement
+    begun before, so it stays a reflection; the same words as a line of their own ask."""
+    assert code_utterance("-or the long walk by the lake?", "Mm-hmm.").behaviour == "reflection"
+    asked = code_utterance("You take the long walk by the lake?", "Mm-hmm.")
+    assert (asked.behaviour, asked.subtype) == ("question", "closed")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anything else?",
+        "Anything else you want to tell me about the week?",
+        "Is there anyone else who could give you a hand?",
+        "Are there any other things that get in the way?",
+        "Would you mind filling me in on how the week went?",
+        "Could you elaborate on what the nurse said?",
+        "I wonder if you'd be willing to list anything else that gets in the way?",
+    ],
+)
+def test_a_yes_no_shaped_invitation_is_an_open_question(text):
+    """A yes/no shape does not make a question closed when it asks them to tell, or to add more of
+    what they have been naming, as "What else?" does: they answer in their own words."""
+    coding = code_utterance(text, "The pain's one thing, and the sleep is another.")
+    assert (coding.behaviour, coding.subtype) == ("question", "open")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Was it the pain or something else?",
+        "Is there a class on Tuesdays?",
+        "Would it be okay if I shared one other idea?",
+    ],
+)
+def test_yes_no_questions_that_do_not_invite_more_stay_closed(text):
+    """A choice between answers, a question about a fact and a permission question stay closed,
+    even with "else" or "other" in them."""
+    coding = code_utterance(text, "The pain's one thing, and the sleep is another.")
+    assert (coding.behaviour, coding.subtype) == ("question", "closed")
 
 
 def test_how_about_we_is_a_proposal():
@@ -936,3 +1012,21 @@ def test_length_and_summaries_are_not_complexity(text, previous, subtype):
     """
     coding = code_utterance(text, previous)
     assert (coding.behaviour, coding.subtype) == ("reflection", subtype)
+
+
+def test_an_authored_summary_counts_as_the_coder_codes_a_summary():
+    """A scenario option its author codes `summary` counts in the debrief as a simple reflection,
+    as the coder codes a summary that adds no point or direction (MITI 4.2.1: a summary is simple
+    unless it adds one); an author who means one that does codes it `complex_reflection`."""
+    from peercoach.engine import coding_for
+    from peercoach.scenario import Code
+
+    said = (
+        "Let me make sure I've got this: you walked Monday, skipped Tuesday, and did the "
+        "stretches on Wednesday."
+    )
+    authored = coding_for(Code.summary, said)
+    coded = code_utterance(said, "I walked Monday, skipped Tuesday, stretched Wednesday.")
+    assert (authored.behaviour, authored.subtype) == ("reflection", "simple")
+    assert (coded.behaviour, coded.subtype) == (authored.behaviour, authored.subtype)
+    assert coding_for(Code.complex_reflection, said).subtype == "complex"

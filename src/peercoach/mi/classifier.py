@@ -280,6 +280,8 @@ def _code_wonder(body: str, raw: str, context: _Context) -> _Sentence:
     if p.WONDER_ASKS.match(body):
         if p.WONDER_OPEN.search(body):
             return _Sentence("question", "open", _flags(body), [reason("open_invite", lead)])
+        if p.INVITES_MORE.search(body):
+            return _Sentence("question", "open", _flags(body), [reason("open_more", lead)])
         return _Sentence("question", "closed", _flags(body), [reason("closed_aux", lead)])
     return _reflection(body, raw, _flags(body), context, guess=True)
 
@@ -328,11 +330,19 @@ def _question_form(body: str) -> bool:
 def _code_question(
     body: str, asks: bool, led_by_so: bool, resumed: bool = False
 ) -> _Sentence | None:
-    """Code a question; None when it is really a statement (a reflection said with rising tone).
+    """Code a question; None when it is really a statement.
 
-    A resumed line ("-or the long walk?", see :func:`_resumes`) that has no question form of
-    its own ends the statement the coach began before the participant cut in, so its rising
-    tone is that statement's: a reflection said with a question mark, as "You tried it?" is.
+    A statement said with a question mark ("You tried it?", "So the mornings are worst?") asks
+    them to confirm it: a closed question. MI practice (Miller & Rollnick 2013) makes a
+    reflection a statement whose tone goes down at the end; the same words with the tone going up
+    ask, and expert MITI coders (AnnoMI) code most of them as questions. A check added to a
+    reflection ("..., right?", "..., is that right?") keeps it a reflection, and so does a resumed
+    line ("-or the long walk?", see :func:`_resumes`) with no question form of its own: it ends
+    the statement the coach began before the participant cut in.
+
+    A yes/no shape does not make a question closed when it asks them to tell ("Can you tell me
+    about...?") or to add more of what they have been naming ("Anything else?", "Are there any
+    other things in the way?"): those are answered in their own words, as open questions are.
     """
     body = _main_clause(body)
     lead = _lead(body)
@@ -352,14 +362,23 @@ def _code_question(
         inside = p.ASKING_INSIDE.search(body)
         if inside:
             return _code_wh(body[inside.start() :], flags, _lead(body[inside.start() :]))
-        key = "closed_either" if p.EITHER_OR.search(body) else "closed_aux"
-        return _Sentence("question", "closed", flags, [reason(key, lead)])
-    if _STRONG_REFLECT.match(body) or led_by_so or p.TAG_QUESTION.search(body):
+        if p.EITHER_OR.search(body):
+            return _Sentence("question", "closed", flags, [reason("closed_either", lead)])
+        if p.INVITES_MORE.search(body):
+            return _Sentence("question", "open", flags, [reason("open_more", lead)])
+        return _Sentence("question", "closed", flags, [reason("closed_aux", lead)])
+    if p.TAG_QUESTION.search(body) or resumed:
         return None
-    if (p.REFLECT_START.match(body) or p.DECLARATIVE.match(body)) and len(words(body)) >= 4:
-        return None
-    if resumed:
-        return None
+    if (
+        _STRONG_REFLECT.match(body)
+        or led_by_so
+        or ((p.REFLECT_START.match(body) or p.DECLARATIVE.match(body)) and len(words(body)) >= 4)
+    ):
+        if not asks:
+            return None
+        return _Sentence("question", "closed", flags, [reason("closed_rising", lead)])
+    if p.INVITES_MORE.search(body) and not p.EITHER_OR.search(body):
+        return _Sentence("question", "open", flags, [reason("open_more", lead)])
     key = "closed_scale" if p.CLOSED_WH.search(body) else "closed_fragment"
     if _OPEN_FRAGMENT.match(body) or _OPEN_END.search(body):
         return _Sentence("question", "open", flags, [reason("open_wh", lead)])

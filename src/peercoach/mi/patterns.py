@@ -44,11 +44,21 @@ INVITATION = _any(
     r"(?:what|how|why|about|more)\b",
     r"^(?:i'd|i would) (?:like|love) to (?:hear|know|understand) (?:more|what|how|why|about)\b",
 )
+# A request to tell, in the shape of a yes/no question ("Can you tell me about...?", "Would you
+# mind filling me in?"): it is answered with the story, not with "yes", so it is an open question.
 ELABORATION = re.compile(
     r"^(?:can|could|would|will|do) you (?:want to |like to |mind )?(?:please )?"
     r"(?:tell|say (?:more|a bit|a little|what|how)|describe|talk (?:to me |more |a bit |a little )?"
     r"about|share (?:more|a bit|a little|what|how|about)|walk me|explain|help me understand|"
-    r"give me an example|think of|remember (?:a time|what|how))",
+    r"give me an example|think of|remember (?:a time|what|how)|fill(?:ing)? me in|elaborate|"
+    r"expand on)",
+    re.ASCII,
+)
+# Asking for more of what they have been naming ("Anything else?", "Is there anyone else who
+# could help?", "Are there any other things in the way?") leaves the answer to them, as "What
+# else?" does: an open question, though yes/no in shape.
+INVITES_MORE = re.compile(
+    r"\b(?:anything|anyone|anybody|something|someone|somebody) else\b|\bany other\b",
     re.ASCII,
 )
 CLOSED_WH = _any(
@@ -593,7 +603,8 @@ WONDER_OPEN = re.compile(
     r"\b(?:tell|say|share|talk|describe|walk|explain|help me understand)\b", re.ASCII
 )
 # A statement said with a rising tone: subject first, then its verb ("Quitting altogether is off
-# the table?", "That's the Tuesday class?"). It is a reflection, not a question.
+# the table?", "That's the Tuesday class?"). The rising tone asks them to confirm it: a closed
+# question (see classifier._code_question).
 DECLARATIVE = re.compile(
     r"^(?:it's|that's|there's|he's|she's|they're|it|that|he|she|they|things|everything|nothing|"
     r"(?:the|this|these|those|his|her|their|my) [a-z'-]+|[a-z]+ing)\b(?: [a-z',-]+){0,6}? "

@@ -53,8 +53,16 @@ REASONS: dict[str, str] = {
         "opens it up."
     ),
     "reflection_question": (
-        "Said as a statement about them with a rising tone, so it counts as a reflection. "
-        "Dropping the question mark makes it sound more confident."
+        "It checks or finishes a statement about them, so it counts as a reflection. Saying it "
+        "without the question mark sounds more confident."
+    ),
+    "closed_rising": (
+        "Said with a question mark, '{lead}...' asks them to confirm: a closed question. Said as a "
+        "statement, with your tone going down at the end, it would be a reflection."
+    ),
+    "open_more": (
+        "Asks for more of what they have been telling you ('{lead}'): it works as an open "
+        "question, like 'What else?'."
     ),
     "reflection": "Says back what they told you: a reflection.",
     "simple": (

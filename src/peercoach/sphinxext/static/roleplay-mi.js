@@ -255,6 +255,7 @@
     var l = lead(body);
     if (match("WONDER_ASKS", body)) {
       if (search("WONDER_OPEN", body)) return S("question", "open", flagsOf(body), [reason("open_invite", l)]);
+      if (search("INVITES_MORE", body)) return S("question", "open", flagsOf(body), [reason("open_more", l)]);
       return S("question", "closed", flagsOf(body), [reason("closed_aux", l)]);
     }
     return reflection(body, raw, flagsOf(body), context, { guess: true });
@@ -303,11 +304,17 @@
     if (match("AUX_START", body)) {
       var inside = search("ASKING_INSIDE", body);
       if (inside) return codeWh(body.slice(inside.index), flags, lead(body.slice(inside.index)));
-      return S("question", "closed", flags, [reason(search("EITHER_OR", body) ? "closed_either" : "closed_aux", l)]);
+      if (search("EITHER_OR", body)) return S("question", "closed", flags, [reason("closed_either", l)]);
+      if (search("INVITES_MORE", body)) return S("question", "open", flags, [reason("open_more", l)]);
+      return S("question", "closed", flags, [reason("closed_aux", l)]);
     }
-    if (match("_STRONG_REFLECT", body) || so || search("TAG_QUESTION", body)) return null;
-    if ((match("REFLECT_START", body) || match("DECLARATIVE", body)) && words(body).length >= 4) return null;
-    if (resumed) return null;
+    if (search("TAG_QUESTION", body) || resumed) return null;
+    if (match("_STRONG_REFLECT", body) || so ||
+        ((match("REFLECT_START", body) || match("DECLARATIVE", body)) && words(body).length >= 4)) {
+      if (!asks) return null;
+      return S("question", "closed", flags, [reason("closed_rising", l)]);
+    }
+    if (search("INVITES_MORE", body) && !search("EITHER_OR", body)) return S("question", "open", flags, [reason("open_more", l)]);
     var key = search("CLOSED_WH", body) ? "closed_scale" : "closed_fragment";
     if (match("_OPEN_FRAGMENT", body) || search("_OPEN_END", body)) return S("question", "open", flags, [reason("open_wh", l)]);
     return S("question", "closed", flags, [reason(key, l)]);
