@@ -879,8 +879,8 @@ def test_a_last_sentence_broken_off_does_not_take_the_turn():
 )
 def test_a_resumed_line_with_a_rising_tone_ends_a_reflection(text, previous):
     """A line that starts with a dash resumes the sentence the coach began before the
-    participant cut in with "Mm-hmm". With no question form of its own, its question mark is the
-    rising tone of that statement: a reflection, as "You tried it?" is."""
+    participant cut in with "Mm-hmm". With no question form of its own, it finishes that
+    statement, so it stays a reflection, though "You tried it?" on its own is a closed question."""
     assert code_utterance(text, previous).behaviour == "reflection"
     assert code_utterance("Or the long walk by the lake?", "Mm-hmm.").behaviour == "question"
 
