@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 
+from peercoach.grading.gradebook import create_gradebook
+
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "exercises"
 SOURCE = EXERCISES / "source"
@@ -190,6 +192,7 @@ class Course:
         shutil.copy(EXERCISES / "nbgrader_config.py", root / "nbgrader_config.py")
         shutil.copytree(SOURCE, root / "source")
         course = cls(root, assignment)
+        create_gradebook(f"sqlite:///{root / 'gradebook.db'}")
         course.run("GenerateAssignment", student="")
         return course
 

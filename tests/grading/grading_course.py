@@ -20,6 +20,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from peercoach.grading.release import release_exercises
+
 VENV_BIN = os.path.dirname(sys.executable)
 
 CONFIG = """\
@@ -173,7 +175,10 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def make_course(course: Path, db_url: str | None = None, cell_timeout=4, wall_seconds=12) -> Path:
-    """Write config, scenario and source notebooks, and release both assignments."""
+    """Write config, scenario and source notebooks, and release the assignments.
+
+    They are released as ``peercoach release`` does (nbgrader's own converter, in this process).
+    """
     course.mkdir(parents=True, exist_ok=True)
     scenarios = course.parent / "scenarios"
     scenarios.mkdir(exist_ok=True)
@@ -198,10 +203,9 @@ def make_course(course: Path, db_url: str | None = None, cell_timeout=4, wall_se
         nbformat.write(nb, folder / "answers.ipynb")
     placeholder = {"scenario": "demo", "turns": []}
     (course / "source" / "ps1" / "roleplay-demo.json").write_text(json.dumps(placeholder))
-    for name in ("ps1", "ps2", "ps3"):
-        done = nbgrader(course, "generate_assignment", name, "--force")
-        if done.returncode != 0:
-            raise RuntimeError(f"generate_assignment {name} failed:\n{done.stderr[-3000:]}")
+    problems = release_exercises(course)
+    if problems:
+        raise RuntimeError("\n".join(problems))
     return course
 
 

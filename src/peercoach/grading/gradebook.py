@@ -10,6 +10,7 @@ any number of workers (and concurrent ``peercoach grade`` runs) write one at a t
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -116,6 +117,48 @@ def reuse_engines() -> None:
         return engines[key]
 
     api.create_engine, api._peercoach_engines = shared_engine, engines
+
+
+@functools.cache
+def _migration_head() -> str:
+    """The newest revision of nbgrader's own database migrations, read from its scripts."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    config = Config()
+    config.set_main_option("script_location", ALEMBIC_DIR)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def create_gradebook(db_url: str) -> bool:
+    """Create nbgrader's tables in an empty gradebook, as nbgrader would; True if it was empty.
+
+    When :class:`nbgrader.api.Gradebook` meets an empty database it creates the tables and then
+    runs the ``alembic heads`` command to stamp the database with its migration head: a new
+    Python process that costs about 3 s of CPU for one line of text. Here the head is read in this
+    process from nbgrader's own migration scripts (once per process), and the tables and the
+    version table are made as ``Gradebook.__init__`` makes them, so nbgrader later opens the
+    gradebook as one it made itself. A database that already has tables is left alone.
+    """
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            if inspect(connection).get_table_names():
+                return False
+            api.Base.metadata.create_all(bind=connection)
+            connection.execute(
+                text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL);")
+            )
+            connection.execute(
+                text("INSERT INTO alembic_version (version_num) VALUES (:head)"),
+                {"head": _migration_head()},
+            )
+    finally:
+        engine.dispose()
+    return True
 
 
 def ensure_bin_on_path() -> None:

@@ -33,12 +33,15 @@ def release_exercises(course: Path, into: Path | None = None) -> list[str]:
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
 
+    from .gradebook import create_gradebook
+
     if into is not None:
         skip = shutil.ignore_patterns("gradebook.db", "release", "submitted", "autograded")
         shutil.copytree(course, into, ignore=skip)
         course = into
     os.environ["PATH"] = tool_env()["PATH"]
     problems: list[str] = []
+    create_gradebook(CourseDirectory(config=course_config(course_dir=course)).db_url)
     for name in assignments(course):
         config = course_config(course_dir=course)
         coursedir = CourseDirectory(config=config, assignment_id=name)
