@@ -51,10 +51,10 @@ CODINGS: dict[Code, dict] = {
     Code.closed_question: {"behaviour": "question", "subtype": "closed"},
     Code.simple_reflection: {"behaviour": "reflection", "subtype": "simple"},
     Code.complex_reflection: {"behaviour": "reflection", "subtype": "complex"},
-    # A summary of several things they said is a simple reflection unless it adds a point or a
-    # direction (MITI 4.2.1, E.4.e.1, and its rule "in doubt, simple"), as the MI coder codes
-    # it: an author who means a summary that adds one codes it `complex_reflection`.
-    Code.summary: {"behaviour": "reflection", "subtype": "simple"},
+    # An authored summary links what they said to where the call goes next (their reasons to
+    # the plan, the call so far to the next step): a reflection that adds a direction, which
+    # MITI 4.2.1 codes complex. Certification's complex-reflection threshold counts it so.
+    Code.summary: {"behaviour": "reflection", "subtype": "complex"},
     Code.affirmation: {"behaviour": "other", "affirmation": True},
     Code.asking_permission: {"behaviour": "question", "subtype": "closed", "permission": True},
     Code.emphasising_autonomy: {"behaviour": "other", "autonomy": True},
