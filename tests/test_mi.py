@@ -1014,10 +1014,12 @@ def test_length_and_summaries_are_not_complexity(text, previous, subtype):
     assert (coding.behaviour, coding.subtype) == ("reflection", subtype)
 
 
-def test_an_authored_summary_counts_as_the_coder_codes_a_summary():
-    """A scenario option its author codes `summary` counts in the debrief as a simple reflection,
-    as the coder codes a summary that adds no point or direction (MITI 4.2.1: a summary is simple
-    unless it adds one); an author who means one that does codes it `complex_reflection`."""
+def test_an_authored_summary_counts_as_a_complex_reflection():
+    """A scenario option its author codes `summary` counts in the debrief as a complex
+    reflection: an authored summary links what the veteran said to where the call goes next.
+    The coder of free text still codes a plain list of what was said as a simple reflection
+    (MITI 4.2.1: a summary is simple unless it adds a point or direction); the two differ on
+    purpose, and a free-text line is never scored through the authored code."""
     from peercoach.engine import coding_for
     from peercoach.scenario import Code
 
@@ -1027,6 +1029,6 @@ def test_an_authored_summary_counts_as_the_coder_codes_a_summary():
     )
     authored = coding_for(Code.summary, said)
     coded = code_utterance(said, "I walked Monday, skipped Tuesday, stretched Wednesday.")
-    assert (authored.behaviour, authored.subtype) == ("reflection", "simple")
-    assert (coded.behaviour, coded.subtype) == (authored.behaviour, authored.subtype)
-    assert coding_for(Code.complex_reflection, said).subtype == "complex"
+    assert (authored.behaviour, authored.subtype) == ("reflection", "complex")
+    assert (coded.behaviour, coded.subtype) == ("reflection", "simple")
+    assert coding_for(Code.simple_reflection, said).subtype == "simple"
