@@ -452,22 +452,22 @@ def test_a_broken_cue_is_skipped_not_fatal(tmp_path):
 
 def test_adding_a_cue_to_a_copy_makes_a_new_line_flag(tmp_path):
     """Content drives behavior: a staff-added cue flags a line the shipped file lets through."""
-    line = "You should go to the hot spring in town."
+    line = "You ought to visit the curandera on Fifth."
     assert medical_advice(line) == []
     copy = tmp_path / "advice.yaml"
     shutil.copy(ADVICE_FILE, copy)
     with copy.open("a", encoding="utf-8") as handle:
         handle.write(
-            "  - id: hot-spring\n"
+            "  - id: curandera\n"
             "    kind: treatment\n"
-            "    reason: Sending a veteran to a spring for a painful joint is a treatment"
+            "    reason: Sending a veteran to a folk healer for pain is a treatment"
             " prescription.\n"
             "    lead_in: ['{directive}']\n"
-            "    patterns: ['go to the hot spring']\n"
+            "    patterns: ['visit the curandera']\n"
         )
     assert check_cues(copy) == []
     (flag,) = medical_advice(line, cues=load_cues(copy))
-    assert (flag.cue, flag.kind) == ("hot-spring", "treatment")
+    assert (flag.cue, flag.kind) == ("curandera", "treatment")
 
 
 def test_adding_an_escalation_cue_to_a_copy_counts(tmp_path):
