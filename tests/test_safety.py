@@ -179,8 +179,8 @@ def _held_out(path: Path) -> tuple[str, ...]:
 HELD_OUT_ADVICE = _held_out(SETS / "advice.tsv")
 HELD_OUT_ESCALATION = _held_out(SETS / "escalation.tsv")
 BELOW_TARGET: dict[tuple[str, str], str] = {
-    ("advice", "17"): "recall 0.917 on split 17, measured once (benchmarks/safety/LABELLING.md)",
-    ("escalation", "17"): "exact set 0.896 on split 17, measured once (LABELLING.md)",
+    ("advice", "19"): "recall 0.865 on split 19, measured once (benchmarks/safety/LABELLING.md)",
+    ("escalation", "19"): "exact set 0.896 on split 19, measured once (LABELLING.md)",
 }
 """Held-out (file, split) pairs measured below target, each with where that is recorded.
 
