@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import importlib.util
 import json
 import re
@@ -200,7 +201,10 @@ def _held_out_params(file: str, splits: tuple[str, ...]) -> list:
     ]
 
 
+@functools.cache
 def _advice(split: str):
+    """The detector's confusion on one split and the lines it got wrong, found once per
+    process (the precision and the recall test of a split share it)."""
     cases = [c for c in load_advice_set(SETS / "advice.tsv") if c.split == split]
     assert len(cases) >= 100
     confusion = score_advice(cases)

@@ -118,12 +118,12 @@ def agreement(run_node) -> dict:
     for scenario_id, turn_id, text in lines:
         turn = scenarios()[scenario_id].node(turn_id)
         code = code_of(code_utterance(text, previous=turn.say)).value
-        for given in (code, None):
-            match = route_text(turn, text, given)
+        coded = route_text(turn, text, code)
+        for given, match in ((code, coded), (None, route_text(turn, text, None))):
             routes.append({"scenario": scenario_id, "turn": turn_id, "text": text, "code": given})
             expected_routes.append([match.option_id, list(match.scores)])
         reading = read_text(turn, text)
-        routed = reading.explanation == route_text(turn, text, code).reason
+        routed = reading.explanation == coded.reason
         readings.append({"scenario": scenario_id, "turn": turn_id, "text": text, "code": code})
         expected_readings.append(
             [
