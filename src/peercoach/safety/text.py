@@ -17,6 +17,7 @@ _QUOTES = str.maketrans(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _TAG = re.compile(r"<[^<>]{0,200}>")
+_DROPPED_G = re.compile(r"(?<=\w\w)in'(?![\w'])", re.IGNORECASE)
 _FILLER = re.compile(r"(?<![\w'-])(?:u+m+|u+h+|e+r+m+|h+m+)(?![\w'-]),?", re.IGNORECASE)
 _RESTART = re.compile(r"\b(\w+(?:\s+\w+)?),?\s+(?=\1\b)", re.IGNORECASE)
 _CLAUSE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)|[.!?;]+")
@@ -27,14 +28,21 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group())
 
 
+def _with_g(match: re.Match[str]) -> str:
+    return match.group()[:2] + "g"
+
+
 def clean(text: str) -> str:
     """Return ``text`` cut to MAX_CHARS with quotes straightened and noise blanked, same length.
 
-    Noise is markup, control characters, hesitations ("um", "uh") and restarts ("the, the").
+    Noise is markup, control characters, hesitations ("um", "uh") and restarts ("the, the"). A
+    dropped g ("callin'", "this mornin'") is put back, so a cue for "calling" or "this morning"
+    reads the spoken form too.
     """
     text = text[:MAX_CHARS].translate(_QUOTES)
     text = _CONTROL.sub(" ", text)
     text = _TAG.sub(_blank, text)
+    text = _DROPPED_G.sub(_with_g, text)
     return _RESTART.sub(_blank, _FILLER.sub(_blank, text))
 
 

@@ -262,7 +262,7 @@ def safety_tables() -> dict:
 
     text = {
         name: js_regex(getattr(cleaning, "_" + name.upper()).pattern)
-        for name in ("control", "tag", "filler", "restart", "clause", "but")
+        for name in ("control", "tag", "dropped_g", "filler", "restart", "clause", "but")
     }
     model = advice_model.shipped()
     return {

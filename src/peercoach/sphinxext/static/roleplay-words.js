@@ -307,6 +307,7 @@
     var quotes = safety.quotes, out = "";
     for (var i = 0; i < text.length; i++) out += get(quotes, text[i], text[i]);
     out = out.replace(rx.text.control, " ").replace(rx.text.tag, blank);
+    out = out.replace(rx.text.dropped_g, function (m) { return m.slice(0, 2) + "g"; });
     return out.replace(rx.text.filler, blank).replace(rx.text.restart, blank);
   }
 
