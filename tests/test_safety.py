@@ -180,8 +180,8 @@ def _held_out(path: Path) -> tuple[str, ...]:
 HELD_OUT_ADVICE = _held_out(SETS / "advice.tsv")
 HELD_OUT_ESCALATION = _held_out(SETS / "escalation.tsv")
 BELOW_TARGET: dict[tuple[str, str], str] = {
-    ("advice", "19"): "recall 0.865 on split 19, measured once (benchmarks/safety/LABELLING.md)",
-    ("escalation", "19"): "exact set 0.896 on split 19, measured once (LABELLING.md)",
+    ("advice", "20"): "recall 0.906 on split 20, measured once (benchmarks/safety/LABELLING.md)",
+    ("escalation", "20"): "exact set 0.922 on split 20, measured once (LABELLING.md)",
 }
 """Held-out (file, split) pairs measured below target, each with where that is recorded.
 
