@@ -157,6 +157,14 @@ def test_brief_examples_of_fine_lines_pass(text, previous):
             "Can you dial 988 and press 1? No? I'll call the crisis line on my other phone.",
             {"crisis_line"},
         ),
+        ("I'm callin' 911 right now, stay on with me.", {"911"}),
+        (
+            "Call your doctor's office this mornin' and tell 'em about the black stools.",
+            {"same_day_care"},
+        ),
+        ("I ain't callin' 911 over a stubbed toe.", set()),
+        ("We'll bring it up with the program staff at the next monthly talking circle.", set()),
+        ("Urgent care on a Sunday's a zoo, I wouldn't bother.", set()),
     ],
 )
 def test_brief_examples_of_escalation(text, expected):
@@ -168,6 +176,21 @@ def test_brief_examples_of_escalation(text, expected):
     the coach asks about and answers with no ("Should we call 911? No, let's wait").
     """
     assert escalations(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        ("I'm callin' 911, we're gettin' you help.", "I'm calling 911, we're getting you help."),
+        ("CALLIN' NOW", "CALLINg NOW"),
+        ("He ain't in' there, Lin'.", "He ain't in' there, Lin'."),
+        ("the tin's lid", "the tin's lid"),
+    ],
+)
+def test_a_dropped_g_is_put_back_in_place(text, cleaned):
+    """Cleaning puts back the g of a spoken "-in'" (of a word of three letters or more) and
+    keeps every other character where it was, so cue spans still point at the learner's text."""
+    assert clean(text) == cleaned and len(clean(text)) == len(text)
 
 
 def _held_out(path: Path) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ _QUOTES = str.maketrans(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _TAG = re.compile(r"<[^<>]{0,200}>")
-_DROPPED_G = re.compile(r"(?<=\w\w)in'(?![\w'])", re.IGNORECASE)
+_DROPPED_G = re.compile(r"(?<=[a-z][a-z])in'(?![a-z0-9_'])", re.IGNORECASE)
 _FILLER = re.compile(r"(?<![\w'-])(?:u+m+|u+h+|e+r+m+|h+m+)(?![\w'-]),?", re.IGNORECASE)
 _RESTART = re.compile(r"\b(\w+(?:\s+\w+)?),?\s+(?=\1\b)", re.IGNORECASE)
 _CLAUSE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)|[.!?;]+")
