@@ -188,7 +188,7 @@ def test_brief_examples_of_escalation(text, expected):
     ],
 )
 def test_a_dropped_g_is_put_back_in_place(text, cleaned):
-    """Cleaning puts back the g of a spoken "-in'" (of a word of three letters or more) and
+    """Cleaning puts back the g of a spoken "-in'" after two letters or more and
     keeps every other character where it was, so cue spans still point at the learner's text."""
     assert clean(text) == cleaned and len(clean(text)) == len(text)
 
@@ -495,6 +495,28 @@ def test_adding_a_cue_to_a_copy_makes_a_new_line_flag(tmp_path):
     assert check_cues(copy) == []
     (flag,) = medical_advice(line, cues=load_cues(copy))
     assert (flag.cue, flag.kind) == ("curandera", "treatment")
+
+
+@pytest.mark.parametrize(
+    "line", ["Be visitin' the curandera on Fifth.", "Be visiting the curandera on Fifth."]
+)
+def test_a_staff_cue_in_the_spoken_form_reads_both_forms(tmp_path, line):
+    """Cleaning puts a dropped g back in the line, and in the cue's pattern too: a staff cue
+    written as it is said ("visitin'") flags the spoken and the written form alike."""
+    assert medical_advice(line) == []
+    copy = tmp_path / "advice.yaml"
+    shutil.copy(ADVICE_FILE, copy)
+    with copy.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "  - id: curandera-spoken\n"
+            "    kind: treatment\n"
+            "    reason: Sending a veteran to a folk healer for pain is a treatment"
+            " prescription.\n"
+            '    patterns: ["visitin\' the curandera"]\n'
+        )
+    assert check_cues(copy) == []
+    (flag,) = medical_advice(line, cues=load_cues(copy))
+    assert flag.cue == "curandera-spoken"
 
 
 def test_adding_an_escalation_cue_to_a_copy_counts(tmp_path):

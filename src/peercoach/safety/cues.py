@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from peercoach.safety.factor import factor
+from peercoach.safety.text import put_back_g
 
 HERE = Path(__file__).parent
 DEFAULT_FILES = (HERE / "advice.yaml", HERE / "escalation.yaml")
@@ -366,7 +367,7 @@ def _expand(pattern: str, vocabulary: dict[str, str]) -> tuple[str, str]:
             return ""
         return f"(?:{vocabulary[match.group(1)]})"
 
-    expanded = _NAME.sub(put, pattern.strip())
+    expanded = put_back_g(_NAME.sub(put, pattern.strip()))
     expanded = _APOSTROPHE.sub(r"'?\1", expanded.replace("n't", "n'?t"))
     expanded = re.sub(r"(?<!\\) +\?(?![?+])", r"\\s*", expanded)
     return re.sub(r"(?<!\\) +", r"\\s+", expanded), missing
