@@ -202,10 +202,7 @@ def _held_out(path: Path) -> tuple[str, ...]:
 
 HELD_OUT_ADVICE = _held_out(SETS / "advice.tsv")
 HELD_OUT_ESCALATION = _held_out(SETS / "escalation.tsv")
-BELOW_TARGET: dict[tuple[str, str], str] = {
-    ("advice", "20"): "recall 0.906 on split 20, measured once (benchmarks/safety/LABELLING.md)",
-    ("escalation", "20"): "exact set 0.922 on split 20, measured once (LABELLING.md)",
-}
+BELOW_TARGET: dict[tuple[str, str], str] = {}
 """Held-out (file, split) pairs measured below target, each with where that is recorded.
 
 A pair listed here is a strict expected failure: it turns red once the target is met, and the
