@@ -16,11 +16,24 @@ them) are dropped, so a long ``|-`` block can wrap.
 
 :func:`load_cues` keeps every cue that is sound and skips the rest, so a detector never fails on a
 staff mistake; :func:`check_cues` reports those mistakes as ``FILE:LINE: message`` lines.
+
+Reading a cue file costs most of a second (its patterns are large), and every grading kernel
+reads both shipped files. So a shipped file, once read by a process that may write beside it, is
+kept in ``__pycache__`` as JSON, keyed by its SHA-256 and the Python version, like Python's own
+bytecode: each cue with its expanded patterns (all of them compiled once, so known sound) and the
+words each cannot match without (:mod:`peercoach.safety.prefilter`). A process that reads the
+cache compiles a pattern only when a line holds those words; a stale or damaged cache is ignored.
+Either way a line gets the same verdict.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import sys
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,20 +64,56 @@ CUE_KEYS = {
 MAX_BYTES = 500_000
 _NAME = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _APOSTROPHE = re.compile(r"'(s|d|m|re|ve)\b")
+PATTERN_KEYS = ("pattern", "previous", "lead_in", "context", "unless")
+CACHE_FORMAT = 1
+
+
+class Pattern:
+    """A cue's regular expression (case-insensitive), compiled the first time it is searched.
+
+    ``pattern`` is its source, as on :class:`re.Pattern`; ``needs`` are the word sets any match
+    holds one word of (:func:`peercoach.safety.prefilter.requirements`), or None when not known,
+    and :meth:`may_match` says whether a line (lowered with
+    :func:`peercoach.safety.prefilter.lower`) could hold a match at all.
+    """
+
+    __slots__ = ("_compiled", "needs", "pattern")
+
+    def __init__(self, source: str, needs=None, compiled: re.Pattern[str] | None = None):
+        self.pattern = source
+        self.needs = needs
+        self._compiled = compiled
+
+    def _regex(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, re.IGNORECASE)
+        return self._compiled
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize):
+        return self._regex().search(string, pos, endpos)
+
+    def finditer(self, string: str):
+        return self._regex().finditer(string)
+
+    def may_match(self, lowered: str) -> bool:
+        return self.needs is None or all(any(w in lowered for w in words) for words in self.needs)
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.pattern[:60]!r})"
 
 
 @dataclass(frozen=True)
 class Cue:
-    """One compiled cue: what it matches, what it means, and where it was written."""
+    """One sound cue: what it matches, what it means, and where it was written."""
 
     id: str
     kind: str
     reason: str
-    pattern: re.Pattern[str]
-    previous: re.Pattern[str] | None = None
-    lead_in: re.Pattern[str] | None = None
-    context: re.Pattern[str] | None = None
-    unless: re.Pattern[str] | None = None
+    pattern: Pattern
+    previous: Pattern | None = None
+    lead_in: Pattern | None = None
+    context: Pattern | None = None
+    unless: Pattern | None = None
     scope: str = "clause"
     applies_to: frozenset[str] = frozenset()
     line: int = 0
@@ -102,7 +151,97 @@ def check_cues(path: str | Path | None = None) -> list[str]:
 
 @lru_cache(maxsize=16)
 def _load(path: str) -> CueSet:
-    return _parse(Path(path))[0]
+    file = Path(path)
+    if file in {f.resolve() for f in DEFAULT_FILES}:
+        return _cached(file)
+    return _parse(file)[0]
+
+
+def _cached(file: Path) -> CueSet:
+    """``file``'s cues from its cache in ``__pycache__`` if that is current; else read afresh
+    and, where the folder can be written, kept there."""
+    digest = _digest(file)
+    cached = _from_cache(file, digest)
+    if cached is not None:
+        return cached
+    cues = _parse(file)[0]
+    if digest and cues.cues and _digest(file) == digest:
+        _write_cache(file, digest, cues)
+    return cues
+
+
+def _digest(file: Path) -> str:
+    try:
+        return hashlib.sha256(file.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _cache_path(file: Path) -> Path:
+    return file.parent / "__pycache__" / f"{file.name}.cues.json"
+
+
+def _cache_key(digest: str) -> dict:
+    return {"format": CACHE_FORMAT, "python": list(sys.version_info[:2]), "sha256": digest}
+
+
+def _write_cache(file: Path, digest: str, cues: CueSet) -> None:
+    """Keep ``cues`` (every pattern compiled, so sound) beside ``file``; skipped when the folder
+    cannot be written (as in the grading sandbox)."""
+    from peercoach.safety.prefilter import requirements
+
+    def entry(cue: Cue) -> dict:
+        found = {k: getattr(cue, k) for k in ("id", "kind", "reason", "scope", "line")}
+        found["applies_to"] = sorted(cue.applies_to)
+        for key in PATTERN_KEYS:
+            if getattr(cue, key) is not None:
+                source = getattr(cue, key).pattern
+                found[key] = {"source": source, "needs": requirements(source)}
+        return found
+
+    target = _cache_path(file)
+    data = {
+        **_cache_key(digest),
+        "detector": cues.detector,
+        "cues": [entry(c) for c in cues.cues],
+        "guards": [entry(c) for c in cues.guards],
+    }
+    try:
+        target.parent.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.chmod(temporary, file.stat().st_mode & 0o666)
+        os.replace(temporary, target)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _from_cache(file: Path, digest: str) -> CueSet | None:
+    """The cues kept for ``file`` at ``digest``, or None if the cache is missing or differs."""
+    try:
+        data = json.loads(_cache_path(file).read_text(encoding="utf-8"))
+        if not digest or any(data.get(k) != v for k, v in _cache_key(digest).items()):
+            return None
+
+        def cue(entry: dict) -> Cue:
+            found = {k: entry[k] for k in ("id", "kind", "reason", "scope", "line")}
+            for key in PATTERN_KEYS:
+                if key in entry:
+                    found[key] = Pattern(str(entry[key]["source"]), entry[key]["needs"])
+            return Cue(**found, applies_to=frozenset(entry["applies_to"]))
+
+        return CueSet(
+            detector=data["detector"],
+            cues=tuple(cue(e) for e in data["cues"]),
+            guards=tuple(cue(e) for e in data["guards"]),
+            path=str(file),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _parse(path: Path) -> tuple[CueSet, list[tuple[int, str]]]:
@@ -334,7 +473,7 @@ def _patterns(entry: dict, key: str, vocabulary: dict, at_end: bool) -> tuple[An
     return compiled, []
 
 
-def _compile_all(patterns: list[str], key: str, at_end: bool) -> re.Pattern[str] | None:
+def _compile_all(patterns: list[str], key: str, at_end: bool) -> Pattern | None:
     """One regular expression for all ``patterns``, or None if one of them is unsound."""
     if key == "lead_in":
         parts = [f"(?:{p})" for p in patterns]
@@ -351,7 +490,7 @@ def _compile_all(patterns: list[str], key: str, at_end: bool) -> re.Pattern[str]
             continue
         if key != "lead_in" and compiled.search(""):
             return None
-        return compiled
+        return Pattern(compiled.pattern, compiled=compiled)
     return None
 
 

@@ -250,9 +250,12 @@ def safety_tables() -> dict:
             found["applies_to"] = sorted(c.applies_to)
         needs = {}
         for key in ("pattern", "previous", "lead_in", "context", "unless"):
-            if getattr(c, key) is not None:
-                found[key] = js_regex(getattr(c, key).pattern)
-                needs[key] = requirements(getattr(c, key).pattern)
+            pattern = getattr(c, key)
+            if pattern is not None:
+                found[key] = js_regex(pattern.pattern)
+                needs[key] = (
+                    requirements(pattern.pattern) if pattern.needs is None else pattern.needs
+                )
         found["needs"] = {k: v for k, v in needs.items() if v}
         return found
 
