@@ -165,6 +165,13 @@ def test_brief_examples_of_fine_lines_pass(text, previous):
         ("I ain't callin' 911 over a stubbed toe.", set()),
         ("We'll bring it up with the program staff at the next monthly talking circle.", set()),
         ("Urgent care on a Sunday's a zoo, I wouldn't bother.", set()),
+        ("Years back we had to call 911 for my neighbor.", set()),
+        ("I'll let the coordinator know at our next meeting.", set()),
+        ("I'll tell my supervisor when I see him at the cookout.", set()),
+        ("If the ice doesn't help by tonight, then call the nurse line.", set()),
+        ("The walk-in clinic closes at six, so we won't make it. Let's plan on Monday.", set()),
+        ("Our coordinator's getting a call from me as soon as we hang up.", {"staff"}),
+        ("I've got the dispatcher on my other line, stay with me.", {"911"}),
     ],
 )
 def test_brief_examples_of_escalation(text, expected):
