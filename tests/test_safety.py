@@ -209,7 +209,9 @@ def _held_out(path: Path) -> tuple[str, ...]:
 
 HELD_OUT_ADVICE = _held_out(SETS / "advice.tsv")
 HELD_OUT_ESCALATION = _held_out(SETS / "escalation.tsv")
-BELOW_TARGET: dict[tuple[str, str], str] = {}
+BELOW_TARGET: dict[tuple[str, str], str] = {
+    ("advice", "21"): "recall 0.943 on split 21, measured once (benchmarks/safety/LABELLING.md)",
+}
 """Held-out (file, split) pairs measured below target, each with where that is recorded.
 
 A pair listed here is a strict expected failure: it turns red once the target is met, and the
