@@ -211,6 +211,8 @@ HELD_OUT_ADVICE = _held_out(SETS / "advice.tsv")
 HELD_OUT_ESCALATION = _held_out(SETS / "escalation.tsv")
 BELOW_TARGET: dict[tuple[str, str], str] = {
     ("advice", "21"): "recall 0.943 on split 21, measured once (benchmarks/safety/LABELLING.md)",
+    ("advice", "22"): "recall 0.911 on split 22, measured once (benchmarks/safety/LABELLING.md)",
+    ("escalation", "22"): "exact set 0.922 on split 22, measured once (LABELLING.md)",
 }
 """Held-out (file, split) pairs measured below target, each with where that is recorded.
 
