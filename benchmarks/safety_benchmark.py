@@ -5,6 +5,11 @@
     .venv/bin/python benchmarks/safety_benchmark.py --split dev     # tune on dev only
     .venv/bin/python benchmarks/safety_benchmark.py --split blind   # every held-out split
     .venv/bin/python benchmarks/safety_benchmark.py --split 14      # one held-out split, by number
+    .venv/bin/python benchmarks/safety_benchmark.py --held-out-errors  # held-out lines missed too
+
+Error lists are printed for ``dev`` only: a held-out split's missed lines are printed only with
+``--held-out-errors``, once a round has chosen to fold that split and read them, so that
+running the benchmark never shows a blind split's lines by accident.
 
 The detectors were tuned (and the advice model trained) on the ``dev`` split only; each numbered
 split was written first, in a voice of its own, and measured without tuning on it. A former
@@ -53,7 +58,9 @@ def _show(case, with_flags: bool) -> str:
     return f"    {case.text}{context}{flags}"
 
 
-def report_advice(quiet: bool, splits: tuple[str, ...] = ADVICE_SPLITS) -> None:
+def report_advice(
+    quiet: bool, splits: tuple[str, ...] = ADVICE_SPLITS, held_out_errors: bool = False
+) -> None:
     cases = load_advice_set(HERE / "advice.tsv")
     print("Medical advice (advice.tsv)")
     groups = [(split, [c for c in cases if c.split == split]) for split in splits]
@@ -68,20 +75,22 @@ def report_advice(quiet: bool, splits: tuple[str, ...] = ADVICE_SPLITS) -> None:
             f"F1 {c.f1:.3f}   TP {c.tp} FP {c.fp} FN {c.fn} TN {c.tn}   "
             f"kind right {right}/{total}"
         )
-        if not quiet:
+        if not quiet and (held_out_errors or split.startswith("dev")):
             for case in c.false_positives:
                 print("   FP" + _show(case, True)[3:])
             for case in c.false_negatives:
                 print("   FN" + _show(case, False)[3:])
 
 
-def report_escalations(quiet: bool, splits: tuple[str, ...] = ESCALATION_SPLITS) -> None:
+def report_escalations(
+    quiet: bool, splits: tuple[str, ...] = ESCALATION_SPLITS, held_out_errors: bool = False
+) -> None:
     cases = load_escalation_set(HERE / "escalation.tsv")
     print("Escalations (escalation.tsv), exact set")
     for split in splits:
         right, total, wrong = score_escalations(c for c in cases if c.split == split)
         print(f"  {split:5}  n={total:3}  accuracy {right / total:.3f}  ({right}/{total})")
-        if not quiet:
+        if not quiet and (held_out_errors or split == "dev"):
             for case, found in wrong:
                 want = ",".join(sorted(case.expected)) or "none"
                 print(f"    {case.text}   want {want}, got {','.join(sorted(found)) or 'none'}")
@@ -126,18 +135,25 @@ def main() -> None:
         help="dev, one held-out split by number, or blind for every held-out split "
         "(tune on dev without seeing the others)",
     )
+    parser.add_argument(
+        "--held-out-errors",
+        action="store_true",
+        help="also list the lines a held-out split got wrong (only when folding it)",
+    )
     args = parser.parse_args()
     if args.split is None:
-        report_advice(args.quiet)
-        report_escalations(args.quiet)
+        report_advice(args.quiet, held_out_errors=args.held_out_errors)
+        report_escalations(args.quiet, held_out_errors=args.held_out_errors)
         report_everyday(args.quiet)
         report_timing()
         return
     chosen = (
         {args.split} if args.split != "blind" else set(ADVICE_SPLITS + ESCALATION_SPLITS) - {"dev"}
     )
-    report_advice(args.quiet, tuple(s for s in ADVICE_SPLITS if s in chosen))
-    report_escalations(args.quiet, tuple(s for s in ESCALATION_SPLITS if s in chosen))
+    report_advice(args.quiet, tuple(s for s in ADVICE_SPLITS if s in chosen), args.held_out_errors)
+    report_escalations(
+        args.quiet, tuple(s for s in ESCALATION_SPLITS if s in chosen), args.held_out_errors
+    )
 
 
 if __name__ == "__main__":
