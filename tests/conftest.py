@@ -36,6 +36,12 @@ OWN_GROUP = {
     "book/test_roleplay_words.py",
     "book/test_search_files.py",
 }
+# Tests that share a per-process cache join one group, so the cache is filled once: a split's
+# advice confusion (``tests/test_safety.py::_advice``) serves its precision and its recall test.
+SHARED_CACHE = {
+    "test_safety.py::test_advice_precision_meets_the_target": "safety-advice",
+    "test_safety.py::test_advice_recall_meets_the_target": "safety-advice",
+}
 # Left out of the fast lane besides the browser, postgres and slow markers: each takes seconds a
 # test (real book builds, kernels, the nbgrader pipeline, cohort simulations).
 NOT_FAST = {
@@ -100,6 +106,7 @@ def pytest_collection_modifyitems(config, items):
         group = XDIST_GROUPS.get(parts[0])
         if where in OWN_GROUP:
             group = f"file-{parts[-1].removesuffix('.py')}"
+        group = SHARED_CACHE.get(f"{where}::{getattr(item, 'originalname', item.name)}", group)
         scenario = _shipped_scenario(item)
         if group is None and scenario:
             group = f"scenario-{scenario}"
