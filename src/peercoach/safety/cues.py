@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from peercoach.safety.factor import factor
+from peercoach.safety.prefilter import requirements, satisfies
 from peercoach.safety.text import put_back_g
 
 HERE = Path(__file__).parent
@@ -96,7 +97,7 @@ class Pattern:
         return self._regex().finditer(string)
 
     def may_match(self, lowered: str) -> bool:
-        return self.needs is None or all(any(w in lowered for w in words) for words in self.needs)
+        return self.needs is None or satisfies(self.needs, lowered)
 
     def __repr__(self) -> str:
         return f"Pattern({self.pattern[:60]!r})"
@@ -188,7 +189,6 @@ def _cache_key(digest: str) -> dict:
 def _write_cache(file: Path, digest: str, cues: CueSet) -> None:
     """Keep ``cues`` (every pattern compiled, so sound) beside ``file``; skipped when the folder
     cannot be written (as in the grading sandbox)."""
-    from peercoach.safety.prefilter import requirements
 
     def entry(cue: Cue) -> dict:
         found = {k: getattr(cue, k) for k in ("id", "kind", "reason", "scope", "line")}
