@@ -485,21 +485,30 @@ def test_a_broken_cue_is_skipped_not_fatal(tmp_path):
     assert medical_advice("you should stop taking it", cues=cues)
 
 
-def test_adding_a_cue_to_a_copy_makes_a_new_line_flag(tmp_path):
-    """Content drives behavior: a staff-added cue flags a line the shipped file lets through."""
-    line = "You ought to visit the curandera on Fifth."
-    assert medical_advice(line) == []
+def _with_curandera_cue(tmp_path: Path, cue_id: str, patterns: str) -> Path:
+    """A copy of the shipped advice cues with a staff-added treatment cue ``cue_id`` at the end
+    (``patterns`` its pattern lines, as YAML)."""
     copy = tmp_path / "advice.yaml"
     shutil.copy(ADVICE_FILE, copy)
     with copy.open("a", encoding="utf-8") as handle:
         handle.write(
-            "  - id: curandera\n"
+            f"  - id: {cue_id}\n"
             "    kind: treatment\n"
             "    reason: Sending a veteran to a folk healer for pain is a treatment"
-            " prescription.\n"
-            "    lead_in: ['{directive}']\n"
-            "    patterns: ['visit the curandera']\n"
+            " prescription.\n" + patterns
         )
+    return copy
+
+
+def test_adding_a_cue_to_a_copy_makes_a_new_line_flag(tmp_path):
+    """Content drives behavior: a staff-added cue flags a line the shipped file lets through."""
+    line = "You ought to visit the curandera on Fifth."
+    assert medical_advice(line) == []
+    copy = _with_curandera_cue(
+        tmp_path,
+        "curandera",
+        "    lead_in: ['{directive}']\n    patterns: ['visit the curandera']\n",
+    )
     assert check_cues(copy) == []
     (flag,) = medical_advice(line, cues=load_cues(copy))
     assert (flag.cue, flag.kind) == ("curandera", "treatment")
@@ -512,16 +521,9 @@ def test_a_staff_cue_in_the_spoken_form_reads_both_forms(tmp_path, line):
     """Cleaning puts a dropped g back in the line, and in the cue's pattern too: a staff cue
     written as it is said ("visitin'") flags the spoken and the written form alike."""
     assert medical_advice(line) == []
-    copy = tmp_path / "advice.yaml"
-    shutil.copy(ADVICE_FILE, copy)
-    with copy.open("a", encoding="utf-8") as handle:
-        handle.write(
-            "  - id: curandera-spoken\n"
-            "    kind: treatment\n"
-            "    reason: Sending a veteran to a folk healer for pain is a treatment"
-            " prescription.\n"
-            '    patterns: ["visitin\' the curandera"]\n'
-        )
+    copy = _with_curandera_cue(
+        tmp_path, "curandera-spoken", '    patterns: ["visitin\' the curandera"]\n'
+    )
     assert check_cues(copy) == []
     (flag,) = medical_advice(line, cues=load_cues(copy))
     assert flag.cue == "curandera-spoken"
